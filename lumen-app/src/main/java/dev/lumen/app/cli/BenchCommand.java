@@ -1,0 +1,108 @@
+package dev.lumen.app.cli;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtSession;
+import dev.lumen.core.model.Model;
+import dev.lumen.core.tensor.Tensor;
+import java.io.PrintWriter;
+import java.nio.FloatBuffer;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * {@code lumen bench}: forward latency (batch 1) and throughput (batch 16) of a model through
+ * Lumen, against a bare ONNX Runtime session of the same file in the same process. The two are
+ * measured in alternating rounds so machine noise hits both alike.
+ */
+@Command(name = "bench", description = "Measure forward latency and throughput, and Lumen's overhead over bare ONNX Runtime.")
+final class BenchCommand implements Callable<Integer> {
+  @Mixin
+  ModelOptions options;
+
+  @Option(names = "--rounds", description = "Alternating measurement rounds (default: ${DEFAULT-VALUE}).")
+  int rounds = 5;
+
+  @Option(names = "--runs", description = "Runs per round at batch 1; batch 16 does a quarter as many (default: ${DEFAULT-VALUE}).")
+  int runs = 20;
+
+  @Spec
+  CommandSpec spec;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    OrtEnvironment env = OrtEnvironment.getEnvironment();
+    try (Model model = options.load();
+         OrtSession.SessionOptions so = new OrtSession.SessionOptions()) {
+      so.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+      if (options.threads > 0) {
+        so.setIntraOpNumThreads(options.threads);
+      }
+      try (OrtSession bare = env.createSession(options.model.toString(), so)) {
+        out.printf("model %s, input %dx%d, %d rounds%n", model.name(), model.input().width(), model.input().height(), rounds);
+        for (int batch : new int[] {1, 16}) {
+          Tensor input = random(model.input().shape(batch));
+          int n = Math.max(1, batch == 1 ? runs : runs / 4);
+          double[] lumen = new double[rounds];
+          double[] ort = new double[rounds];
+          timeLumen(model, input, 2);
+          timeBare(env, bare, model, input, 2);
+          for (int r = 0; r < rounds; r++) {
+            lumen[r] = timeLumen(model, input, n);
+            ort[r] = timeBare(env, bare, model, input, n);
+          }
+          double l = median(lumen);
+          double o = median(ort);
+          out.printf(Locale.ROOT, "batch %2d: lumen %8.2f ms/run (%7.1f images/s)   bare ORT %8.2f ms/run (%7.1f images/s)   overhead %+.1f %%%n",
+              batch, l, 1000 * batch / l, o, 1000 * batch / o, 100 * (l - o) / o);
+          out.flush();
+        }
+      }
+    }
+    return 0;
+  }
+
+  private static double timeLumen(Model model, Tensor input, int n) {
+    long start = System.nanoTime();
+    for (int i = 0; i < n; i++) {
+      model.run(input, List.of());
+    }
+    return (System.nanoTime() - start) / 1e6 / n;
+  }
+
+  private static double timeBare(OrtEnvironment env, OrtSession session, Model model, Tensor input, int n) throws Exception {
+    long start = System.nanoTime();
+    for (int i = 0; i < n; i++) {
+      try (OnnxTensor t = OnnxTensor.createTensor(env, FloatBuffer.wrap(input.unsafeData()), input.shape());
+           OrtSession.Result r = session.run(java.util.Map.of(model.input().name(), t))) {
+        float[] sink = new float[Math.toIntExact(((OnnxTensor) r.get(0)).getInfo().getNumElements())];
+        ((OnnxTensor) r.get(0)).getFloatBuffer().get(sink);
+      }
+    }
+    return (System.nanoTime() - start) / 1e6 / n;
+  }
+
+  private static Tensor random(long[] shape) {
+    Random rng = new Random(1);
+    float[] data = new float[Math.toIntExact(Tensor.sizeOf(shape))];
+    for (int i = 0; i < data.length; i++) {
+      data[i] = (float) rng.nextGaussian();
+    }
+    return Tensor.of(data, shape);
+  }
+
+  private static double median(double[] values) {
+    double[] v = values.clone();
+    Arrays.sort(v);
+    return v[v.length / 2];
+  }
+}

@@ -1,0 +1,105 @@
+package dev.lumen.app.cli;
+
+import dev.lumen.app.output.ExplanationWriter;
+import dev.lumen.core.Version;
+import dev.lumen.core.explain.Explanation;
+import dev.lumen.core.explain.Targets;
+import dev.lumen.core.explain.cam.Cam;
+import dev.lumen.core.image.Image;
+import dev.lumen.core.image.Images;
+import dev.lumen.core.model.LabelScore;
+import dev.lumen.core.model.Model;
+import dev.lumen.core.render.Overlay;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * {@code lumen demo}: Lumen's main job on built-in data, offline. Unpacks the shipped demo model
+ * (a small CNN trained on synthetic chest radiographs) and its studies, predicts them and writes
+ * CAM explanations of every label.
+ */
+@Command(name = "demo", description = "Explain the built-in demo studies with the built-in demo model (offline).")
+final class DemoCommand implements Callable<Integer> {
+  private static final String RESOURCES = "/dev/lumen/app/demo/";
+
+  @Option(names = {"-o", "--out"}, paramLabel = "DIR", description = "Output folder (default: ${DEFAULT-VALUE}).")
+  Path out = Path.of("lumen-demo");
+
+  @Spec
+  CommandSpec spec;
+
+  @Override
+  public Integer call() throws IOException {
+    PrintWriter console = spec.commandLine().getOut();
+    Path inputs = Files.createDirectories(out.resolve("inputs"));
+    List<Path> files = unpack(inputs);
+    Path modelFile = files.stream().filter(f -> f.toString().endsWith(".onnx")).findFirst().orElseThrow();
+    List<Path> studies = files.stream().filter(f -> f.toString().endsWith(".png")).sorted().toList();
+    try (Model model = Model.load(modelFile)) {
+      Cam cam = Cam.of(model);
+      Map<String, Object> header = new LinkedHashMap<>();
+      header.put("model", out.relativize(modelFile).toString());
+      header.put("modelSha256", model.sha256());
+      header.put("method", cam.method());
+      header.put("layer", cam.layer());
+      header.put("lumenVersion", Version.get());
+      ExplanationWriter writer = new ExplanationWriter(out.resolve("explanations"), Overlay.original(), header);
+      List<Image> images = studies.stream().map(Images::read).toList();
+      List<List<Explanation>> all = cam.explain(images, Targets.all());
+      console.printf("model %s: %s, labels %s, CAM on layer %s%n", model.name(), model.task().cardName(),
+          model.labels(), cam.layer());
+      for (int i = 0; i < studies.size(); i++) {
+        writer.write(studies.get(i), List.of(images.get(i)), all.get(i));
+        LabelScore best = all.get(i).get(0).prediction().best();
+        console.printf(Locale.ROOT, "  %-26s predicted %-8s %.3f%n", studies.get(i).getFileName(), best.label(),
+            best.probability());
+      }
+      console.printf("wrote %s: one overlay (.png), raw map and normalised map (.npy) per study and label%n",
+          writer.manifest());
+      console.flush();
+    }
+    return 0;
+  }
+
+  private List<Path> unpack(Path dir) throws IOException {
+    List<Path> files = new ArrayList<>();
+    for (String name : resource("index.txt").split("\n")) {
+      if (name.isBlank()) {
+        continue;
+      }
+      Path target = dir.resolve(name.trim());
+      try (InputStream in = DemoCommand.class.getResourceAsStream(RESOURCES + name.trim())) {
+        if (in == null) {
+          throw new IllegalStateException("demo resource missing from the jar: " + name);
+        }
+        Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
+      }
+      files.add(target);
+    }
+    return files;
+  }
+
+  private static String resource(String name) throws IOException {
+    try (InputStream in = DemoCommand.class.getResourceAsStream(RESOURCES + name)) {
+      if (in == null) {
+        throw new IllegalStateException("demo resource missing from the jar: " + name);
+      }
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+  }
+}

@@ -1,0 +1,145 @@
+package dev.lumen.app.cli;
+
+import dev.lumen.app.output.ExplanationWriter;
+import dev.lumen.core.Version;
+import dev.lumen.core.explain.Explainer;
+import dev.lumen.core.explain.Explanation;
+import dev.lumen.core.explain.Targets;
+import dev.lumen.core.explain.cam.Cam;
+import dev.lumen.core.image.Image;
+import dev.lumen.core.image.Volume;
+import dev.lumen.core.model.Model;
+import dev.lumen.core.render.Colormap;
+import dev.lumen.core.render.Overlay;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code lumen explain}: saliency maps for every study and target, written to a folder. */
+@Command(name = "explain", description = "Write raw maps (.npy), normalised maps (.npy), overlays (.png) and manifest.json.")
+final class ExplainCommand implements Callable<Integer> {
+  @Mixin
+  ModelOptions options;
+
+  @Parameters(index = "1..*", paramLabel = "STUDY", description = "PNG/JPEG images, or .npy exams for volume models.")
+  List<Path> studies;
+
+  @Option(names = {"-m", "--method"}, description = "Explanation method: cam (default: ${DEFAULT-VALUE}).")
+  String method = "cam";
+
+  @Option(names = {"-o", "--out"}, required = true, paramLabel = "DIR", description = "Output folder.")
+  Path out;
+
+  @ArgGroup(exclusive = true)
+  TargetOptions targets = new TargetOptions();
+
+  @Mixin
+  RenderOptions render;
+
+  @Spec
+  CommandSpec spec;
+
+  /** Which labels to explain; top-1 when none is given. */
+  static final class TargetOptions {
+    @Option(names = {"-t", "--target"}, paramLabel = "LABEL|INDEX", split = ",", description = "Explain these labels.")
+    List<String> labels;
+
+    @Option(names = "--top", paramLabel = "K", description = "Explain the K most probable labels.")
+    Integer top;
+
+    @Option(names = "--all", description = "Explain every label.")
+    boolean all;
+
+    Targets toTargets() {
+      return labels != null ? Targets.labels(labels) : top != null ? Targets.top(top) : all ? Targets.all() : Targets.top1();
+    }
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    try (Model model = options.load(); Explainer explainer = explainer(model)) {
+      Map<String, Object> header = new LinkedHashMap<>();
+      header.put("model", options.model.toString());
+      header.put("modelSha256", model.sha256());
+      header.put("method", explainer.method());
+      header.put("layer", explainer.layer());
+      header.put("lumenVersion", Version.get());
+      ExplanationWriter writer = new ExplanationWriter(out, render.overlay(), header);
+      Targets selection = targets.toTargets();
+      PrintWriter console = spec.commandLine().getOut();
+      try (ProgressBar bar = new ProgressBarBuilder().setTaskName("explain").setInitialMax(studies.size())
+          .setStyle(ProgressBarStyle.ASCII).setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(System.err))
+          .continuousUpdate().build()) {
+        if (model.input().volume()) {
+          for (Path study : studies) {
+            Volume volume = Studies.volume(study);
+            writer.write(study, volume.slices(), explainer.explain(volume, selection));
+            bar.step();
+          }
+        } else {
+          for (List<Path> chunk : chunks(studies, model.options().batchSize())) {
+            List<Image> images = Studies.images(chunk);
+            List<List<Explanation>> all = explainer.explain(images, selection);
+            for (int i = 0; i < chunk.size(); i++) {
+              writer.write(chunk.get(i), List.of(images.get(i)), all.get(i));
+              bar.step();
+            }
+          }
+        }
+      }
+      console.printf(Locale.ROOT, "wrote %s (%d studies, method %s, layer %s)%n", writer.manifest(),
+          studies.size(), explainer.method(), explainer.layer());
+      console.flush();
+    }
+    return 0;
+  }
+
+  private Explainer explainer(Model model) {
+    return switch (method.toLowerCase(Locale.ROOT)) {
+      case "cam" -> Cam.of(model);
+      default -> throw new IllegalArgumentException("unknown method '" + method + "', available: [cam]");
+    };
+  }
+
+  private static <T> List<List<T>> chunks(List<T> items, int size) {
+    List<List<T>> out = new ArrayList<>();
+    for (int i = 0; i < items.size(); i += size) {
+      out.add(items.subList(i, Math.min(items.size(), i + size)));
+    }
+    return out;
+  }
+
+  /** How overlays are drawn. */
+  static final class RenderOptions {
+    @Option(names = "--colormap", description = "jet, viridis, inferno or gray (default: ${DEFAULT-VALUE}).")
+    String colormap = "jet";
+
+    @Option(names = "--alpha", description = "Weight of the heat map colour (default: ${DEFAULT-VALUE}).")
+    float alpha = 0.3f;
+
+    @Option(names = "--beta", description = "Weight of the image (default: ${DEFAULT-VALUE}).")
+    float beta = 0.5f;
+
+    @Option(names = "--threshold", description = "Heat below this is transparent, in [0, 1] (default: ${DEFAULT-VALUE}).")
+    float threshold = 0f;
+
+    Overlay overlay() {
+      return new Overlay(Colormap.named(colormap), alpha, beta, threshold);
+    }
+  }
+}

@@ -1,0 +1,54 @@
+package dev.lumen.app.cli;
+
+import dev.lumen.core.LumenException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** The {@code lumen} command: subcommands for every job, usage when called alone. */
+@Command(name = "lumen", mixinStandardHelpOptions = true, versionProvider = LumenVersion.class,
+    description = "Explains what convolutional networks see in medical images.",
+    subcommands = {DemoCommand.class, InspectCommand.class, PredictCommand.class,
+        ExplainCommand.class, BenchCommand.class})
+public final class Lumen implements Runnable {
+  /** Exit code for images, models or cards Lumen cannot read or use. */
+  public static final int EXIT_BAD_INPUT = 3;
+
+  @Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT,
+      description = "Print stack traces of errors.")
+  boolean verbose;
+
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  /** Runs the command line and exits with its code. */
+  public static void main(String[] args) {
+    System.exit(commandLine().execute(args));
+  }
+
+  /**
+   * The configured command line: errors print as one line on stderr (stack trace only with
+   * {@code --verbose}) and map to exit codes: 2 usage, 3 unreadable input, 1 unexpected.
+   */
+  public static CommandLine commandLine() {
+    Lumen root = new Lumen();
+    CommandLine cli = new CommandLine(root);
+    cli.setExecutionExceptionHandler((ex, line, parsed) -> {
+      String message = ex.getMessage() == null ? ex.toString() : ex.getMessage();
+      line.getErr().println("lumen: " + message);
+      if (root.verbose) {
+        ex.printStackTrace(line.getErr());
+      }
+      return line.getExitCodeExceptionMapper().getExitCode(ex);
+    });
+    cli.setExitCodeExceptionMapper(ex -> ex instanceof LumenException ? EXIT_BAD_INPUT
+        : ex instanceof IllegalArgumentException ? CommandLine.ExitCode.USAGE
+        : CommandLine.ExitCode.SOFTWARE);
+    return cli;
+  }
+}

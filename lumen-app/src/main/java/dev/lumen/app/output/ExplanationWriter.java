@@ -1,0 +1,118 @@
+package dev.lumen.app.output;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lumen.core.explain.Explanation;
+import dev.lumen.core.image.Image;
+import dev.lumen.core.io.Npy;
+import dev.lumen.core.render.Overlay;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Writes explanations into a folder: per study and target the raw map ({@code .raw.npy},
+ * float32 at the layer's resolution, one map per slice), the normalised map in the image's
+ * geometry ({@code .map.npy}), the overlay ({@code .png}, one per slice for volumes), and at the
+ * end {@code manifest.json} listing every input, target, method, layer and file.
+ *
+ * <p>The manifest is rewritten after every study, so an interrupted run keeps a valid record of
+ * what it wrote.
+ */
+public final class ExplanationWriter {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private final Path dir;
+  private final Overlay overlay;
+  private final Map<String, Object> header;
+  private final List<Map<String, Object>> studies = new ArrayList<>();
+
+  /**
+   * A writer into {@code dir} (created if missing) drawing overlays with {@code overlay};
+   * {@code header} (model, method, layer, ...) heads the manifest.
+   */
+  public ExplanationWriter(Path dir, Overlay overlay, Map<String, Object> header) throws IOException {
+    this.dir = Files.createDirectories(dir);
+    this.overlay = overlay;
+    this.header = new LinkedHashMap<>(header);
+  }
+
+  /**
+   * Writes the explanations of one study. {@code slices} are the images the maps are drawn on
+   * (one for a 2D study), {@code input} the study's file.
+   */
+  public void write(Path input, List<Image> slices, List<Explanation> explanations) throws IOException {
+    String stem = uniqueStem(input);
+    Path studyDir = Files.createDirectories(dir.resolve(stem));
+    List<Map<String, Object>> entries = new ArrayList<>();
+    for (Explanation e : explanations) {
+      String base = safe(e.target().label());
+      Path raw = studyDir.resolve(base + ".raw.npy");
+      Path map = studyDir.resolve(base + ".map.npy");
+      Npy.write(raw, e.raw());
+      Npy.write(map, e.heatmap());
+      List<String> overlays = new ArrayList<>();
+      for (int s = 0; s < e.slices(); s++) {
+        String name = e.slices() == 1 ? base + ".png" : String.format(Locale.ROOT, "%s.slice-%03d.png", base, s);
+        overlay.writePng(slices.get(s), e.heatmap(s), studyDir.resolve(name));
+        overlays.add(relative(studyDir.resolve(name)));
+      }
+      Map<String, Object> entry = new LinkedHashMap<>();
+      entry.put("target", Map.of("label", e.target().label(), "index", e.target().index(),
+          "score", e.target().probability()));
+      entry.put("raw", relative(raw));
+      entry.put("rawShape", e.raw().shape());
+      entry.put("map", relative(map));
+      entry.put("mapShape", e.heatmap().shape());
+      entry.put("overlays", overlays);
+      entries.add(entry);
+    }
+    Map<String, Object> study = new LinkedHashMap<>();
+    study.put("input", input.toString());
+    study.put("prediction", explanations.isEmpty() ? List.of() : explanations.get(0).prediction().scores());
+    study.put("explanations", entries);
+    studies.add(study);
+    writeManifest();
+  }
+
+  /** The manifest's path. */
+  public Path manifest() {
+    return dir.resolve("manifest.json");
+  }
+
+  private void writeManifest() throws IOException {
+    Map<String, Object> manifest = new LinkedHashMap<>(header);
+    manifest.put("studies", studies);
+    Path tmp = dir.resolve("manifest.json.tmp");
+    JSON.writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), manifest);
+    Files.move(tmp, manifest(), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  private String uniqueStem(Path input) {
+    String name = input.getFileName().toString();
+    int dot = name.lastIndexOf('.');
+    String stem = safe(dot > 0 ? name.substring(0, dot) : name);
+    String candidate = stem;
+    for (int i = 2; Files.exists(dir.resolve(candidate)) && usedInThisRun(candidate); i++) {
+      candidate = stem + "-" + i;
+    }
+    return candidate;
+  }
+
+  private boolean usedInThisRun(String stem) {
+    return studies.stream().flatMap(s -> ((List<?>) s.get("explanations")).stream())
+        .map(e -> (String) ((Map<?, ?>) e).get("raw")).anyMatch(r -> r.startsWith(stem + "/"));
+  }
+
+  private String relative(Path file) {
+    return dir.relativize(file).toString().replace('\\', '/');
+  }
+
+  private static String safe(String s) {
+    return s.replaceAll("[^A-Za-z0-9._-]+", "_");
+  }
+}

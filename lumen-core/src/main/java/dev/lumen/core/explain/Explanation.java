@@ -1,0 +1,37 @@
+package dev.lumen.core.explain;
+
+import dev.lumen.core.model.LabelScore;
+import dev.lumen.core.model.Prediction;
+import dev.lumen.core.tensor.Tensor;
+
+/**
+ * One saliency map: why the model gave {@code target} its score on {@code source}.
+ *
+ * @param source the image or exam (a file name)
+ * @param prediction the model's scores for it
+ * @param target the explained label with its score
+ * @param raw the method's unnormalised map as {@code [slices, h, w]} at the explained layer's
+ *     resolution (one slice for 2D images), for metrics
+ * @param heatmap the map normalised to [0, 1] per slice and resampled to the original image's
+ *     geometry, {@code [slices, height, width]}, for display
+ * @param provenance model, method, layer and Lumen version
+ */
+public record Explanation(String source, Prediction prediction, LabelScore target, Tensor raw,
+                          Tensor heatmap, Provenance provenance) {
+  public Explanation {
+    if (raw.rank() != 3 || heatmap.rank() != 3 || raw.dim(0) != heatmap.dim(0)) {
+      throw new IllegalArgumentException("raw and heatmap must be [slices, h, w] with equal slices, got "
+          + raw + " and " + heatmap);
+    }
+  }
+
+  /** The number of slices (1 for a 2D image). */
+  public int slices() {
+    return raw.dim(0);
+  }
+
+  /** The normalised map of slice {@code s} as {@code [height, width]}. */
+  public Tensor heatmap(int s) {
+    return heatmap.slice(s);
+  }
+}

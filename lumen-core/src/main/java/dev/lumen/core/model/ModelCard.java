@@ -1,0 +1,109 @@
+package dev.lumen.core.model;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import dev.lumen.core.LumenException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * What ONNX cannot say about a model, read from {@code NAME.lumen.json} beside {@code NAME.onnx}.
+ * Every field may be left out (it is then null); what the graph tells is inferred, and the card
+ * only fills gaps or overrides.
+ *
+ * <pre>{@code
+ * {
+ *   "labels": ["normal", "nodule", "opacity"],
+ *   "task": "multi-class",
+ *   "layer": "features",
+ *   "input": {"layout": "NCHW", "width": 224, "height": 224, "channels": "rgb", "volume": false},
+ *   "preprocessing": {"preset": "imagenet", "resize": "crop", "shorterSide": 256}
+ * }
+ * }</pre>
+ *
+ * @param name a display name
+ * @param description free text: what the model does, how it was trained
+ * @param labels one name per output
+ * @param task {@code multi-class}, {@code multi-label} or {@code binary}
+ * @param layer the tensor explanations use by default
+ * @param input the image input
+ * @param preprocessing how images become inputs
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record ModelCard(String name, String description, List<String> labels, String task,
+                        String layer, InputCard input, PreprocessingCard preprocessing) {
+
+  /**
+   * The card's input section.
+   *
+   * @param layout {@code NCHW} or {@code NHWC}
+   * @param width input width (for models with a dynamic size)
+   * @param height input height
+   * @param channels {@code grayscale}, {@code rgb} or {@code bgr}
+   * @param volume true when one input is an exam whose slices are fed as the batch (MRNet)
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record InputCard(String layout, Integer width, Integer height, String channels, Boolean volume) {}
+
+  /**
+   * The card's preprocessing section.
+   *
+   * @param preset {@code imagenet}, {@code unit}, {@code raw} or {@code minmax}
+   * @param resize {@code stretch} or {@code crop}
+   * @param shorterSide for {@code crop}: the shorter side before the centre crop
+   * @param scale {@code unit}, {@code raw} or {@code minmax}
+   * @param mean per-channel mean (after scaling)
+   * @param std per-channel standard deviation (after scaling)
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record PreprocessingCard(String preset, String resize, Integer shorterSide, String scale,
+                                  float[] mean, float[] std) {}
+
+  private static final ObjectMapper JSON = new ObjectMapper()
+      .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+  /** A card that says nothing. */
+  public static ModelCard empty() {
+    return new ModelCard(null, null, null, null, null, null, null);
+  }
+
+  /** The card file that belongs to {@code model}: {@code NAME.lumen.json} beside {@code NAME.onnx}. */
+  public static Path pathFor(Path model) {
+    String file = model.getFileName().toString();
+    String stem = file.endsWith(".onnx") ? file.substring(0, file.length() - 5) : file;
+    return model.resolveSibling(stem + ".lumen.json");
+  }
+
+  /**
+   * Reads a card.
+   *
+   * @throws LumenException if the file is unreadable, not JSON, or has unknown fields
+   */
+  public static ModelCard read(Path file) {
+    try {
+      return JSON.readValue(Files.readAllBytes(file), ModelCard.class);
+    } catch (UnrecognizedPropertyException e) {
+      throw new LumenException(file, "unknown field '" + e.getPropertyName() + "' in model card; known: "
+          + e.getKnownPropertyIds());
+    } catch (com.fasterxml.jackson.core.JacksonException e) {
+      throw new LumenException(file, "not a valid model card: " + e.getOriginalMessage(), e);
+    } catch (IOException e) {
+      throw new LumenException(file, "cannot read: " + e.getMessage(), e);
+    }
+  }
+
+  /** The card beside {@code model}, or an empty card when there is none. */
+  public static ModelCard besideModel(Path model) {
+    Path card = pathFor(model);
+    return Files.isRegularFile(card) ? read(card) : empty();
+  }
+
+  /** Writes the card as indented JSON. */
+  public void write(Path file) throws IOException {
+    JSON.writerWithDefaultPrettyPrinter().writeValue(file.toFile(), this);
+  }
+}

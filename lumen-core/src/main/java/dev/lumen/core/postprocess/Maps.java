@@ -1,0 +1,55 @@
+package dev.lumen.core.postprocess;
+
+import dev.lumen.core.preprocess.Bilinear;
+import dev.lumen.core.preprocess.Geometry;
+import dev.lumen.core.tensor.Tensor;
+
+/** The post-processing steps that turn raw maps into displayable heat maps. */
+public final class Maps {
+  private Maps() {}
+
+  /**
+   * Min–max normalisation of one map to [0, 1]; a constant map becomes all zeros (nothing stands
+   * out). Non-finite values are refused.
+   *
+   * @throws IllegalArgumentException if the map holds NaN or infinity
+   */
+  public static float[] minMax(float[] map) {
+    float lo = Float.POSITIVE_INFINITY;
+    float hi = Float.NEGATIVE_INFINITY;
+    for (float v : map) {
+      if (!Float.isFinite(v)) {
+        throw new IllegalArgumentException("map holds a non-finite value (" + v + ")");
+      }
+      lo = Math.min(lo, v);
+      hi = Math.max(hi, v);
+    }
+    float[] out = new float[map.length];
+    if (hi > lo) {
+      for (int i = 0; i < map.length; i++) {
+        out[i] = (map[i] - lo) / (hi - lo);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Per-slice min–max normalisation of {@code raw} ({@code [slices, h, w]}), then bilinear
+   * resampling (half-pixel centres) into the original image's geometry.
+   */
+  public static Tensor toImageSpace(Tensor raw, Geometry geometry) {
+    int slices = raw.dim(0);
+    int h = raw.dim(1);
+    int w = raw.dim(2);
+    int outW = geometry.sourceWidth();
+    int outH = geometry.sourceHeight();
+    float[] out = new float[slices * outW * outH];
+    for (int s = 0; s < slices; s++) {
+      float[] norm = minMax(raw.slice(s).unsafeData());
+      float[] up = Bilinear.resample(norm, w, h, outW, outH,
+          geometry.sourceToFeatureX(w), geometry.sourceToFeatureY(h));
+      System.arraycopy(up, 0, out, s * outW * outH, up.length);
+    }
+    return Tensor.of(out, slices, outH, outW);
+  }
+}

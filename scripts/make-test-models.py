@@ -1,0 +1,163 @@
+#!/usr/bin/env python3
+"""Exports the ONNX models Lumen's tests run on, with PyTorch reference numbers.
+
+Random weights are enough: the tests compare Lumen with PyTorch on the same
+weights and inputs. For every model NAME this writes, into the output folder:
+
+  NAME.onnx          the model, exported by torch.onnx (dynamic batch axis)
+  NAME.input.npy     one float32 input tensor
+  NAME.scores.npy    the model's outputs for that input, from PyTorch
+  NAME.cam.npy       CAM raw maps for every class, sum_k w_ck F_k, from the
+                     feature map PyTorch computed (forward hook) and the head's
+                     weights (models whose head CAM supports)
+
+Usage: make-test-models.py OUT_DIR
+"""
+import os
+import sys
+
+import numpy as np
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+import torchvision
+
+OPSET = 13
+
+
+class MRNet(nn.Module):
+    """The MRNet architecture: AlexNet features per slice, GAP, max over slices, linear."""
+
+    def __init__(self):
+        super().__init__()
+        self.features = torchvision.models.alexnet().features
+        self.classifier = nn.Linear(256, 2)
+
+    def forward(self, x):  # x: (1, S, 3, H, W), as the MRNet loader gives it
+        x = torch.squeeze(x, dim=0)
+        f = self.features(x)
+        pooled = F.adaptive_avg_pool2d(f, 1).view(f.size(0), -1)
+        slicemax = torch.max(pooled, 0, keepdim=True)[0]
+        return self.classifier(slicemax)
+
+
+class KerasStyle(nn.Module):
+    """What tf2onnx gives for a Keras CNN: NHWC input, ReduceMean over H and W, MatMul + Add, Softmax."""
+
+    def __init__(self, classes=4):
+        super().__init__()
+        self.conv1 = nn.Conv2d(3, 8, 3, padding=1)
+        self.conv2 = nn.Conv2d(8, 16, 3, stride=2, padding=1)
+        self.w = nn.Parameter(torch.randn(16, classes) * 0.3)
+        self.b = nn.Parameter(torch.randn(classes) * 0.1)
+
+    def forward(self, x):  # x: (N, H, W, 3)
+        x = x.permute(0, 3, 1, 2)
+        x = F.relu(self.conv1(x))
+        x = F.relu(self.conv2(x))
+        x = x.permute(0, 2, 3, 1)
+        pooled = torch.mean(x, dim=(1, 2))
+        return torch.softmax(torch.matmul(pooled, self.w) + self.b, dim=1)
+
+
+class MultiLabel(nn.Module):
+    """A ResNet-18 with a 14-label sigmoid head, as chest X-ray models have."""
+
+    def __init__(self):
+        super().__init__()
+        self.net = torchvision.models.resnet18(num_classes=14)
+
+    def forward(self, x):
+        return torch.sigmoid(self.net(x))
+
+
+class DenseHead(nn.Module):
+    """A small CNN whose head has a hidden dense layer: CAM cannot explain it."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(3, 8, 3, padding=1)
+        self.fc1 = nn.Linear(8 * 16 * 16, 32)
+        self.fc2 = nn.Linear(32, 3)
+
+    def forward(self, x):
+        x = F.max_pool2d(F.relu(self.conv(x)), 2)
+        return self.fc2(F.relu(self.fc1(torch.flatten(x, 1))))
+
+
+def linear_head(model):
+    """(feature module, weight matrix [classes, channels], post-processing of the feature)."""
+    if isinstance(model, torchvision.models.ResNet):
+        return model.layer4, model.fc.weight, lambda f: f
+    if isinstance(model, torchvision.models.MobileNetV2):
+        return model.features, model.classifier[1].weight, lambda f: f
+    if isinstance(model, torchvision.models.DenseNet):
+        return model.features, model.classifier.weight, F.relu
+    if isinstance(model, MRNet):
+        return model.features, model.classifier.weight, lambda f: f
+    if isinstance(model, MultiLabel):
+        return model.net.layer4, model.net.fc.weight, lambda f: f
+    if isinstance(model, KerasStyle):
+        return model.conv2, model.w.t(), F.relu
+    return None
+
+
+def cam_maps(model, x):
+    """Raw CAM of every class from PyTorch's own activations: (classes, slices, h, w)."""
+    head = linear_head(model)
+    if head is None:
+        return None
+    module, weight, post = head
+    captured = {}
+    handle = module.register_forward_hook(lambda m, i, o: captured.setdefault("f", o))
+    model(x)
+    handle.remove()
+    f = post(captured["f"])  # (N or S, K, h, w)
+    return torch.einsum("ck,skhw->cshw", weight, f).detach().numpy()
+
+
+def squeezenet_cam(model, x):
+    """SqueezeNet's head is conv1x1 -> ReLU -> GAP: the class maps are that ReLU's output."""
+    captured = {}
+    handle = model.classifier[2].register_forward_hook(lambda m, i, o: captured.setdefault("f", o))
+    model(x)
+    handle.remove()
+    return captured["f"].detach().numpy().transpose(1, 0, 2, 3)  # (classes, N, h, w)
+
+
+def export(name, model, x, out_dir, input_name="input", dynamic_axis=0):
+    model.eval()
+    with torch.no_grad():
+        scores = model(x).numpy()
+        cam = squeezenet_cam(model, x) if name == "squeezenet1_1" else cam_maps(model, x)
+    path = os.path.join(out_dir, name + ".onnx")
+    torch.onnx.export(model, x, path, opset_version=OPSET, input_names=[input_name],
+                      output_names=["scores"],
+                      dynamic_axes={input_name: {dynamic_axis: "n"}, "scores": {0: "n"}}
+                      if dynamic_axis is not None else None)
+    np.save(os.path.join(out_dir, name + ".input.npy"), x.numpy().astype(np.float32))
+    np.save(os.path.join(out_dir, name + ".scores.npy"), scores.astype(np.float32))
+    if cam is not None:
+        np.save(os.path.join(out_dir, name + ".cam.npy"), cam.astype(np.float32))
+    print("wrote", path)
+
+
+def main():
+    out_dir = sys.argv[1]
+    os.makedirs(out_dir, exist_ok=True)
+    torch.manual_seed(7)
+    image = lambda size=224: torch.randn(1, 3, size, size)
+    with torch.no_grad():
+        export("resnet18", torchvision.models.resnet18(), image(), out_dir)
+        export("mobilenet_v2", torchvision.models.mobilenet_v2(), image(), out_dir)
+        export("densenet121", torchvision.models.densenet121(), image(), out_dir)
+        export("squeezenet1_1", torchvision.models.squeezenet1_1(), image(), out_dir)
+        export("multilabel14", MultiLabel(), image(), out_dir)
+        export("mrnet", MRNet(), torch.randn(1, 5, 3, 256, 256), out_dir, input_name="exam",
+               dynamic_axis=1)
+        export("keras_style", KerasStyle(), torch.randn(1, 64, 48, 3), out_dir)
+        export("dense_head", DenseHead(), torch.randn(1, 3, 32, 32), out_dir)
+
+
+if __name__ == "__main__":
+    main()

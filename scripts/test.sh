@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Lumen's test command: installs what the tests need (once), makes the test models, runs the tests.
+#   - Debian packages: PyTorch, torchvision and onnx (to export reference models), ONNX's test data
+#   - build/test-models: torchvision architectures with PyTorch reference numbers
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+packages=(python3-torch python3-torchvision python3-onnx libonnx-testdata)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  echo "installing ${missing[*]}" >&2
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+# Debian's PyTorch is installed for Debian's own Python.
+if [ ! -f build/test-models/.complete ] || [ scripts/make-test-models.py -nt build/test-models/.complete ]; then
+  /usr/bin/python3 scripts/make-test-models.py build/test-models
+  touch build/test-models/.complete
+fi
+./mvnw -B verify "$@"
