@@ -1,0 +1,59 @@
+package dev.lumen.core.image;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.lumen.core.LumenException;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ImagesTest {
+
+  @Test
+  void readsSixteenBitGreyWithItsFullRange(@TempDir Path tmp) throws IOException {
+    BufferedImage img = new BufferedImage(3, 2, BufferedImage.TYPE_USHORT_GRAY);
+    img.getRaster().setSample(2, 1, 0, 40000);
+    Path file = tmp.resolve("xray.png");
+    ImageIO.write(img, "png", file.toFile());
+    Image read = Images.read(file);
+    assertEquals(1, read.channels());
+    assertEquals(65535f, read.maxValue());
+    assertEquals(40000f, read.pixels().get(5));
+  }
+
+  @Test
+  void readsColourAsPlanarRgb(@TempDir Path tmp) throws IOException {
+    BufferedImage img = new BufferedImage(2, 1, BufferedImage.TYPE_INT_RGB);
+    img.setRGB(1, 0, 0x102030);
+    Path file = tmp.resolve("c.png");
+    ImageIO.write(img, "png", file.toFile());
+    Image read = Images.read(file);
+    assertEquals(3, read.channels());
+    assertEquals(0x10, read.pixels().get(1));
+    assertEquals(0x20, read.pixels().get(3));
+    assertEquals(0x30, read.pixels().get(5));
+  }
+
+  @Test
+  void rejectsMissingForeignAndCorruptFiles(@TempDir Path tmp) throws IOException {
+    assertEquals("none.png: no such file",
+        assertThrows(LumenException.class, () -> Images.read(tmp.resolve("none.png"))).getMessage());
+    Path text = Files.writeString(tmp.resolve("notes.png"), "not pixels");
+    assertTrue(assertThrows(LumenException.class, () -> Images.read(text)).getMessage()
+        .startsWith("notes.png: not an image"));
+    BufferedImage img = new BufferedImage(64, 64, BufferedImage.TYPE_BYTE_GRAY);
+    Path good = tmp.resolve("good.png");
+    ImageIO.write(img, "png", good.toFile());
+    byte[] bytes = Files.readAllBytes(good);
+    Path cut = tmp.resolve("cut.png");
+    Files.write(cut, java.util.Arrays.copyOf(bytes, bytes.length / 2));
+    assertTrue(assertThrows(LumenException.class, () -> Images.read(cut)).getMessage()
+        .startsWith("cut.png: corrupt or truncated image"));
+  }
+}
