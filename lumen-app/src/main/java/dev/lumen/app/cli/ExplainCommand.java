@@ -13,7 +13,6 @@ import dev.lumen.core.render.Colormap;
 import dev.lumen.core.render.Overlay;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -87,13 +86,13 @@ final class ExplainCommand implements Callable<Integer> {
           .continuousUpdate().build()) {
         if (model.input().volume()) {
           for (Path study : studies) {
-            Volume volume = Studies.volume(study);
+            Volume volume = Studies.volume(model, study);
             writer.write(study, volume.slices(), explainer.explain(volume, selection));
             bar.step();
           }
         } else {
-          for (List<Path> chunk : chunks(studies, model.options().batchSize())) {
-            List<Image> images = Studies.images(chunk);
+          for (List<Path> chunk : Studies.chunks(studies, model.options().batchSize())) {
+            List<Image> images = Studies.images(model, chunk);
             List<List<Explanation>> all = explainer.explain(images, selection);
             for (int i = 0; i < chunk.size(); i++) {
               writer.write(chunk.get(i), List.of(images.get(i)), all.get(i));
@@ -116,13 +115,6 @@ final class ExplainCommand implements Callable<Integer> {
     };
   }
 
-  private static <T> List<List<T>> chunks(List<T> items, int size) {
-    List<List<T>> out = new ArrayList<>();
-    for (int i = 0; i < items.size(); i += size) {
-      out.add(items.subList(i, Math.min(items.size(), i + size)));
-    }
-    return out;
-  }
 
   /** How overlays are drawn. */
   static final class RenderOptions {

@@ -45,15 +45,21 @@ final class PredictCommand implements Callable<Integer> {
     try (Model model = options.load()) {
       List<Prediction> predictions = new ArrayList<>();
       PrintWriter out = spec.commandLine().getOut();
-      for (Path study : studies) {
-        Prediction p = Studies.isVolume(study) ? model.predict(Studies.volume(study))
-            : model.predict(Studies.images(List.of(study))).get(0);
-        predictions.add(p);
-        out.println(p.source());
-        for (LabelScore s : p.top(top)) {
-          out.printf(Locale.ROOT, "  %-24s %.4f%n", s.label(), s.probability());
+      for (List<Path> chunk : Studies.chunks(studies, model.options().batchSize())) {
+        List<Prediction> batch = new ArrayList<>();
+        if (model.input().volume()) {
+          chunk.forEach(study -> batch.add(model.predict(Studies.volume(model, study))));
+        } else {
+          batch.addAll(model.predict(Studies.images(model, chunk)));
+        }
+        for (Prediction p : batch) {
+          out.println(p.source());
+          for (LabelScore s : p.top(top)) {
+            out.printf(Locale.ROOT, "  %-24s %.4f%n", s.label(), s.probability());
+          }
         }
         out.flush();
+        predictions.addAll(batch);
       }
       if (json != null) {
         new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(json.toFile(), predictions);

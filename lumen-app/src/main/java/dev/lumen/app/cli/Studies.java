@@ -3,7 +3,9 @@ package dev.lumen.app.cli;
 import dev.lumen.core.image.Image;
 import dev.lumen.core.image.Images;
 import dev.lumen.core.image.Volume;
+import dev.lumen.core.model.Model;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 /** Reads the study files named on the command line, as the model takes them. */
@@ -15,13 +17,30 @@ final class Studies {
     return file.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".npy");
   }
 
-  /** Reads 2D images. */
-  static List<Image> images(List<Path> files) {
+  /**
+   * Reads 2D images; an .npy exam among them is refused before anything is read, since
+   * {@code model} takes single images.
+   */
+  static List<Image> images(Model model, List<Path> files) {
+    files.stream().filter(Studies::isVolume).findFirst()
+        .ifPresent(f -> model.requireVolume(f.getFileName().toString()));
     return files.stream().map(Images::read).toList();
   }
 
-  /** Reads one exam. */
-  static Volume volume(Path file) {
-    return Images.readStudy(file);
+  /** {@code files} in groups of at most {@code size}, so that big archives are read a batch at a time. */
+  static List<List<Path>> chunks(List<Path> files, int size) {
+    List<List<Path>> out = new ArrayList<>();
+    for (int i = 0; i < files.size(); i += size) {
+      out.add(files.subList(i, Math.min(files.size(), i + size)));
+    }
+    return out;
+  }
+
+  /** Reads one exam of a volume model; a 2D image file is refused before it is read. */
+  static Volume volume(Model model, Path file) {
+    if (!isVolume(file)) {
+      model.requireImages();
+    }
+    return Images.readNpyVolume(file);
   }
 }

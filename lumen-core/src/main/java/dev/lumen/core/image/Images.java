@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Locale;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
@@ -55,18 +54,6 @@ public final class Images {
       }
       throw new LumenException(file, "corrupt or truncated image (" + e.getMessage() + ")", e);
     }
-  }
-
-  /**
-   * Reads a study: a PNG/JPEG image as one slice, or a NumPy {@code .npy} array of shape
-   * {@code [slices, height, width]} (an MRNet exam) or {@code [height, width]}.
-   */
-  public static Volume readStudy(Path file) {
-    String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
-    if (name.endsWith(".npy")) {
-      return readNpyVolume(file);
-    }
-    return new Volume(file.getFileName().toString(), List.of(read(file)));
   }
 
   /** A {@code [slices, height, width]} or {@code [height, width]} array as grey slices. */

@@ -1,0 +1,176 @@
+package dev.lumen.app.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lumen.core.io.Npy;
+import dev.lumen.core.tensor.Tensor;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** The command line end to end, in process, on the built-in demo model and the test models. */
+class CliTest {
+  @TempDir
+  static Path demo;
+
+  static Path model;
+  static Path nodule;
+
+  /** Result of one command: exit code and what it printed. */
+  record Run(int code, String out, String err) {}
+
+  @BeforeAll
+  static void unpackDemo() {
+    Run r = lumen("demo", "-o", demo.toString());
+    assertEquals(0, r.code(), r.err());
+    model = demo.resolve("inputs/chest-demo.onnx");
+    nodule = demo.resolve("inputs/study-1-nodule.png");
+  }
+
+  static Run lumen(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CommandLine cli = Lumen.commandLine();
+    cli.setOut(new PrintWriter(out, true));
+    cli.setErr(new PrintWriter(err, true));
+    int code = cli.execute(args);
+    return new Run(code, out.toString(), err.toString());
+  }
+
+  static Path testModel(String name) {
+    return Path.of(System.getProperty("lumen.testModels", "build/test-models")).resolve(name + ".onnx");
+  }
+
+  @Test
+  void demoWritesAManifestAndPredictsTheFindings() throws IOException {
+    JsonNode manifest = new ObjectMapper().readTree(demo.resolve("explanations/manifest.json").toFile());
+    assertEquals("cam", manifest.get("method").asText());
+    assertEquals(6, manifest.get("studies").size());
+    JsonNode first = manifest.get("studies").get(0);
+    assertEquals(3, first.get("explanations").size(), "every label of the demo is explained");
+  }
+
+  @Test
+  void inspectPrintsTaskLayerAndHead() throws IOException {
+    Run r = lumen("inspect", model.toString());
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("multi-class (output activation: Softmax)"), r.out());
+    assertTrue(r.out().contains("CAM head     yes: "), r.out());
+    Run json = lumen("inspect", model.toString(), "--json");
+    JsonNode node = new ObjectMapper().readTree(json.out());
+    assertEquals("[1, 64, 16, 16]", lastLayerShape(node));
+    assertEquals(node.get("explanationLayer").asText(), node.get("head").get("feature").asText());
+  }
+
+  private static String lastLayerShape(JsonNode node) {
+    JsonNode layers = node.get("layers");
+    for (JsonNode l : layers) {
+      if (l.get("tensor").asText().equals(node.get("explanationLayer").asText())) {
+        return l.get("shape").asText();
+      }
+    }
+    return "missing";
+  }
+
+  @Test
+  void predictPrintsTopLabelsAndWritesCsv(@TempDir Path tmp) throws IOException {
+    Path csv = tmp.resolve("p.csv");
+    Run r = lumen("predict", model.toString(), nodule.toString(), "-k", "1", "--csv", csv.toString());
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("nodule"), r.out());
+    assertEquals("study,normal,nodule,opacity", Files.readAllLines(csv).get(0));
+  }
+
+  @Test
+  void explainWritesRawMapOverlayAndManifest(@TempDir Path tmp) throws IOException {
+    Run r = lumen("explain", model.toString(), nodule.toString(), "--target", "opacity,nodule", "-o", tmp.toString(),
+        "--colormap", "viridis");
+    assertEquals(0, r.code(), r.err());
+    Tensor raw = Npy.read(tmp.resolve("study-1-nodule/nodule.raw.npy")).tensor();
+    Tensor map = Npy.read(tmp.resolve("study-1-nodule/nodule.map.npy")).tensor();
+    assertEquals(16, raw.dim(2), "raw maps stay at the feature map's resolution");
+    assertEquals(256, map.dim(2), "normalised maps are at the image's resolution");
+    assertTrue(Files.size(tmp.resolve("study-1-nodule/opacity.png")) > 0);
+    JsonNode manifest = new ObjectMapper().readTree(tmp.resolve("manifest.json").toFile());
+    JsonNode explanations = manifest.get("studies").get(0).get("explanations");
+    assertEquals("opacity", explanations.get(0).get("target").get("label").asText());
+    assertEquals(1, explanations.get(1).get("target").get("index").asInt());
+  }
+
+  @Test
+  void missingAndCorruptFilesExitThreeWithOneLine(@TempDir Path tmp) throws IOException {
+    Run missing = lumen("predict", model.toString(), tmp.resolve("nope.png").toString());
+    assertEquals(3, missing.code());
+    assertEquals("lumen: nope.png: no such file\n", missing.err());
+    Path corrupt = tmp.resolve("broken.png");
+    Files.write(corrupt, java.util.Arrays.copyOf(Files.readAllBytes(nodule), 300));
+    Run broken = lumen("explain", model.toString(), corrupt.toString(), "-o", tmp.resolve("o").toString());
+    assertEquals(3, broken.code());
+    assertTrue(broken.err().startsWith("lumen: broken.png: corrupt or truncated image"), broken.err());
+    assertFalse(broken.err().contains("\tat "), "no stack trace without --verbose");
+    Path notOnnx = tmp.resolve("fake.onnx");
+    Files.copy(nodule, notOnnx);
+    Run fake = lumen("inspect", notOnnx.toString());
+    assertEquals(3, fake.code());
+    assertTrue(fake.err().startsWith("lumen: fake.onnx: not an ONNX model"), fake.err());
+    Path textImage = Files.writeString(tmp.resolve("report.jpg"), "findings: none");
+    Run text = lumen("predict", model.toString(), textImage.toString());
+    assertEquals(3, text.code());
+    assertTrue(text.err().startsWith("lumen: report.jpg: not an image"), text.err());
+  }
+
+  @Test
+  void headCamCannotUseExitsThreeAndPointsToGradCam() {
+    Run r = lumen("explain", testModel("dense_head").toString(), nodule.toString(), "-o", demo.resolve("x").toString());
+    assertEquals(3, r.code());
+    assertTrue(r.err().contains("CAM needs a head of global average pooling followed by a linear layer"), r.err());
+    assertTrue(r.err().contains("Grad-CAM"), r.err());
+  }
+
+  @Test
+  void wrongKindOfStudyAndUnknownLabelAreUsageErrors() {
+    Run volumeToImageModel = lumen("predict", model.toString(),
+        Path.of(System.getProperty("lumen.testModels", "build/test-models")).resolve("mrnet.input.npy").toString());
+    assertEquals(2, volumeToImageModel.code(), volumeToImageModel.err());
+    assertTrue(volumeToImageModel.err().contains("takes single images"), volumeToImageModel.err());
+    Run imageToVolumeModel = lumen("predict", testModel("mrnet").toString(), nodule.toString());
+    assertEquals(2, imageToVolumeModel.code());
+    assertTrue(imageToVolumeModel.err().contains("takes whole exams"), imageToVolumeModel.err());
+    Run label = lumen("explain", model.toString(), nodule.toString(), "-t", "fracture", "-o", demo.resolve("y").toString());
+    assertEquals(2, label.code());
+    assertTrue(label.err().contains("unknown label 'fracture'"), label.err());
+  }
+
+  @Test
+  void wrongInputRankIsReportedWithTheShape(@TempDir Path tmp) throws IOException {
+    // A model whose input is a flat vector: not an image model.
+    Path linear = Path.of("/usr/share/libonnx-testdata/data/pytorch-converted/test_Linear/model.onnx");
+    Run r = lumen("inspect", linear.toString());
+    assertEquals(3, r.code());
+    assertTrue(r.err().contains("Lumen explains image models with inputs [N,C,H,W], [N,H,W,C] or [1,slices,C,H,W]"), r.err());
+  }
+
+  @Test
+  void volumeExamsGetOneOverlayPerSlice(@TempDir Path tmp) throws IOException {
+    Path exam = tmp.resolve("0001.npy");
+    float[] v = new float[3 * 256 * 256];
+    for (int i = 0; i < v.length; i++) {
+      v[i] = (i * 31) % 256;
+    }
+    Npy.write(exam, Tensor.of(v, 3, 256, 256));
+    Run r = lumen("explain", testModel("mrnet").toString(), exam.toString(), "--all", "-o", tmp.resolve("out").toString());
+    assertEquals(0, r.code(), r.err());
+    assertTrue(Files.exists(tmp.resolve("out/0001/class_1.slice-002.png")));
+    assertEquals(3, Npy.read(tmp.resolve("out/0001/class_0.raw.npy")).tensor().dim(0));
+  }
+}
