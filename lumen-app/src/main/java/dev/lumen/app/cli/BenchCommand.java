@@ -40,9 +40,9 @@ final class BenchCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
-    OrtEnvironment env = OrtEnvironment.getEnvironment();
     try (Model model = options.load();
          OrtSession.SessionOptions so = new OrtSession.SessionOptions()) {
+      OrtEnvironment env = OrtEnvironment.getEnvironment();  // the one the model's engine made
       so.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
       if (options.threads > 0) {
         so.setIntraOpNumThreads(options.threads);
