@@ -53,7 +53,7 @@ final class DemoCommand implements Callable<Integer> {
     try (Model model = Model.load(modelFile)) {
       Cam cam = Cam.of(model);
       Map<String, Object> header = new LinkedHashMap<>();
-      header.put("model", out.relativize(modelFile).toString());
+      header.put("model", out.toAbsolutePath().relativize(modelFile.toAbsolutePath()).toString());
       header.put("modelSha256", model.sha256());
       header.put("method", cam.method());
       header.put("layer", cam.layer());

@@ -4,6 +4,7 @@ import dev.lumen.core.model.Model;
 import dev.lumen.core.model.ModelCard;
 import dev.lumen.core.runtime.EngineOptions;
 import java.nio.file.Path;
+import java.util.List;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -21,8 +22,59 @@ final class ModelOptions {
   @Option(names = "--batch", description = "Images per model run (default: ${DEFAULT-VALUE}).")
   int batch = 16;
 
+  @Option(names = "--labels", split = ",", paramLabel = "LABEL", description = "Label names, in output order.")
+  List<String> labels;
+
+  @Option(names = "--task", description = "multi-class, multi-label or binary.")
+  String task;
+
+  @Option(names = "--layout", description = "Input layout: NCHW or NHWC.")
+  String layout;
+
+  @Option(names = "--channels", description = "Channels the model reads: grayscale, rgb or bgr.")
+  String channels;
+
+  @Option(names = "--size", paramLabel = "WxH", description = "Input size for models with a dynamic size, e.g. 224x224.")
+  String size;
+
+  @Option(names = "--volume", description = "The model takes one exam's slices as the batch (MRNet).")
+  Boolean volume;
+
+  @Option(names = "--normalize", paramLabel = "PRESET", description = "imagenet, unit, raw or minmax.")
+  String preset;
+
+  @Option(names = "--resize", description = "stretch, or crop (shorter side to --shorter-side, then centre crop).")
+  String resize;
+
+  @Option(names = "--shorter-side", description = "For --resize crop: the shorter side before cropping.")
+  Integer shorterSide;
+
+  @Option(names = "--mean", split = ",", description = "Per-channel mean after scaling, e.g. 0.485,0.456,0.406.")
+  float[] mean;
+
+  @Option(names = "--std", split = ",", description = "Per-channel standard deviation after scaling.")
+  float[] std;
+
   Model load() {
     ModelCard modelCard = card != null ? ModelCard.read(card) : ModelCard.besideModel(model);
-    return Model.load(model, modelCard, EngineOptions.defaults().withIntraOpThreads(threads).withBatchSize(batch));
+    return Model.load(model, modelCard.overriddenBy(flags()),
+        EngineOptions.defaults().withIntraOpThreads(threads).withBatchSize(batch));
+  }
+
+  /** The flags as a card that overrides the model's. */
+  private ModelCard flags() {
+    Integer width = null;
+    Integer height = null;
+    if (size != null) {
+      String[] wh = size.toLowerCase(java.util.Locale.ROOT).split("x");
+      if (wh.length != 2) {
+        throw new IllegalArgumentException("--size takes WIDTHxHEIGHT, e.g. 224x224, got " + size);
+      }
+      width = Integer.valueOf(wh[0]);
+      height = Integer.valueOf(wh[1]);
+    }
+    return new ModelCard(null, null, labels, task, null,
+        new ModelCard.InputCard(layout, width, height, channels, volume),
+        new ModelCard.PreprocessingCard(preset, resize, shorterSide, null, mean, std));
   }
 }

@@ -61,6 +61,25 @@ class CliTest {
   }
 
   @Test
+  void demoWritesIntoARelativeFolder() {
+    Run r = lumen("demo", "-o", "target/demo-relative");
+    assertEquals(0, r.code(), r.err());
+    assertTrue(Files.exists(Path.of("target/demo-relative/explanations/study-1-nodule/nodule.png")));
+  }
+
+  @Test
+  void flagsOverrideTheCard() {
+    Run r = lumen("inspect", model.toString(), "--labels", "a,b,c", "--task", "multi-label", "--normalize", "raw");
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("labels       [a, b, c]"), r.out());
+    assertTrue(r.out().contains("task         multi-label"), r.out());
+    assertTrue(r.out().contains("scale=raw"), r.out());
+    Run size = lumen("inspect", testModel("resnet18").toString(), "--size", "100x100");
+    assertEquals(3, size.code());
+    assertTrue(size.err().contains("the card gives an input side of 100 but input 'input' is [n, 3, 224, 224]"), size.err());
+  }
+
+  @Test
   void inspectPrintsTaskLayerAndHead() throws IOException {
     Run r = lumen("inspect", model.toString());
     assertEquals(0, r.code(), r.err());

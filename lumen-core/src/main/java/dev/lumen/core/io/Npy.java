@@ -8,7 +8,6 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.regex.Matcher;
@@ -67,14 +66,7 @@ public final class Npy {
    *     or of an unsupported dtype
    */
   public static Array read(Path file) {
-    byte[] bytes;
-    try {
-      bytes = Files.readAllBytes(file);
-    } catch (NoSuchFileException e) {
-      throw new LumenException(file, "no such file");
-    } catch (IOException e) {
-      throw new LumenException(file, "cannot read: " + e.getMessage(), e);
-    }
+    byte[] bytes = FileBytes.read(file);
     if (bytes.length < 10 || !Arrays.equals(Arrays.copyOf(bytes, 6), MAGIC)) {
       throw new LumenException(file, "not a NumPy .npy file");
     }

@@ -3,6 +3,7 @@ package dev.lumen.core.model;
 import dev.lumen.core.LumenException;
 import dev.lumen.core.image.Image;
 import dev.lumen.core.image.Volume;
+import dev.lumen.core.io.FileBytes;
 import dev.lumen.core.onnx.Node;
 import dev.lumen.core.onnx.OnnxGraph;
 import dev.lumen.core.onnx.ValueInfo;
@@ -17,7 +18,6 @@ import dev.lumen.core.runtime.Engine;
 import dev.lumen.core.runtime.EngineOptions;
 import dev.lumen.core.runtime.GraphSession;
 import dev.lumen.core.tensor.Tensor;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -86,11 +86,10 @@ public final class Model implements AutoCloseable {
    *     card contradicts the graph
    */
   public static Model load(Path file, ModelCard card, EngineOptions options) {
-    OnnxGraph graph = OnnxGraph.read(file);
+    byte[] bytes = FileBytes.read(file);
+    OnnxGraph graph = OnnxGraph.parse(bytes, file);
     try {
-      return new Model(graph, Files.readAllBytes(file), card, file.getFileName().toString(), options);
-    } catch (java.io.IOException e) {
-      throw new LumenException(file, "cannot read: " + e.getMessage(), e);
+      return new Model(graph, bytes, card, file.getFileName().toString(), options);
     } catch (IllegalArgumentException e) {
       throw new LumenException(file, e.getMessage(), e);
     }

@@ -71,6 +71,37 @@ public record ModelCard(String name, String description, List<String> labels, St
     return new ModelCard(null, null, null, null, null, null, null);
   }
 
+  /**
+   * This card with every field that {@code other} sets replaced by {@code other}'s (field by
+   * field inside {@code input} and {@code preprocessing}): how command-line flags override a card.
+   */
+  public ModelCard overriddenBy(ModelCard other) {
+    return new ModelCard(pick(other.name, name), pick(other.description, description), pick(other.labels, labels),
+        pick(other.task, task), pick(other.layer, layer), merge(input, other.input),
+        merge(preprocessing, other.preprocessing));
+  }
+
+  private static InputCard merge(InputCard base, InputCard over) {
+    if (base == null || over == null) {
+      return over != null ? over : base;
+    }
+    return new InputCard(pick(over.layout, base.layout), pick(over.width, base.width), pick(over.height, base.height),
+        pick(over.channels, base.channels), pick(over.volume, base.volume));
+  }
+
+  private static PreprocessingCard merge(PreprocessingCard base, PreprocessingCard over) {
+    if (base == null || over == null) {
+      return over != null ? over : base;
+    }
+    return new PreprocessingCard(pick(over.preset, base.preset), pick(over.resize, base.resize),
+        pick(over.shorterSide, base.shorterSide), pick(over.scale, base.scale), pick(over.mean, base.mean),
+        pick(over.std, base.std));
+  }
+
+  private static <T> T pick(T preferred, T fallback) {
+    return preferred != null ? preferred : fallback;
+  }
+
   /** The card file that belongs to {@code model}: {@code NAME.lumen.json} beside {@code NAME.onnx}. */
   public static Path pathFor(Path model) {
     String file = model.getFileName().toString();

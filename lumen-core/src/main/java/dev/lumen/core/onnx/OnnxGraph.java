@@ -8,10 +8,10 @@ import ai.onnx.proto.OnnxMl.TensorShapeProto;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.lumen.core.LumenException;
+import dev.lumen.core.io.FileBytes;
 import dev.lumen.core.tensor.Tensor;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -65,15 +65,7 @@ public final class OnnxGraph {
    * @throws LumenException if the file is missing, unreadable or not an ONNX model
    */
   public static OnnxGraph read(Path file) {
-    byte[] bytes;
-    try {
-      bytes = Files.readAllBytes(file);
-    } catch (NoSuchFileException e) {
-      throw new LumenException(file, "no such file");
-    } catch (IOException e) {
-      throw new LumenException(file, "cannot read: " + e.getMessage(), e);
-    }
-    return parse(bytes, file);
+    return parse(FileBytes.read(file), file);
   }
 
   /**
