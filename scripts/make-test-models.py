@@ -125,16 +125,17 @@ def squeezenet_cam(model, x):
     return captured["f"].detach().numpy().transpose(1, 0, 2, 3)  # (classes, N, h, w)
 
 
-def export(name, model, x, out_dir, input_name="input", dynamic_axis=0):
+def export(name, model, x, out_dir, input_name="input", dynamic_axis=0, opset=OPSET):
     model.eval()
     with torch.no_grad():
         scores = model(x).numpy()
         cam = squeezenet_cam(model, x) if name == "squeezenet1_1" else cam_maps(model, x)
     path = os.path.join(out_dir, name + ".onnx")
-    torch.onnx.export(model, x, path, opset_version=OPSET, input_names=[input_name],
-                      output_names=["scores"],
-                      dynamic_axes={input_name: {dynamic_axis: "n"}, "scores": {0: "n"}}
-                      if dynamic_axis is not None else None)
+    dynamic = {input_name: {dynamic_axis: "n"}}
+    if dynamic_axis == 0:
+        dynamic["scores"] = {0: "n"}
+    torch.onnx.export(model, x, path, opset_version=opset, input_names=[input_name],
+                      output_names=["scores"], dynamic_axes=dynamic)
     np.save(os.path.join(out_dir, name + ".input.npy"), x.numpy().astype(np.float32))
     np.save(os.path.join(out_dir, name + ".scores.npy"), scores.astype(np.float32))
     if cam is not None:
@@ -155,7 +156,10 @@ def main():
         export("multilabel14", MultiLabel(), image(), out_dir)
         export("mrnet", MRNet(), torch.randn(1, 5, 3, 256, 256), out_dir, input_name="exam",
                dynamic_axis=1)
+        export("mrnet_opset11", MRNet(), torch.randn(1, 3, 3, 224, 224), out_dir, input_name="exam",
+               dynamic_axis=1, opset=11)
         export("keras_style", KerasStyle(), torch.randn(1, 64, 48, 3), out_dir)
+        export("keras_style_opset17", KerasStyle(), torch.randn(1, 64, 48, 3), out_dir, opset=17)
         export("dense_head", DenseHead(), torch.randn(1, 3, 32, 32), out_dir)
 
 

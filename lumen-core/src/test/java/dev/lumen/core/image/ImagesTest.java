@@ -41,6 +41,23 @@ class ImagesTest {
   }
 
   @Test
+  void refusesHugeImagesBeforeDecodingThem(@TempDir Path tmp) throws IOException {
+    BufferedImage img = new BufferedImage(1, 1, BufferedImage.TYPE_BYTE_GRAY);
+    Path file = tmp.resolve("huge.png");
+    ImageIO.write(img, "png", file.toFile());
+    byte[] png = Files.readAllBytes(file);
+    // The IHDR chunk follows the 8-byte signature: length, "IHDR", width, height, ..., CRC.
+    java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(png);
+    b.putInt(16, 60000).putInt(20, 60000);
+    java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+    crc.update(png, 12, 17);
+    b.putInt(29, (int) crc.getValue());
+    Files.write(file, png);
+    LumenException e = assertThrows(LumenException.class, () -> Images.read(file));
+    assertTrue(e.getMessage().startsWith("huge.png: image of 60000x60000 pixels is larger than"), e.getMessage());
+  }
+
+  @Test
   void rejectsMissingForeignAndCorruptFiles(@TempDir Path tmp) throws IOException {
     assertEquals("none.png: no such file",
         assertThrows(LumenException.class, () -> Images.read(tmp.resolve("none.png"))).getMessage());

@@ -27,7 +27,7 @@ class ModelTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"resnet18", "mobilenet_v2", "densenet121", "squeezenet1_1", "multilabel14", "mrnet",
-      "keras_style", "dense_head"})
+      "mrnet_opset11", "keras_style", "keras_style_opset17", "dense_head"})
   void scoresEqualBareOnnxRuntimeAndPyTorch(String name) throws Exception {
     Tensor input = TestModels.array(name, "input");
     try (Model model = Model.load(TestModels.model(name))) {

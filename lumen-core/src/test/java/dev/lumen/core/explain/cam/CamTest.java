@@ -24,7 +24,7 @@ class CamTest {
   /** PyTorch computed F with a forward hook and sum_k w_ck F_k with the head's weights. */
   @ParameterizedTest
   @ValueSource(strings = {"resnet18", "mobilenet_v2", "densenet121", "squeezenet1_1", "multilabel14", "mrnet",
-      "keras_style"})
+      "mrnet_opset11", "keras_style", "keras_style_opset17"})
   void camEqualsPyTorchsActivationsTimesHeadWeights(String name) {
     Tensor input = TestModels.array(name, "input");
     Tensor expected = TestModels.array(name, "cam");  // [classes, slices, h, w]
