@@ -19,15 +19,15 @@ import java.util.Set;
  * ({@code Gemm}, or {@code MatMul} with an optional {@code Add}); then optional reshapes and a
  * final softmax or sigmoid. A head with no linear layer after the pooling (SqueezeNet's
  * 1×1 convolution → ReLU → pooling) has one feature channel per class: its class maps are the
- * channels themselves and {@link #weights()} is the identity.
+ * channels themselves and {@link #weights()} is empty.
  *
  * @param feature the feature-map tensor that the pooling reads
  * @param layout axis order of the feature map
- * @param weights the linear layer's weights as {@code [classes, channels]}
+ * @param weights the linear layer's weights as {@code [classes, channels]}; empty for a class-map head
  * @param sliceMax whether a max over slices sits between pooling and linear layer
  * @param pooling the pooling node
  */
-public record Head(String feature, Layout layout, Tensor weights, boolean sliceMax, Node pooling) {
+public record Head(String feature, Layout layout, Optional<Tensor> weights, boolean sliceMax, Node pooling) {
   private static final Set<String> PASS_THROUGH =
       Set.of("Flatten", "Reshape", "Squeeze", "Unsqueeze", "Identity", "Dropout");
   private static final Set<String> OUTPUT_ACTIVATIONS = Set.of("Softmax", "Sigmoid", "LogSoftmax");
@@ -47,9 +47,9 @@ public record Head(String feature, Layout layout, Tensor weights, boolean sliceM
   public static Head find(OnnxGraph graph) throws NotLinearHead {
     String t = skip(graph, graph.outputs().get(0).name(), true);
     Node node = producer(graph, t);
-    Tensor weights = null;
+    Optional<Tensor> weights = Optional.empty();
     if (!isPooling(graph, node)) {
-      weights = linearWeights(graph, node);
+      weights = Optional.of(linearWeights(graph, node));
       t = skip(graph, linearInput(graph, node), false);
       node = producer(graph, t);
     }
@@ -94,7 +94,7 @@ public record Head(String feature, Layout layout, Tensor weights, boolean sliceM
 
   /** Whether the head has no linear layer: the pooled channels are the classes. */
   public boolean isClassMapHead() {
-    return weights == null;
+    return weights.isEmpty();
   }
 
   private static String skip(OnnxGraph graph, String tensor, boolean activations) {

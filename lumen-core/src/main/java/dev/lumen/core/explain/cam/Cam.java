@@ -129,17 +129,18 @@ public final class Cam implements Explainer {
     int w = nhwc ? f.dim(1) : f.dim(2);
     float[] data = f.unsafeData();
     float[] map = new float[h * w];
-    if (head.isClassMapHead()) {
+    if (head.weights().isEmpty()) {
       for (int p = 0; p < h * w; p++) {
         map[p] = nhwc ? data[p * k + c] : data[c * h * w + p];
       }
       return Tensor.of(map, h, w);
     }
-    if (head.weights().dim(1) != k) {
-      throw new LumenException(model.name() + ": the linear layer takes " + head.weights().dim(1)
+    Tensor linear = head.weights().get();
+    if (linear.dim(1) != k) {
+      throw new LumenException(model.name() + ": the linear layer takes " + linear.dim(1)
           + " features but " + head.feature() + " has " + k + " channels");
     }
-    float[] weights = head.weights().unsafeData();
+    float[] weights = linear.unsafeData();
     for (int ch = 0; ch < k; ch++) {
       float wck = weights[c * k + ch];
       for (int p = 0; p < h * w; p++) {
