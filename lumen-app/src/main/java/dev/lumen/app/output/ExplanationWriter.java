@@ -5,6 +5,9 @@ import dev.lumen.core.explain.Explanation;
 import dev.lumen.core.image.Image;
 import dev.lumen.core.io.Npy;
 import dev.lumen.core.render.Overlay;
+import dev.lumen.core.render.Panel;
+import java.awt.image.BufferedImage;
+import javax.imageio.ImageIO;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,8 +20,9 @@ import java.util.Map;
 /**
  * Writes explanations into a folder: per study and target the raw map ({@code .raw.npy},
  * float32 at the layer's resolution, one map per slice), the normalised map in the image's
- * geometry ({@code .map.npy}), the overlay ({@code .png}, one per slice for volumes), and at the
- * end {@code manifest.json} listing every input, target, method, layer and file.
+ * geometry ({@code .map.npy}), the overlay ({@code .png}, one per slice for volumes); per 2D
+ * study a {@code panel.png} with the study beside every overlay; and {@code manifest.json}
+ * listing every input, target, method, layer and file.
  *
  * <p>The manifest is rewritten after every study, so an interrupted run keeps a valid record of
  * what it wrote.
@@ -72,10 +76,27 @@ public final class ExplanationWriter {
     }
     Map<String, Object> study = new LinkedHashMap<>();
     study.put("input", input.toString());
+    if (slices.size() == 1 && !explanations.isEmpty()) {
+      study.put("panel", relative(writePanel(studyDir, slices.get(0), explanations)));
+    }
     study.put("prediction", explanations.isEmpty() ? List.of() : explanations.get(0).prediction().scores());
     study.put("explanations", entries);
     studies.add(study);
     writeManifest();
+  }
+
+  private Path writePanel(Path studyDir, Image image, List<Explanation> explanations) throws IOException {
+    List<BufferedImage> tiles = new ArrayList<>();
+    List<String> captions = new ArrayList<>();
+    tiles.add(Overlay.imageOnly(image));
+    captions.add(image.source());
+    for (Explanation e : explanations) {
+      tiles.add(overlay.render(image, e.heatmap(0)));
+      captions.add(String.format(Locale.ROOT, "%s %.3f", e.target().label(), e.target().probability()));
+    }
+    Path panel = studyDir.resolve("panel.png");
+    ImageIO.write(Panel.of(tiles, captions), "png", panel.toFile());
+    return panel;
   }
 
   /** The manifest's path. */

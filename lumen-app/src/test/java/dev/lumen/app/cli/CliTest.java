@@ -58,6 +58,9 @@ class CliTest {
     assertEquals(6, manifest.get("studies").size());
     JsonNode first = manifest.get("studies").get(0);
     assertEquals(3, first.get("explanations").size(), "every label of the demo is explained");
+    java.awt.image.BufferedImage panel = javax.imageio.ImageIO.read(
+        demo.resolve("explanations").resolve(first.get("panel").asText()).toFile());
+    assertTrue(panel.getWidth() > 4 * 256, "the study and its three overlays side by side: " + panel.getWidth());
   }
 
   @Test

@@ -30,6 +30,12 @@ public record Overlay(Colormap colormap, float alpha, float beta, float threshol
     return new Overlay(Colormap.JET, 0.3f, 0.5f, 0f);
   }
 
+  /** The image alone, in its full range, as it appears under overlays. */
+  public static BufferedImage imageOnly(Image image) {
+    Tensor nothing = Tensor.zeros(image.height(), image.width());
+    return new Overlay(Colormap.GRAY, 0f, 1f, 1f).render(image, nothing);
+  }
+
   /**
    * Draws {@code heatmap} ({@code [height, width]} in [0, 1], the image's size) over
    * {@code image}. The image's values are shown in their full range (its bit depth).
