@@ -35,7 +35,7 @@ final class ExplainCommand implements Callable<Integer> {
   @Mixin
   ModelOptions options;
 
-  @Parameters(index = "1..*", paramLabel = "STUDY", description = "PNG/JPEG images, or .npy exams for volume models.")
+  @Parameters(index = "1..*", paramLabel = "STUDY", description = "PNG/JPEG images, .npy exams for volume models, or folders of them.")
   List<Path> studies;
 
   @Option(names = {"-m", "--method"}, description = "Explanation method: cam (default: ${DEFAULT-VALUE}).")
@@ -71,6 +71,7 @@ final class ExplainCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    List<Path> files = Studies.expand(studies);
     try (Model model = options.load(); Explainer explainer = explainer(model)) {
       Map<String, Object> header = new LinkedHashMap<>();
       header.put("model", options.model.toString());
@@ -81,17 +82,17 @@ final class ExplainCommand implements Callable<Integer> {
       ExplanationWriter writer = new ExplanationWriter(out, render.overlay(), header);
       Targets selection = targets.toTargets();
       PrintWriter console = spec.commandLine().getOut();
-      try (ProgressBar bar = new ProgressBarBuilder().setTaskName("explain").setInitialMax(studies.size())
+      try (ProgressBar bar = new ProgressBarBuilder().setTaskName("explain").setInitialMax(files.size())
           .setStyle(ProgressBarStyle.ASCII).setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(System.err))
           .continuousUpdate().build()) {
         if (model.input().volume()) {
-          for (Path study : studies) {
+          for (Path study : files) {
             Volume volume = Studies.volume(model, study);
             writer.write(study, volume.slices(), explainer.explain(volume, selection));
             bar.step();
           }
         } else {
-          for (List<Path> chunk : Studies.chunks(studies, model.options().batchSize())) {
+          for (List<Path> chunk : Studies.chunks(files, model.options().batchSize())) {
             List<Image> images = Studies.images(model, chunk);
             List<List<Explanation>> all = explainer.explain(images, selection);
             for (int i = 0; i < chunk.size(); i++) {
@@ -102,7 +103,7 @@ final class ExplainCommand implements Callable<Integer> {
         }
       }
       console.printf(Locale.ROOT, "wrote %s (%d studies, method %s, layer %s)%n", writer.manifest(),
-          studies.size(), explainer.method(), explainer.layer());
+          files.size(), explainer.method(), explainer.layer());
       console.flush();
     }
     return 0;

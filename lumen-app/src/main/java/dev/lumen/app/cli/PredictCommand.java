@@ -25,7 +25,7 @@ final class PredictCommand implements Callable<Integer> {
   @Mixin
   ModelOptions options;
 
-  @Parameters(index = "1..*", paramLabel = "STUDY", description = "PNG/JPEG images, or .npy exams for volume models.")
+  @Parameters(index = "1..*", paramLabel = "STUDY", description = "PNG/JPEG images, .npy exams for volume models, or folders of them.")
   List<Path> studies;
 
   @Option(names = {"-k", "--top"}, description = "Labels to print per study (default: ${DEFAULT-VALUE}).")
@@ -42,10 +42,11 @@ final class PredictCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
+    List<Path> files = Studies.expand(studies);
     try (Model model = options.load()) {
       List<Prediction> predictions = new ArrayList<>();
       PrintWriter out = spec.commandLine().getOut();
-      for (List<Path> chunk : Studies.chunks(studies, model.options().batchSize())) {
+      for (List<Path> chunk : Studies.chunks(files, model.options().batchSize())) {
         List<Prediction> batch = new ArrayList<>();
         if (model.input().volume()) {
           chunk.forEach(study -> batch.add(model.predict(Studies.volume(model, study))));

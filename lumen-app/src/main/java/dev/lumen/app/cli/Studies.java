@@ -4,17 +4,51 @@ import dev.lumen.core.image.Image;
 import dev.lumen.core.image.Images;
 import dev.lumen.core.image.Volume;
 import dev.lumen.core.model.Model;
+import dev.lumen.core.LumenException;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.stream.Stream;
 
 /** Reads the study files named on the command line, as the model takes them. */
 final class Studies {
   private Studies() {}
 
+  /**
+   * The study files named: files as given, folders replaced by the PNG, JPEG and .npy files
+   * directly inside them, in name order.
+   *
+   * @throws LumenException naming a folder with no studies
+   */
+  static List<Path> expand(List<Path> args) throws IOException {
+    List<Path> out = new ArrayList<>();
+    for (Path arg : args) {
+      if (!Files.isDirectory(arg)) {
+        out.add(arg);
+        continue;
+      }
+      try (Stream<Path> files = Files.list(arg)) {
+        List<Path> studies = files.filter(Files::isRegularFile).filter(Studies::isStudyName).sorted().toList();
+        if (studies.isEmpty()) {
+          throw new LumenException(arg, "folder holds no studies (.png, .jpg, .jpeg, .npy)");
+        }
+        out.addAll(studies);
+      }
+    }
+    return out;
+  }
+
+  private static boolean isStudyName(Path file) {
+    String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+    return name.endsWith(".png") || name.endsWith(".jpg") || name.endsWith(".jpeg") || name.endsWith(".npy");
+  }
+
   /** Whether {@code file} holds a volume (a NumPy array) rather than a 2D image. */
   static boolean isVolume(Path file) {
-    return file.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".npy");
+    return file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".npy");
   }
 
   /**

@@ -130,6 +130,16 @@ class CliTest {
   }
 
   @Test
+  void foldersStandForTheStudiesInThem(@TempDir Path tmp) throws IOException {
+    Run r = lumen("predict", model.toString(), demo.resolve("inputs").toString(), "-k", "1");
+    assertEquals(0, r.code(), r.err());
+    assertEquals(6, r.out().lines().filter(l -> l.startsWith("study-")).count(), r.out());
+    Run empty = lumen("predict", model.toString(), tmp.toString());
+    assertEquals(3, empty.code());
+    assertTrue(empty.err().contains("folder holds no studies"), empty.err());
+  }
+
+  @Test
   void missingAndCorruptFilesExitThreeWithOneLine(@TempDir Path tmp) throws IOException {
     Run missing = lumen("predict", model.toString(), tmp.resolve("nope.png").toString());
     assertEquals(3, missing.code());
