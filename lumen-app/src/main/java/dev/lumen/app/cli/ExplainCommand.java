@@ -6,6 +6,8 @@ import dev.lumen.core.explain.Explainer;
 import dev.lumen.core.explain.Explanation;
 import dev.lumen.core.explain.Targets;
 import dev.lumen.core.explain.cam.Cam;
+import dev.lumen.core.explain.perturb.Fill;
+import dev.lumen.core.explain.perturb.Occlusion;
 import dev.lumen.core.image.Image;
 import dev.lumen.core.image.Volume;
 import dev.lumen.core.model.Model;
@@ -38,8 +40,17 @@ final class ExplainCommand implements Callable<Integer> {
   @Parameters(index = "1..*", paramLabel = "STUDY", description = "PNG/JPEG images, .npy exams for volume models, or folders of them.")
   List<Path> studies;
 
-  @Option(names = {"-m", "--method"}, description = "Explanation method: cam (default: ${DEFAULT-VALUE}).")
+  @Option(names = {"-m", "--method"}, description = "Explanation method: cam or occlusion (default: ${DEFAULT-VALUE}).")
   String method = "cam";
+
+  @Option(names = "--window", description = "occlusion: window side in model input pixels (default: ${DEFAULT-VALUE}).")
+  int window = 16;
+
+  @Option(names = "--stride", description = "occlusion: step between windows (default: ${DEFAULT-VALUE}).")
+  int stride = 8;
+
+  @Option(names = "--fill", description = "occlusion: zero, mean or blur (default: ${DEFAULT-VALUE}).")
+  String fill = "zero";
 
   @Option(names = {"-o", "--out"}, required = true, paramLabel = "DIR", description = "Output folder.")
   Path out;
@@ -112,7 +123,8 @@ final class ExplainCommand implements Callable<Integer> {
   private Explainer explainer(Model model) {
     return switch (method.toLowerCase(Locale.ROOT)) {
       case "cam" -> Cam.of(model);
-      default -> throw new IllegalArgumentException("unknown method '" + method + "', available: [cam]");
+      case "occlusion" -> Occlusion.of(model, new Occlusion.Settings(window, stride, Fill.named(fill)));
+      default -> throw new IllegalArgumentException("unknown method '" + method + "', available: [cam, occlusion]");
     };
   }
 

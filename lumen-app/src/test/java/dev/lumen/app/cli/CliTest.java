@@ -140,6 +140,19 @@ class CliTest {
   }
 
   @Test
+  void occlusionRunsFromTheCommandLine(@TempDir Path tmp) throws IOException {
+    Run r = lumen("explain", model.toString(), nodule.toString(), "--method", "occlusion", "--window", "16",
+        "--stride", "16", "--fill", "mean", "-o", tmp.toString());
+    assertEquals(0, r.code(), r.err());
+    assertEquals(128, Npy.read(tmp.resolve("study-1-nodule/nodule.raw.npy")).tensor().dim(2), "at the input's resolution");
+    JsonNode manifest = new ObjectMapper().readTree(tmp.resolve("manifest.json").toFile());
+    assertEquals("occlusion", manifest.get("method").asText());
+    Run bad = lumen("explain", model.toString(), nodule.toString(), "--method", "occlusion", "--fill", "noise", "-o", tmp.toString());
+    assertEquals(2, bad.code());
+    assertTrue(bad.err().contains("unknown fill 'noise', expected one of [zero, mean, blur]"), bad.err());
+  }
+
+  @Test
   void missingAndCorruptFilesExitThreeWithOneLine(@TempDir Path tmp) throws IOException {
     Run missing = lumen("predict", model.toString(), tmp.resolve("nope.png").toString());
     assertEquals(3, missing.code());

@@ -1,0 +1,285 @@
+package dev.lumen.core.explain.perturb;
+
+import dev.lumen.core.Version;
+import dev.lumen.core.explain.Explainer;
+import dev.lumen.core.explain.Explanation;
+import dev.lumen.core.explain.Provenance;
+import dev.lumen.core.explain.Targets;
+import dev.lumen.core.image.Image;
+import dev.lumen.core.image.Volume;
+import dev.lumen.core.model.LabelScore;
+import dev.lumen.core.model.Model;
+import dev.lumen.core.model.Prediction;
+import dev.lumen.core.postprocess.Maps;
+import dev.lumen.core.preprocess.Geometry;
+import dev.lumen.core.tensor.Tensor;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Occlusion sensitivity (Zeiler &amp; Fergus, "Visualizing and Understanding Convolutional
+ * Networks", ECCV 2014): a window slides over the model input and is filled (zero, mean or
+ * blur); the drop of each target's score, {@code score(input) - score(occluded)}, is credited to
+ * every input pixel under the window and averaged over the windows that cover it, as Captum's
+ * {@code Occlusion} does. Scores are the model's own outputs (probabilities when the graph ends
+ * in softmax or sigmoid, logits otherwise).
+ *
+ * <p>Cost: one forward pass per window position, batched; for volume models one pass of the
+ * whole exam per position and slice. Every target comes from the same passes. The raw map is
+ * at the model input's resolution.
+ *
+ * <pre>{@code
+ * Explanation e = Occlusion.of(model, new Occlusion.Settings(16, 8, Fill.ZERO)).explain(image);
+ * }</pre>
+ */
+public final class Occlusion implements Explainer {
+  private final Model model;
+  private final Settings settings;
+  private final InputPlanes planes;
+
+  /**
+   * How the window slides.
+   *
+   * @param window side of the square window, in model input pixels
+   * @param stride step between window positions, in model input pixels
+   * @param fill what the window is filled with
+   */
+  public record Settings(int window, int stride, Fill fill) {
+    public Settings {
+      if (window < 1 || stride < 1) {
+        throw new IllegalArgumentException("window and stride must be >= 1, got " + window + " and " + stride);
+      }
+    }
+
+    /** Window 16, stride 8, zero fill. */
+    public static Settings defaults() {
+      return new Settings(16, 8, Fill.ZERO);
+    }
+  }
+
+  private Occlusion(Model model, Settings settings) {
+    this.model = model;
+    this.settings = settings;
+    this.planes = new InputPlanes(model.input());
+    if (settings.window() > Math.min(planes.width, planes.height)) {
+      throw new IllegalArgumentException("occlusion window " + settings.window() + " is larger than the model input "
+          + planes.width + "x" + planes.height);
+    }
+  }
+
+  /** Occlusion for {@code model} with {@code settings}. */
+  public static Occlusion of(Model model, Settings settings) {
+    return new Occlusion(model, settings);
+  }
+
+  @Override
+  public String method() {
+    return "occlusion";
+  }
+
+  @Override
+  public String layer() {
+    return model.input().name();
+  }
+
+  @Override
+  public List<List<Explanation>> explain(List<Image> images, Targets targets) {
+    model.requireImages();
+    List<List<Explanation>> out = new ArrayList<>();
+    for (Image image : images) {
+      Tensor input = model.preprocessor().toInput(List.of(image));
+      Tensor base = model.run(input, List.of()).get(model.scoresName());
+      Prediction prediction = model.prediction(image.source(), base, 0);
+      List<LabelScore> chosen = targets.select(model, prediction);
+      float[][] drops = sensitivity(input.unsafeData(), 0, base, chosen, batchRunner(input));
+      out.add(explanations(image.source(), prediction, chosen, List.<float[][]>of(drops), model.preprocessor().geometry(image)));
+    }
+    return out;
+  }
+
+  @Override
+  public List<Explanation> explain(Volume volume, Targets targets) {
+    model.requireVolume(volume.source());
+    Tensor input = model.preprocessor().toInput(volume.slices());
+    Tensor base = model.run(input, List.of()).get(model.scoresName());
+    Prediction prediction = model.prediction(volume.source(), base, 0);
+    List<LabelScore> chosen = targets.select(model, prediction);
+    List<float[][]> perSlice = new ArrayList<>();
+    for (int s = 0; s < volume.depth(); s++) {
+      perSlice.add(sensitivity(input.unsafeData(), s * planes.blockSize(), base, chosen, examRunner(input)));
+    }
+    return explanations(volume.source(), prediction, chosen, perSlice,
+        model.preprocessor().geometry(volume.slices().get(0)));
+  }
+
+  /** Scores of occluded copies: each float[] is a whole model input; returns one score row per copy. */
+  private interface Runner {
+    float[][] scores(List<float[]> copies);
+  }
+
+  /** 2D models: copies of one image go through the model together, a batch at a time. */
+  private Runner batchRunner(Tensor input) {
+    int classes = model.labels().size();
+    return copies -> {
+      float[][] out = new float[copies.size()][];
+      int batch = model.options().batchSize();
+      for (int from = 0; from < copies.size(); from += batch) {
+        int n = Math.min(batch, copies.size() - from);
+        float[] data = new float[n * input.size()];
+        for (int i = 0; i < n; i++) {
+          System.arraycopy(copies.get(from + i), 0, data, i * input.size(), input.size());
+        }
+        long[] shape = model.input().shape(n);
+        Tensor scores = model.run(Tensor.of(data, shape), List.of()).get(model.scoresName());
+        for (int i = 0; i < n; i++) {
+          out[from + i] = new float[classes];
+          System.arraycopy(scores.unsafeData(), i * classes, out[from + i], 0, classes);
+        }
+      }
+      return out;
+    };
+  }
+
+  /** Volume models: each copy is a whole exam and runs alone. */
+  private Runner examRunner(Tensor input) {
+    return copies -> {
+      float[][] out = new float[copies.size()][];
+      for (int i = 0; i < copies.size(); i++) {
+        out[i] = model.run(Tensor.of(copies.get(i), input.shape()), List.of()).get(model.scoresName()).toArray();
+      }
+      return out;
+    };
+  }
+
+  /** Per target, the mean score drop at every pixel of the block at {@code offset}: {@code [targets][H*W]}. */
+  private float[][] sensitivity(float[] input, int offset, Tensor base, List<LabelScore> targets, Runner runner) {
+    float[] fill = fillValues(input, offset);
+    List<int[]> positions = positions();
+    float[][] sum = new float[targets.size()][planes.height * planes.width];
+    int[] count = new int[planes.height * planes.width];
+    int chunk = Math.max(1, model.options().batchSize());
+    for (int from = 0; from < positions.size(); from += chunk) {
+      List<int[]> part = positions.subList(from, Math.min(positions.size(), from + chunk));
+      List<float[]> copies = new ArrayList<>();
+      for (int[] p : part) {
+        copies.add(occluded(input, offset, fill, p[0], p[1]));
+      }
+      float[][] scores = runner.scores(copies);
+      for (int i = 0; i < part.size(); i++) {
+        int y0 = part.get(i)[0];
+        int x0 = part.get(i)[1];
+        for (int t = 0; t < targets.size(); t++) {
+          int c = targets.get(t).index();
+          float drop = base.get(c) - scores[i][c];
+          addToWindow(sum[t], y0, x0, drop);
+        }
+        addToWindow(count, y0, x0);
+      }
+    }
+    for (float[] map : sum) {
+      for (int p = 0; p < map.length; p++) {
+        map[p] = count[p] == 0 ? 0f : map[p] / count[p];
+      }
+    }
+    return sum;
+  }
+
+  /** Top-left corners of the windows; the last row and column touch the far edges. */
+  private List<int[]> positions() {
+    List<int[]> out = new ArrayList<>();
+    for (int y : starts(planes.height)) {
+      for (int x : starts(planes.width)) {
+        out.add(new int[] {y, x});
+      }
+    }
+    return out;
+  }
+
+  private List<Integer> starts(int size) {
+    List<Integer> out = new ArrayList<>();
+    int last = size - settings.window();
+    for (int s = 0; s < last; s += settings.stride()) {
+      out.add(s);
+    }
+    out.add(last);
+    return out;
+  }
+
+  private float[] occluded(float[] input, int offset, float[] fill, int y0, int x0) {
+    float[] copy = input.clone();
+    for (int c = 0; c < planes.channels; c++) {
+      for (int y = y0; y < y0 + settings.window(); y++) {
+        for (int x = x0; x < x0 + settings.window(); x++) {
+          int i = planes.index(c, y, x);
+          copy[offset + i] = fill[i];
+        }
+      }
+    }
+    return copy;
+  }
+
+  /** The fill of every value of the block, in block order. */
+  private float[] fillValues(float[] input, int offset) {
+    float[] fill = new float[planes.blockSize()];
+    switch (settings.fill()) {
+      case ZERO -> { }
+      case MEAN -> {
+        for (int c = 0; c < planes.channels; c++) {
+          double sum = 0;
+          for (int p = 0; p < planes.height * planes.width; p++) {
+            sum += input[offset + planes.index(c, p / planes.width, p % planes.width)];
+          }
+          float mean = (float) (sum / (planes.height * planes.width));
+          for (int p = 0; p < planes.height * planes.width; p++) {
+            fill[planes.index(c, p / planes.width, p % planes.width)] = mean;
+          }
+        }
+      }
+      case BLUR -> {
+        for (int c = 0; c < planes.channels; c++) {
+          float[] plane = new float[planes.height * planes.width];
+          for (int p = 0; p < plane.length; p++) {
+            plane[p] = input[offset + planes.index(c, p / planes.width, p % planes.width)];
+          }
+          float[] blurred = GaussianBlur.apply(plane, planes.width, planes.height, settings.window() / 4.0);
+          for (int p = 0; p < plane.length; p++) {
+            fill[planes.index(c, p / planes.width, p % planes.width)] = blurred[p];
+          }
+        }
+      }
+    }
+    return fill;
+  }
+
+  private void addToWindow(float[] map, int y0, int x0, float value) {
+    for (int y = y0; y < y0 + settings.window(); y++) {
+      for (int x = x0; x < x0 + settings.window(); x++) {
+        map[y * planes.width + x] += value;
+      }
+    }
+  }
+
+  private void addToWindow(int[] count, int y0, int x0) {
+    for (int y = y0; y < y0 + settings.window(); y++) {
+      for (int x = x0; x < x0 + settings.window(); x++) {
+        count[y * planes.width + x]++;
+      }
+    }
+  }
+
+  /** One explanation per target; {@code slices} holds per slice the {@code [targets][H*W]} maps. */
+  private List<Explanation> explanations(String source, Prediction prediction, List<LabelScore> targets,
+                                         List<float[][]> slices, Geometry geometry) {
+    Provenance provenance = new Provenance(model.name(), model.sha256(), method(), layer(), Version.get());
+    List<Explanation> out = new ArrayList<>();
+    for (int t = 0; t < targets.size(); t++) {
+      List<Tensor> maps = new ArrayList<>();
+      for (float[][] perTarget : slices) {
+        maps.add(Tensor.of(perTarget[t], planes.height, planes.width));
+      }
+      Tensor raw = Tensor.stack(maps);
+      out.add(new Explanation(source, prediction, targets.get(t), raw, Maps.toImageSpace(raw, geometry), provenance));
+    }
+    return out;
+  }
+}

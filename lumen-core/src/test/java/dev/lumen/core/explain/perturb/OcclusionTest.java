@@ -1,0 +1,107 @@
+package dev.lumen.core.explain.perturb;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.lumen.core.SyntheticModels;
+import dev.lumen.core.TestModels;
+import dev.lumen.core.explain.Explanation;
+import dev.lumen.core.explain.Targets;
+import dev.lumen.core.image.Image;
+import dev.lumen.core.image.Volume;
+import dev.lumen.core.model.Model;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class OcclusionTest {
+
+  /** The score is the sum over rows 8..15, columns 12..15: zeroing a 4x4 window inside drops it by 16. */
+  @Test
+  void scoreDropEqualsTheOccludedPartOfTheRegion(@TempDir Path tmp) throws IOException {
+    Path file = SyntheticModels.regionSum(tmp.resolve("region.onnx"), 32, 8, 12, 8, 4);
+    Image white = Image.gray("white.png", filled(32 * 32, 255f), 32, 32, 255f);
+    try (Model model = Model.load(file)) {
+      Explanation e = Occlusion.of(model, new Occlusion.Settings(4, 4, Fill.ZERO)).explain(white);
+      float[] raw = e.raw().toArray();
+      for (int y = 0; y < 32; y++) {
+        for (int x = 0; x < 32; x++) {
+          boolean inside = y >= 8 && y < 16 && x >= 12 && x < 16;
+          assertEquals(inside ? 16f : 0f, raw[y * 32 + x], 1e-4, "pixel " + y + "," + x);
+        }
+      }
+    }
+  }
+
+  @Test
+  void overlappingWindowsAverageTheirDrops(@TempDir Path tmp) throws IOException {
+    Path file = SyntheticModels.regionSum(tmp.resolve("region.onnx"), 16, 0, 0, 1, 1);
+    Image white = Image.gray("white.png", filled(16 * 16, 255f), 16, 16, 255f);
+    try (Model model = Model.load(file)) {
+      float[] raw = Occlusion.of(model, new Occlusion.Settings(4, 2, Fill.ZERO)).explain(white).raw().toArray();
+      // Pixel (0, 0) lies under one window only, which covers the region: drop 1.
+      assertEquals(1f, raw[0], 1e-6);
+      // Pixel (2, 2) lies under the windows at (0,0), (0,2), (2,0), (2,2); one of four drops by 1.
+      assertEquals(0.25f, raw[2 * 16 + 2], 1e-6);
+      assertEquals(0f, raw[15 * 16 + 15], 1e-6);
+    }
+  }
+
+  @Test
+  void meanFillOfAConstantImageChangesNothing(@TempDir Path tmp) throws IOException {
+    Path file = SyntheticModels.regionSum(tmp.resolve("region.onnx"), 16, 4, 4, 4, 4);
+    Image white = Image.gray("white.png", filled(16 * 16, 255f), 16, 16, 255f);
+    try (Model model = Model.load(file)) {
+      float[] mean = Occlusion.of(model, new Occlusion.Settings(4, 4, Fill.MEAN)).explain(white).raw().toArray();
+      float[] blur = Occlusion.of(model, new Occlusion.Settings(4, 4, Fill.BLUR)).explain(white).raw().toArray();
+      for (int i = 0; i < mean.length; i++) {
+        assertEquals(0f, mean[i], 1e-4);
+        assertEquals(0f, blur[i], 1e-3);
+      }
+    }
+  }
+
+  @Test
+  void volumeModelGetsOneMapPerSlice() {
+    try (Model model = Model.load(TestModels.model("mrnet"))) {
+      List<Image> slices = new ArrayList<>();
+      for (int s = 0; s < 2; s++) {
+        float[] px = new float[256 * 256];
+        Arrays.fill(px, 40f * (s + 1));
+        slices.add(Image.gray("slice", px, 256, 256, 255f));
+      }
+      List<Explanation> es = Occlusion.of(model, new Occlusion.Settings(128, 128, Fill.ZERO))
+          .explain(new Volume("exam.npy", slices), Targets.top1());
+      assertEquals(2, es.get(0).slices());
+      assertEquals(256, es.get(0).raw().dim(2), "raw maps are at the input's resolution");
+      assertTrue(Arrays.stream(box(es.get(0).raw().toArray())).anyMatch(v -> v != 0f));
+    }
+  }
+
+  @Test
+  void rejectsAWindowLargerThanTheInput(@TempDir Path tmp) throws IOException {
+    Path file = SyntheticModels.regionSum(tmp.resolve("region.onnx"), 16, 4, 4, 4, 4);
+    try (Model model = Model.load(file)) {
+      assertThrows(IllegalArgumentException.class, () -> Occlusion.of(model, new Occlusion.Settings(32, 8, Fill.ZERO)));
+    }
+  }
+
+  private static float[] filled(int n, float v) {
+    float[] a = new float[n];
+    Arrays.fill(a, v);
+    return a;
+  }
+
+  private static Float[] box(float[] a) {
+    Float[] out = new Float[a.length];
+    for (int i = 0; i < a.length; i++) {
+      out[i] = a[i];
+    }
+    return out;
+  }
+}
