@@ -5,7 +5,9 @@ import dev.lumen.core.Version;
 import dev.lumen.core.explain.Explainer;
 import dev.lumen.core.explain.Explanation;
 import dev.lumen.core.explain.Targets;
+import dev.lumen.core.explain.cam.AblationCam;
 import dev.lumen.core.explain.cam.Cam;
+import dev.lumen.core.explain.cam.Crm;
 import dev.lumen.core.explain.perturb.Fill;
 import dev.lumen.core.explain.perturb.Occlusion;
 import dev.lumen.core.image.Image;
@@ -40,7 +42,7 @@ final class ExplainCommand implements Callable<Integer> {
   @Parameters(index = "1..*", paramLabel = "STUDY", description = "PNG/JPEG images, .npy exams for volume models, or folders of them.")
   List<Path> studies;
 
-  @Option(names = {"-m", "--method"}, description = "Explanation method: cam or occlusion (default: ${DEFAULT-VALUE}).")
+  @Option(names = {"-m", "--method"}, description = "Explanation method: cam, ablationcam, crm, crm-combined or occlusion (default: ${DEFAULT-VALUE}).")
   String method = "cam";
 
   @Option(names = "--window", description = "occlusion: window side in model input pixels (default: ${DEFAULT-VALUE}).")
@@ -123,8 +125,12 @@ final class ExplainCommand implements Callable<Integer> {
   private Explainer explainer(Model model) {
     return switch (method.toLowerCase(Locale.ROOT)) {
       case "cam" -> Cam.of(model);
+      case "ablationcam" -> AblationCam.of(model);
+      case "crm" -> Crm.of(model, false);
+      case "crm-combined" -> Crm.of(model, true);
       case "occlusion" -> Occlusion.of(model, new Occlusion.Settings(window, stride, Fill.named(fill)));
-      default -> throw new IllegalArgumentException("unknown method '" + method + "', available: [cam, occlusion]");
+      default -> throw new IllegalArgumentException("unknown method '" + method
+          + "', available: [cam, ablationcam, crm, crm-combined, occlusion]");
     };
   }
 

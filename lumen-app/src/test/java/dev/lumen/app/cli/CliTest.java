@@ -140,6 +140,19 @@ class CliTest {
   }
 
   @Test
+  void everyMethodRunsFromTheCommandLine(@TempDir Path tmp) throws IOException {
+    for (String method : new String[] {"cam", "ablationcam", "crm", "crm-combined"}) {
+      Path dir = tmp.resolve(method);
+      Run r = lumen("explain", model.toString(), nodule.toString(), "--method", method, "-o", dir.toString());
+      assertEquals(0, r.code(), method + ": " + r.err());
+      assertEquals(method, new ObjectMapper().readTree(dir.resolve("manifest.json").toFile()).get("method").asText());
+    }
+    Run unknown = lumen("explain", model.toString(), nodule.toString(), "--method", "magic", "-o", tmp.toString());
+    assertEquals(2, unknown.code());
+    assertTrue(unknown.err().contains("available: [cam, ablationcam, crm, crm-combined, occlusion]"), unknown.err());
+  }
+
+  @Test
   void occlusionRunsFromTheCommandLine(@TempDir Path tmp) throws IOException {
     Run r = lumen("explain", model.toString(), nodule.toString(), "--method", "occlusion", "--window", "16",
         "--stride", "16", "--fill", "mean", "-o", tmp.toString());

@@ -246,6 +246,15 @@ public final class Model implements AutoCloseable {
     return session.run(Map.of(input.name(), inputTensor), outputs);
   }
 
+  /**
+   * Runs only the part of the model above {@code layer} on {@code features} (values of that
+   * layer, a batch of them) and returns the scores output. The sub-graph is compiled once.
+   */
+  public Tensor runAbove(String layer, Tensor features) {
+    GraphSession session = session("above:" + layer, () -> graph.above(layer));
+    return session.run(Map.of(layer, features), List.of(scoresName())).get(scoresName());
+  }
+
   /** The scores of item {@code i} of a batch output, as probabilities. */
   public Prediction prediction(String source, Tensor scores, int i) {
     int classes = labels.size();

@@ -178,6 +178,50 @@ public final class OnnxGraph {
     return new OnnxGraph(model.toBuilder().setGraph(graph).build(), source);
   }
 
+  /**
+   * The part of the graph above {@code tensor}: a graph whose one input is {@code tensor} and
+   * whose output is this graph's first output, holding only the nodes the output needs. Running
+   * it re-evaluates the head on modified features without running anything below them.
+   *
+   * @throws IllegalArgumentException if the tensor is unknown, or the output also depends on the
+   *     graph input through another path (a skip connection around {@code tensor})
+   */
+  public OnnxGraph above(String tensor) {
+    if (!producers.containsKey(tensor)) {
+      throw new IllegalArgumentException("tensor '" + tensor + "' is not produced by a node of " + source);
+    }
+    Set<Integer> needed = new java.util.TreeSet<>();
+    Set<String> usedInitializers = new LinkedHashSet<>();
+    java.util.ArrayDeque<String> todo = new java.util.ArrayDeque<>();
+    todo.add(outputs().get(0).name());
+    Set<String> seen = new java.util.HashSet<>();
+    while (!todo.isEmpty()) {
+      String t = todo.pop();
+      if (t.isEmpty() || t.equals(tensor) || !seen.add(t)) {
+        continue;
+      }
+      if (initializers.containsKey(t)) {
+        usedInitializers.add(t);
+        continue;
+      }
+      Node node = producers.get(t);
+      if (node == null) {
+        throw new IllegalArgumentException(outputs().get(0).name() + " depends on '" + t
+            + "' other than through '" + tensor + "' in " + source);
+      }
+      if (needed.add(node.index())) {
+        todo.addAll(node.inputs());
+      }
+    }
+    GraphProto.Builder graph = GraphProto.newBuilder().setName(model.getGraph().getName() + "_above")
+        .addInput(ValueInfoProto.newBuilder().setName(tensor).setType(ai.onnx.proto.OnnxMl.TypeProto.newBuilder()
+            .setTensorType(ai.onnx.proto.OnnxMl.TypeProto.Tensor.newBuilder().setElemType(TensorProto.DataType.FLOAT_VALUE))))
+        .addOutput(ValueInfoProto.newBuilder().setName(outputs().get(0).name()));
+    needed.forEach(i -> graph.addNode(nodes.get(i).proto()));
+    usedInitializers.forEach(name -> graph.addInitializer(initializers.get(name)));
+    return new OnnxGraph(model.toBuilder().setGraph(graph).build(), source);
+  }
+
   /** Every tensor a node produces, in topological order. */
   public List<String> intermediateTensors() {
     List<String> out = new ArrayList<>();

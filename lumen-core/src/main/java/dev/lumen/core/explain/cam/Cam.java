@@ -1,24 +1,12 @@
 package dev.lumen.core.explain.cam;
 
 import dev.lumen.core.LumenException;
-import dev.lumen.core.Version;
-import dev.lumen.core.explain.Explainer;
-import dev.lumen.core.explain.Explanation;
-import dev.lumen.core.explain.Provenance;
-import dev.lumen.core.explain.Targets;
-import dev.lumen.core.image.Image;
-import dev.lumen.core.image.Volume;
 import dev.lumen.core.model.Head;
 import dev.lumen.core.model.LabelScore;
 import dev.lumen.core.model.Model;
-import dev.lumen.core.model.Prediction;
-import dev.lumen.core.postprocess.Maps;
-import dev.lumen.core.preprocess.Geometry;
-import dev.lumen.core.preprocess.Layout;
 import dev.lumen.core.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Class activation mapping (Zhou et al., "Learning Deep Features for Discriminative
@@ -37,12 +25,11 @@ import java.util.Map;
  * }
  * }</pre>
  */
-public final class Cam implements Explainer {
-  private final Model model;
+public final class Cam extends FeatureMapExplainer {
   private final Head head;
 
   private Cam(Model model, Head head) {
-    this.model = model;
+    super(model, head.feature(), head.layout());
     this.head = head;
   }
 
@@ -67,86 +54,34 @@ public final class Cam implements Explainer {
   }
 
   @Override
-  public String layer() {
-    return head.feature();
-  }
-
-  @Override
-  public List<List<Explanation>> explain(List<Image> images, Targets targets) {
-    model.requireImages();
-    List<List<Explanation>> out = new ArrayList<>();
-    for (List<Image> batch : model.batches(images)) {
-      Map<String, Tensor> run = model.run(model.preprocessor().toInput(batch), List.of(head.feature()));
-      Tensor features = run.get(head.feature());
-      for (int i = 0; i < batch.size(); i++) {
-        Image image = batch.get(i);
-        Prediction prediction = model.prediction(image.source(), run.get(model.scoresName()), i);
-        Tensor f = features.slice(i);
-        out.add(explainAll(image.source(), prediction, targets, List.of(f), model.preprocessor().geometry(image)));
+  List<Tensor> rawMaps(Tensor features, Tensor scores, List<LabelScore> targets) {
+    List<Tensor> out = new ArrayList<>();
+    for (LabelScore target : targets) {
+      List<Tensor> slices = new ArrayList<>();
+      for (int s = 0; s < features.dim(0); s++) {
+        slices.add(classMap(features.slice(s), target.index()));
       }
-    }
-    return out;
-  }
-
-  @Override
-  public List<Explanation> explain(Volume volume, Targets targets) {
-    model.requireVolume(volume.source());
-    Map<String, Tensor> run = model.run(model.preprocessor().toInput(volume.slices()), List.of(head.feature()));
-    Tensor features = run.get(head.feature());
-    if (features.dim(0) != volume.depth()) {
-      throw new LumenException(model.name() + ": feature map " + head.feature() + " has " + features.dim(0)
-          + " slices for an exam of " + volume.depth());
-    }
-    List<Tensor> perSlice = new ArrayList<>();
-    for (int s = 0; s < volume.depth(); s++) {
-      perSlice.add(features.slice(s));
-    }
-    Prediction prediction = model.prediction(volume.source(), run.get(model.scoresName()), 0);
-    return explainAll(volume.source(), prediction, targets, perSlice,
-        model.preprocessor().geometry(volume.slices().get(0)));
-  }
-
-  private List<Explanation> explainAll(String source, Prediction prediction, Targets targets,
-                                       List<Tensor> slices, Geometry geometry) {
-    Provenance provenance = new Provenance(model.name(), model.sha256(), method(), layer(), Version.get());
-    List<Explanation> out = new ArrayList<>();
-    for (LabelScore target : targets.select(model, prediction)) {
-      List<Tensor> maps = new ArrayList<>();
-      for (Tensor f : slices) {
-        maps.add(classMap(f, target.index()));
-      }
-      Tensor raw = Tensor.stack(maps);
-      out.add(new Explanation(source, prediction, target, raw, Maps.toImageSpace(raw, geometry), provenance));
+      out.add(Tensor.stack(slices));
     }
     return out;
   }
 
   /** {@code sum_k w_ck F_k} for one feature map ({@code [K, h, w]}, or {@code [h, w, K]} for NHWC). */
   Tensor classMap(Tensor f, int c) {
-    boolean nhwc = head.layout() == Layout.NHWC;
-    int k = nhwc ? f.dim(2) : f.dim(0);
-    int h = nhwc ? f.dim(0) : f.dim(1);
-    int w = nhwc ? f.dim(1) : f.dim(2);
-    float[] data = f.unsafeData();
-    float[] map = new float[h * w];
+    Tensor item = Tensor.stack(List.of(f));
+    int k = channels(item);
     if (head.weights().isEmpty()) {
-      for (int p = 0; p < h * w; p++) {
-        map[p] = nhwc ? data[p * k + c] : data[c * h * w + p];
-      }
-      return Tensor.of(map, h, w);
+      float[] oneHot = new float[k];
+      oneHot[c] = 1f;
+      return weightedSum(item, oneHot).slice(0);
     }
     Tensor linear = head.weights().get();
     if (linear.dim(1) != k) {
       throw new LumenException(model.name() + ": the linear layer takes " + linear.dim(1)
           + " features but " + head.feature() + " has " + k + " channels");
     }
-    float[] weights = linear.unsafeData();
-    for (int ch = 0; ch < k; ch++) {
-      float wck = weights[c * k + ch];
-      for (int p = 0; p < h * w; p++) {
-        map[p] += wck * (nhwc ? data[p * k + ch] : data[ch * h * w + p]);
-      }
-    }
-    return Tensor.of(map, h, w);
+    float[] row = new float[k];
+    System.arraycopy(linear.unsafeData(), c * k, row, 0, k);
+    return weightedSum(item, row).slice(0);
   }
 }

@@ -1,0 +1,163 @@
+package dev.lumen.core.explain.cam;
+
+import dev.lumen.core.LumenException;
+import dev.lumen.core.Version;
+import dev.lumen.core.explain.Explainer;
+import dev.lumen.core.explain.Explanation;
+import dev.lumen.core.explain.Provenance;
+import dev.lumen.core.explain.Targets;
+import dev.lumen.core.image.Image;
+import dev.lumen.core.image.Volume;
+import dev.lumen.core.model.LabelScore;
+import dev.lumen.core.model.Model;
+import dev.lumen.core.model.Prediction;
+import dev.lumen.core.postprocess.Maps;
+import dev.lumen.core.preprocess.Geometry;
+import dev.lumen.core.preprocess.Layout;
+import dev.lumen.core.tensor.Tensor;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The common frame of methods that explain from one layer's feature maps (CAM, Ablation-CAM,
+ * CRM): one forward pass per batch returns the scores and the layer; the method turns one item's
+ * features into one raw map per target; the frame adds normalisation, upsampling and provenance.
+ *
+ * <p>An item is one image ({@code [1, K, h, w]}) or one exam of a volume model
+ * ({@code [slices, K, h, w]}); NHWC layers are {@code [.., h, w, K]}.
+ */
+abstract class FeatureMapExplainer implements Explainer {
+  final Model model;
+  final String layer;
+  final Layout layout;
+
+  FeatureMapExplainer(Model model, String layer, Layout layout) {
+    this.model = model;
+    this.layer = layer;
+    this.layout = layout;
+  }
+
+  /** One raw map per target, each {@code [slices, h, w]}, from one item's features. */
+  abstract List<Tensor> rawMaps(Tensor features, Tensor scores, List<LabelScore> targets);
+
+  @Override
+  public String layer() {
+    return layer;
+  }
+
+  @Override
+  public List<List<Explanation>> explain(List<Image> images, Targets targets) {
+    model.requireImages();
+    List<List<Explanation>> out = new ArrayList<>();
+    for (List<Image> batch : model.batches(images)) {
+      Map<String, Tensor> run = model.run(model.preprocessor().toInput(batch), List.of(layer));
+      Tensor features = run.get(layer);
+      Tensor scores = run.get(model.scoresName());
+      for (int i = 0; i < batch.size(); i++) {
+        Image image = batch.get(i);
+        Tensor item = Tensor.stack(List.of(features.slice(i)));
+        Tensor itemScores = Tensor.stack(List.of(scores.slice(i)));
+        out.add(explanations(image.source(), item, itemScores, targets, model.preprocessor().geometry(image)));
+      }
+    }
+    return out;
+  }
+
+  @Override
+  public List<Explanation> explain(Volume volume, Targets targets) {
+    model.requireVolume(volume.source());
+    Map<String, Tensor> run = model.run(model.preprocessor().toInput(volume.slices()), List.of(layer));
+    Tensor features = run.get(layer);
+    if (features.rank() != 4 || features.dim(0) != volume.depth()) {
+      throw new LumenException(model.name() + ": layer " + layer + " has shape " + features
+          + ", not one feature map per slice of an exam of " + volume.depth());
+    }
+    return explanations(volume.source(), features, run.get(model.scoresName()), targets,
+        model.preprocessor().geometry(volume.slices().get(0)));
+  }
+
+  private List<Explanation> explanations(String source, Tensor features, Tensor scores, Targets targets,
+                                         Geometry geometry) {
+    if (features.rank() != 4) {
+      throw new LumenException(model.name() + ": layer " + layer + " is not a feature map (shape " + features + ")");
+    }
+    Prediction prediction = model.prediction(source, scores, 0);
+    List<LabelScore> chosen = targets.select(model, prediction);
+    List<Tensor> maps = rawMaps(features, scores, chosen);
+    Provenance provenance = new Provenance(model.name(), model.sha256(), method(), layer, Version.get());
+    List<Explanation> out = new ArrayList<>();
+    for (int t = 0; t < chosen.size(); t++) {
+      Tensor raw = maps.get(t);
+      out.add(new Explanation(source, prediction, chosen.get(t), raw, Maps.toImageSpace(raw, geometry), provenance));
+    }
+    return out;
+  }
+
+  /** Channels of the features. */
+  int channels(Tensor features) {
+    return layout == Layout.NHWC ? features.dim(3) : features.dim(1);
+  }
+
+  /** Height of the features. */
+  int height(Tensor features) {
+    return layout == Layout.NHWC ? features.dim(1) : features.dim(2);
+  }
+
+  /** Width of the features. */
+  int width(Tensor features) {
+    return layout == Layout.NHWC ? features.dim(2) : features.dim(3);
+  }
+
+  /** Flat index of (slice, channel, y, x). */
+  int index(Tensor features, int s, int k, int y, int x) {
+    int kk = channels(features);
+    int h = height(features);
+    int w = width(features);
+    return layout == Layout.NHWC ? ((s * h + y) * w + x) * kk + k : ((s * kk + k) * h + y) * w + x;
+  }
+
+  /** {@code sum_k weights[k] F_k} per slice: {@code [slices, h, w]}. */
+  Tensor weightedSum(Tensor features, float[] weights) {
+    int slices = features.dim(0);
+    int h = height(features);
+    int w = width(features);
+    float[] data = features.unsafeData();
+    float[] map = new float[slices * h * w];
+    for (int s = 0; s < slices; s++) {
+      for (int k = 0; k < weights.length; k++) {
+        float wk = weights[k];
+        for (int p = 0; p < h * w; p++) {
+          map[s * h * w + p] += wk * data[index(features, s, k, p / w, p % w)];
+        }
+      }
+    }
+    return Tensor.of(map, slices, h, w);
+  }
+
+  /**
+   * The scores of modified copies of one item's features, run through the part of the model
+   * above the layer only: batched for images, one run per copy for exams.
+   */
+  float[][] scoresAbove(List<float[]> copies, Tensor features) {
+    int classes = model.labels().size();
+    float[][] out = new float[copies.size()][];
+    boolean exam = model.input().volume();
+    int batch = exam ? 1 : model.options().batchSize();
+    for (int from = 0; from < copies.size(); from += batch) {
+      int n = Math.min(batch, copies.size() - from);
+      float[] data = new float[n * features.size()];
+      for (int i = 0; i < n; i++) {
+        System.arraycopy(copies.get(from + i), 0, data, i * features.size(), features.size());
+      }
+      long[] shape = features.shape();
+      shape[0] *= n;
+      Tensor scores = model.runAbove(layer, Tensor.of(data, shape));
+      for (int i = 0; i < n; i++) {
+        out[from + i] = new float[classes];
+        System.arraycopy(scores.unsafeData(), i * classes, out[from + i], 0, classes);
+      }
+    }
+    return out;
+  }
+}
