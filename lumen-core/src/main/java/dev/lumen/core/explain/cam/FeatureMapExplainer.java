@@ -2,6 +2,7 @@ package dev.lumen.core.explain.cam;
 
 import dev.lumen.core.LumenException;
 import dev.lumen.core.Version;
+import dev.lumen.core.explain.BatchedScores;
 import dev.lumen.core.explain.Explainer;
 import dev.lumen.core.explain.Explanation;
 import dev.lumen.core.explain.Provenance;
@@ -140,24 +141,9 @@ abstract class FeatureMapExplainer implements Explainer {
    * above the layer only: batched for images, one run per copy for exams.
    */
   float[][] scoresAbove(List<float[]> copies, Tensor features) {
-    int classes = model.labels().size();
-    float[][] out = new float[copies.size()][];
-    boolean exam = model.input().volume();
-    int batch = exam ? 1 : model.options().batchSize();
-    for (int from = 0; from < copies.size(); from += batch) {
-      int n = Math.min(batch, copies.size() - from);
-      float[] data = new float[n * features.size()];
-      for (int i = 0; i < n; i++) {
-        System.arraycopy(copies.get(from + i), 0, data, i * features.size(), features.size());
-      }
-      long[] shape = features.shape();
-      shape[0] *= n;
-      Tensor scores = model.runAbove(layer, Tensor.of(data, shape));
-      for (int i = 0; i < n; i++) {
-        out[from + i] = new float[classes];
-        System.arraycopy(scores.unsafeData(), i * classes, out[from + i], 0, classes);
-      }
-    }
-    return out;
+    int batch = model.input().volume() ? 1 : model.options().batchSize();
+    return BatchedScores.of(copies, features.shape(), batch, model.labels().size(),
+        values -> model.runAbove(layer, values));
   }
+
 }

@@ -1,6 +1,7 @@
 package dev.lumen.core.explain.perturb;
 
 import dev.lumen.core.Version;
+import dev.lumen.core.explain.BatchedScores;
 import dev.lumen.core.explain.Explainer;
 import dev.lumen.core.explain.Explanation;
 import dev.lumen.core.explain.Provenance;
@@ -91,7 +92,7 @@ public final class Occlusion implements Explainer {
       Tensor base = model.run(input, List.of()).get(model.scoresName());
       Prediction prediction = model.prediction(image.source(), base, 0);
       List<LabelScore> chosen = targets.select(model, prediction);
-      float[][] drops = sensitivity(input.unsafeData(), 0, base, chosen, batchRunner(input));
+      float[][] drops = sensitivity(input, 0, base, chosen);
       out.add(explanations(image.source(), prediction, chosen, List.<float[][]>of(drops), model.preprocessor().geometry(image)));
     }
     return out;
@@ -106,53 +107,22 @@ public final class Occlusion implements Explainer {
     List<LabelScore> chosen = targets.select(model, prediction);
     List<float[][]> perSlice = new ArrayList<>();
     for (int s = 0; s < volume.depth(); s++) {
-      perSlice.add(sensitivity(input.unsafeData(), s * planes.blockSize(), base, chosen, examRunner(input)));
+      perSlice.add(sensitivity(input, s * planes.blockSize(), base, chosen));
     }
     return explanations(volume.source(), prediction, chosen, perSlice,
         model.preprocessor().geometry(volume.slices().get(0)));
   }
 
-  /** Scores of occluded copies: each float[] is a whole model input; returns one score row per copy. */
-  private interface Runner {
-    float[][] scores(List<float[]> copies);
-  }
-
-  /** 2D models: copies of one image go through the model together, a batch at a time. */
-  private Runner batchRunner(Tensor input) {
-    int classes = model.labels().size();
-    return copies -> {
-      float[][] out = new float[copies.size()][];
-      int batch = model.options().batchSize();
-      for (int from = 0; from < copies.size(); from += batch) {
-        int n = Math.min(batch, copies.size() - from);
-        float[] data = new float[n * input.size()];
-        for (int i = 0; i < n; i++) {
-          System.arraycopy(copies.get(from + i), 0, data, i * input.size(), input.size());
-        }
-        long[] shape = model.input().shape(n);
-        Tensor scores = model.run(Tensor.of(data, shape), List.of()).get(model.scoresName());
-        for (int i = 0; i < n; i++) {
-          out[from + i] = new float[classes];
-          System.arraycopy(scores.unsafeData(), i * classes, out[from + i], 0, classes);
-        }
-      }
-      return out;
-    };
-  }
-
-  /** Volume models: each copy is a whole exam and runs alone. */
-  private Runner examRunner(Tensor input) {
-    return copies -> {
-      float[][] out = new float[copies.size()][];
-      for (int i = 0; i < copies.size(); i++) {
-        out[i] = model.run(Tensor.of(copies.get(i), input.shape()), List.of()).get(model.scoresName()).toArray();
-      }
-      return out;
-    };
+  /** Scores of occluded copies of {@code input}: batched for images, one run per copy for exams. */
+  private float[][] scores(List<float[]> copies, Tensor input) {
+    int batch = model.input().volume() ? 1 : model.options().batchSize();
+    return BatchedScores.of(copies, input.shape(), batch, model.labels().size(),
+        values -> model.run(values, List.of()).get(model.scoresName()));
   }
 
   /** Per target, the mean score drop at every pixel of the block at {@code offset}: {@code [targets][H*W]}. */
-  private float[][] sensitivity(float[] input, int offset, Tensor base, List<LabelScore> targets, Runner runner) {
+  private float[][] sensitivity(Tensor inputTensor, int offset, Tensor base, List<LabelScore> targets) {
+    float[] input = inputTensor.unsafeData();
     float[] fill = fillValues(input, offset);
     List<int[]> positions = positions();
     float[][] sum = new float[targets.size()][planes.height * planes.width];
@@ -164,7 +134,7 @@ public final class Occlusion implements Explainer {
       for (int[] p : part) {
         copies.add(occluded(input, offset, fill, p[0], p[1]));
       }
-      float[][] scores = runner.scores(copies);
+      float[][] scores = scores(copies, inputTensor);
       for (int i = 0; i < part.size(); i++) {
         int y0 = part.get(i)[0];
         int x0 = part.get(i)[1];
