@@ -3,6 +3,9 @@ package dev.lumen.app.cli;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
+import dev.lumen.core.explain.Explainer;
+import dev.lumen.core.explain.perturb.Occlusion;
+import dev.lumen.core.image.Image;
 import dev.lumen.core.model.Model;
 import dev.lumen.core.tensor.Tensor;
 import java.io.PrintWriter;
@@ -33,6 +36,10 @@ final class BenchCommand implements Callable<Integer> {
 
   @Option(names = "--runs", description = "Runs per round at batch 1; batch 16 does a quarter as many (default: ${DEFAULT-VALUE}).")
   int runs = 20;
+
+  @Option(names = "--methods", split = ",", paramLabel = "METHOD",
+      description = "Also time these explanation methods on one image, e.g. cam,ablationcam,crm,occlusion.")
+  List<String> methods = List.of();
 
   @Spec
   CommandSpec spec;
@@ -66,9 +73,49 @@ final class BenchCommand implements Callable<Integer> {
               batch, l, 1000 * batch / l, o, 1000 * batch / o, 100 * (l - o) / o);
           out.flush();
         }
+        timeMethods(out, model);
       }
     }
     return 0;
+  }
+
+  /** Per method: the median time to explain one image (top-1 target), against one forward pass. */
+  private void timeMethods(PrintWriter out, Model model) {
+    if (methods.isEmpty()) {
+      return;
+    }
+    Tensor one = random(model.input().shape(1));
+    double[] forward = new double[rounds];
+    for (int r = 0; r < rounds; r++) {
+      forward[r] = timeLumen(model, one, runs);
+    }
+    double f = median(forward);
+    Image image = randomImage(model);
+    for (String name : methods) {
+      try (Explainer explainer = Methods.create(name, model, Occlusion.Settings.defaults())) {
+        explainer.explain(image);
+        double[] times = new double[rounds];
+        for (int r = 0; r < rounds; r++) {
+          long start = System.nanoTime();
+          explainer.explain(image);
+          times[r] = (System.nanoTime() - start) / 1e6;
+        }
+        double m = median(times);
+        out.printf(Locale.ROOT, "%-13s %9.1f ms/image  = %7.1f forward passes%n", name, m, m / f);
+        out.flush();
+      }
+    }
+  }
+
+  private static Image randomImage(Model model) {
+    Random rng = new Random(2);
+    int w = model.input().width();
+    int h = model.input().height();
+    float[] px = new float[3 * w * h];
+    for (int i = 0; i < px.length; i++) {
+      px[i] = rng.nextInt(256);
+    }
+    return new Image("random.png", Tensor.of(px, 3, h, w), 255f);
   }
 
   private static double timeLumen(Model model, Tensor input, int n) {

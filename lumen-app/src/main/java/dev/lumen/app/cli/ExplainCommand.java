@@ -5,9 +5,6 @@ import dev.lumen.core.Version;
 import dev.lumen.core.explain.Explainer;
 import dev.lumen.core.explain.Explanation;
 import dev.lumen.core.explain.Targets;
-import dev.lumen.core.explain.cam.AblationCam;
-import dev.lumen.core.explain.cam.Cam;
-import dev.lumen.core.explain.cam.Crm;
 import dev.lumen.core.explain.perturb.Fill;
 import dev.lumen.core.explain.perturb.Occlusion;
 import dev.lumen.core.image.Image;
@@ -123,16 +120,9 @@ final class ExplainCommand implements Callable<Integer> {
   }
 
   private Explainer explainer(Model model) {
-    return switch (method.toLowerCase(Locale.ROOT)) {
-      case "cam" -> Cam.of(model);
-      case "ablationcam" -> AblationCam.of(model);
-      case "crm" -> Crm.of(model, false);
-      case "crm-combined" -> Crm.of(model, true);
-      case "occlusion" -> Occlusion.of(model, new Occlusion.Settings(window, stride, Fill.named(fill)));
-      default -> throw new IllegalArgumentException("unknown method '" + method
-          + "', available: [cam, ablationcam, crm, crm-combined, occlusion]");
-    };
+    return Methods.create(method, model, new Occlusion.Settings(window, stride, Fill.named(fill)));
   }
+
 
 
   /** How overlays are drawn. */
