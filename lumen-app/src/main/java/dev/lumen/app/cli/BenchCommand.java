@@ -5,6 +5,7 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
 import dev.lumen.core.explain.Explainer;
 import dev.lumen.core.explain.perturb.Occlusion;
+import dev.lumen.core.explain.perturb.Rise;
 import dev.lumen.core.image.Image;
 import dev.lumen.core.model.Model;
 import dev.lumen.core.tensor.Tensor;
@@ -92,7 +93,7 @@ final class BenchCommand implements Callable<Integer> {
     double f = median(forward);
     Image image = randomImage(model);
     for (String name : methods) {
-      try (Explainer explainer = Methods.create(name, model, Occlusion.Settings.defaults())) {
+      try (Explainer explainer = Methods.create(name, model, Occlusion.Settings.defaults(), Rise.Settings.defaults())) {
         explainer.explain(image);
         double[] times = new double[rounds];
         for (int r = 0; r < rounds; r++) {

@@ -7,6 +7,7 @@ import dev.lumen.core.explain.Explanation;
 import dev.lumen.core.explain.Targets;
 import dev.lumen.core.explain.perturb.Fill;
 import dev.lumen.core.explain.perturb.Occlusion;
+import dev.lumen.core.explain.perturb.Rise;
 import dev.lumen.core.image.Image;
 import dev.lumen.core.image.Volume;
 import dev.lumen.core.model.Model;
@@ -39,7 +40,7 @@ final class ExplainCommand implements Callable<Integer> {
   @Parameters(index = "1..*", paramLabel = "STUDY", description = "PNG/JPEG images, .npy exams for volume models, or folders of them.")
   List<Path> studies;
 
-  @Option(names = {"-m", "--method"}, description = "Explanation method: cam, ablationcam, crm, crm-combined or occlusion (default: ${DEFAULT-VALUE}).")
+  @Option(names = {"-m", "--method"}, description = "Explanation method: cam, ablationcam, crm, crm-combined, occlusion or rise (default: ${DEFAULT-VALUE}).")
   String method = "cam";
 
   @Option(names = "--window", description = "occlusion: window side in model input pixels (default: ${DEFAULT-VALUE}).")
@@ -50,6 +51,18 @@ final class ExplainCommand implements Callable<Integer> {
 
   @Option(names = "--fill", description = "occlusion: zero, mean or blur (default: ${DEFAULT-VALUE}).")
   String fill = "zero";
+
+  @Option(names = "--masks", description = "rise: number of random masks (default: ${DEFAULT-VALUE}).")
+  int masks = 4000;
+
+  @Option(names = "--grid", description = "rise: mask grid cells per side (default: ${DEFAULT-VALUE}).")
+  int grid = 7;
+
+  @Option(names = "--keep", description = "rise: probability a grid cell is kept (default: ${DEFAULT-VALUE}).")
+  double keep = 0.5;
+
+  @Option(names = "--seed", description = "Seed of random methods (default: ${DEFAULT-VALUE}).")
+  long seed = 0;
 
   @Option(names = {"-o", "--out"}, required = true, paramLabel = "DIR", description = "Output folder.")
   Path out;
@@ -120,7 +133,8 @@ final class ExplainCommand implements Callable<Integer> {
   }
 
   private Explainer explainer(Model model) {
-    return Methods.create(method, model, new Occlusion.Settings(window, stride, Fill.named(fill)));
+    return Methods.create(method, model, new Occlusion.Settings(window, stride, Fill.named(fill)),
+        new Rise.Settings(masks, grid, keep, seed));
   }
 
 

@@ -149,7 +149,7 @@ class CliTest {
     }
     Run unknown = lumen("explain", model.toString(), nodule.toString(), "--method", "magic", "-o", tmp.toString());
     assertEquals(2, unknown.code());
-    assertTrue(unknown.err().contains("available: [cam, ablationcam, crm, crm-combined, occlusion]"), unknown.err());
+    assertTrue(unknown.err().contains("available: [cam, ablationcam, crm, crm-combined, occlusion, rise]"), unknown.err());
   }
 
   @Test
@@ -160,6 +160,9 @@ class CliTest {
     assertEquals(128, Npy.read(tmp.resolve("study-1-nodule/nodule.raw.npy")).tensor().dim(2), "at the input's resolution");
     JsonNode manifest = new ObjectMapper().readTree(tmp.resolve("manifest.json").toFile());
     assertEquals("occlusion", manifest.get("method").asText());
+    Run rise = lumen("explain", model.toString(), nodule.toString(), "--method", "rise", "--masks", "64", "--seed", "3",
+        "-o", tmp.resolve("rise").toString());
+    assertEquals(0, rise.code(), rise.err());
     Run bad = lumen("explain", model.toString(), nodule.toString(), "--method", "occlusion", "--fill", "noise", "-o", tmp.toString());
     assertEquals(2, bad.code());
     assertTrue(bad.err().contains("unknown fill 'noise', expected one of [zero, mean, blur]"), bad.err());

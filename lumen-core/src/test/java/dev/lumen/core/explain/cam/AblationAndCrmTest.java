@@ -3,6 +3,7 @@ package dev.lumen.core.explain.cam;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.lumen.core.TestImages;
 import dev.lumen.core.TestModels;
 import dev.lumen.core.explain.Explanation;
 import dev.lumen.core.explain.Targets;
@@ -19,7 +20,7 @@ class AblationAndCrmTest {
   @Test
   void ablationWeightsFollowTheirDefinition() throws Exception {
     try (Model model = Model.load(TestModels.model("resnet18"))) {
-      Image image = CamTest.noise(224, 224);
+      Image image = TestImages.noise(224, 224);
       Explanation e = AblationCam.of(model).explain(image);
       Tensor features = model.run(model.preprocessor().toInput(List.of(image)), List.of(e.provenance().layer()))
           .get(e.provenance().layer());
@@ -48,7 +49,7 @@ class AblationAndCrmTest {
   @Test
   void crmClosedFormEqualsExplicitRemoval() {
     try (Model model = Model.load(TestModels.model("resnet18"))) {
-      Image image = CamTest.noise(224, 224);
+      Image image = TestImages.noise(224, 224);
       for (boolean combined : new boolean[] {false, true}) {
         Explanation closed = Crm.of(model, combined).explain(image, Targets.top(2)).get(1);
         Explanation runs = Crm.byHeadRuns(model, combined).explain(image, Targets.top(2)).get(1);
@@ -60,7 +61,7 @@ class AblationAndCrmTest {
   @Test
   void crmAndAblationRunOnAVolumeModel() {
     try (Model model = Model.load(TestModels.model("mrnet"))) {
-      Volume exam = new Volume("exam.npy", List.of(CamTest.grey(256, 256, 1), CamTest.grey(256, 256, 2)));
+      Volume exam = new Volume("exam.npy", List.of(TestImages.grey(256, 256, 1), TestImages.grey(256, 256, 2)));
       Explanation crm = Crm.of(model, false).explain(exam, Targets.top1()).get(0);
       Explanation ablation = AblationCam.of(model).explain(exam, Targets.top1()).get(0);
       assertEquals(2, crm.slices());

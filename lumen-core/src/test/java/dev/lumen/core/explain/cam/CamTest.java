@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lumen.core.LumenException;
+import dev.lumen.core.TestImages;
 import dev.lumen.core.TestModels;
 import dev.lumen.core.explain.Explanation;
 import dev.lumen.core.explain.Targets;
@@ -14,7 +15,6 @@ import dev.lumen.core.model.Model;
 import dev.lumen.core.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -46,7 +46,7 @@ class CamTest {
   @Test
   void explainDefaultsToTopPredictedLabelAndReturnsImageSpaceMaps() {
     try (Model model = Model.load(TestModels.model("resnet18"))) {
-      Image image = noise(300, 200);
+      Image image = TestImages.noise(300, 200);
       Explanation e = Cam.of(model).explain(image);
       assertEquals(model.predict(image).best(), e.target());
       assertEquals(List.of(1L, 7L, 7L), List.of(e.raw().shape()[0], e.raw().shape()[1], e.raw().shape()[2]));
@@ -66,9 +66,9 @@ class CamTest {
   @Test
   void explainsChosenTargetsInTheOrderAsked() {
     try (Model model = Model.load(TestModels.model("multilabel14"))) {
-      List<Explanation> es = Cam.of(model).explain(noise(224, 224), Targets.labels(List.of("class 3", "11")));
+      List<Explanation> es = Cam.of(model).explain(TestImages.noise(224, 224), Targets.labels(List.of("class 3", "11")));
       assertEquals(List.of(3, 11), es.stream().map(e -> e.target().index()).toList());
-      assertEquals(14, Cam.of(model).explain(noise(224, 224), Targets.all()).size());
+      assertEquals(14, Cam.of(model).explain(TestImages.noise(224, 224), Targets.all()).size());
     }
   }
 
@@ -77,7 +77,7 @@ class CamTest {
     try (Model model = Model.load(TestModels.model("mrnet"))) {
       List<Image> slices = new ArrayList<>();
       for (int s = 0; s < 4; s++) {
-        slices.add(grey(256, 256, s));
+        slices.add(TestImages.grey(256, 256, s));
       }
       List<Explanation> es = Cam.of(model).explain(new Volume("exam.npy", slices), Targets.all());
       assertEquals(2, es.size());
@@ -93,23 +93,5 @@ class CamTest {
       assertTrue(e.getMessage().contains("CAM needs a head of global average pooling followed by a linear layer"), e.getMessage());
       assertTrue(e.getMessage().contains("Grad-CAM"), e.getMessage());
     }
-  }
-
-  static Image noise(int w, int h) {
-    Random rng = new Random(3);
-    float[] px = new float[3 * w * h];
-    for (int i = 0; i < px.length; i++) {
-      px[i] = rng.nextInt(256);
-    }
-    return new Image("noise.png", Tensor.of(px, 3, h, w), 255f);
-  }
-
-  static Image grey(int w, int h, int seed) {
-    Random rng = new Random(seed);
-    float[] px = new float[w * h];
-    for (int i = 0; i < px.length; i++) {
-      px[i] = rng.nextInt(256);
-    }
-    return Image.gray("slice", px, w, h, 255f);
   }
 }

@@ -1,0 +1,186 @@
+package dev.lumen.core.explain.perturb;
+
+import dev.lumen.core.Version;
+import dev.lumen.core.explain.BatchedScores;
+import dev.lumen.core.explain.Explainer;
+import dev.lumen.core.explain.Explanation;
+import dev.lumen.core.explain.Provenance;
+import dev.lumen.core.explain.Targets;
+import dev.lumen.core.image.Image;
+import dev.lumen.core.image.Volume;
+import dev.lumen.core.model.LabelScore;
+import dev.lumen.core.model.Model;
+import dev.lumen.core.model.Prediction;
+import dev.lumen.core.postprocess.Maps;
+import dev.lumen.core.preprocess.AxisMap;
+import dev.lumen.core.preprocess.Bilinear;
+import dev.lumen.core.preprocess.Geometry;
+import dev.lumen.core.tensor.Tensor;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * RISE, randomized input sampling for explanation (Petsiuk, Das &amp; Saenko, BMVC 2018):
+ * {@code N} random binary masks on an {@code s x s} grid (each cell kept with probability
+ * {@code p}) are upsampled bilinearly to {@code (s + 1) C} pixels ({@code C} = input side / s,
+ * rounded up) and cut at a random shift, so their edges are soft and fall anywhere. The masked
+ * inputs {@code I ⊙ M_i} (in the model's normalised input space) are scored, and the saliency of
+ * target {@code c} is {@code sum_i f_c(I ⊙ M_i) M_i / (N p)}. Scores are the model's outputs.
+ *
+ * <p>Cost: {@code N} forward passes, batched, shared by all targets; for volume models the masks
+ * are applied to one slice at a time, {@code N} passes of the whole exam per slice. Deterministic
+ * for a given seed.
+ */
+public final class Rise implements Explainer {
+  private final Model model;
+  private final Settings settings;
+  private final InputPlanes planes;
+
+  /**
+   * The sampling.
+   *
+   * @param masks how many masks ({@code N})
+   * @param grid cells per side ({@code s})
+   * @param keep probability that a cell is kept ({@code p})
+   * @param seed seed of the masks and shifts
+   */
+  public record Settings(int masks, int grid, double keep, long seed) {
+    public Settings {
+      if (masks < 1 || grid < 1 || !(keep > 0 && keep <= 1)) {
+        throw new IllegalArgumentException("RISE needs masks >= 1, grid >= 1 and 0 < keep <= 1, got "
+            + masks + ", " + grid + ", " + keep);
+      }
+    }
+
+    /** The paper's ImageNet settings: 4000 masks, a 7 x 7 grid, p = 0.5; seed 0. */
+    public static Settings defaults() {
+      return new Settings(4000, 7, 0.5, 0);
+    }
+  }
+
+  private Rise(Model model, Settings settings) {
+    this.model = model;
+    this.settings = settings;
+    this.planes = new InputPlanes(model.input());
+  }
+
+  /** RISE for {@code model} with {@code settings}. */
+  public static Rise of(Model model, Settings settings) {
+    return new Rise(model, settings);
+  }
+
+  @Override
+  public String method() {
+    return "rise";
+  }
+
+  @Override
+  public String layer() {
+    return model.input().name();
+  }
+
+  @Override
+  public List<List<Explanation>> explain(List<Image> images, Targets targets) {
+    model.requireImages();
+    List<List<Explanation>> out = new ArrayList<>();
+    for (Image image : images) {
+      Tensor input = model.preprocessor().toInput(List.of(image));
+      out.add(explainInput(image.source(), input, 1, targets, model.preprocessor().geometry(image)));
+    }
+    return out;
+  }
+
+  @Override
+  public List<Explanation> explain(Volume volume, Targets targets) {
+    model.requireVolume(volume.source());
+    Tensor input = model.preprocessor().toInput(volume.slices());
+    return explainInput(volume.source(), input, volume.depth(), targets,
+        model.preprocessor().geometry(volume.slices().get(0)));
+  }
+
+  private List<Explanation> explainInput(String source, Tensor input, int slices, Targets targets, Geometry geometry) {
+    Tensor base = model.run(input, List.of()).get(model.scoresName());
+    Prediction prediction = model.prediction(source, base, 0);
+    List<LabelScore> chosen = targets.select(model, prediction);
+    int plane = planes.height * planes.width;
+    float[][] maps = new float[chosen.size()][slices * plane];
+    for (int s = 0; s < slices; s++) {
+      float[][] sliceMaps = saliency(input, s * planes.blockSize(), chosen);
+      for (int t = 0; t < chosen.size(); t++) {
+        System.arraycopy(sliceMaps[t], 0, maps[t], s * plane, plane);
+      }
+    }
+    Provenance provenance = new Provenance(model.name(), model.sha256(), method(), layer(), Version.get());
+    List<Explanation> out = new ArrayList<>();
+    for (int t = 0; t < chosen.size(); t++) {
+      Tensor raw = Tensor.of(maps[t], slices, planes.height, planes.width);
+      out.add(new Explanation(source, prediction, chosen.get(t), raw, Maps.toImageSpace(raw, geometry), provenance));
+    }
+    return out;
+  }
+
+  /** {@code [targets][H*W]}: the score-weighted mask sum for the block at {@code offset}. */
+  private float[][] saliency(Tensor input, int offset, List<LabelScore> targets) {
+    Random rng = new Random(settings.seed());
+    int plane = planes.height * planes.width;
+    float[][] sum = new float[targets.size()][plane];
+    int batch = model.input().volume() ? 1 : model.options().batchSize();
+    int chunk = Math.max(batch, 16);
+    for (int from = 0; from < settings.masks(); from += chunk) {
+      int n = Math.min(chunk, settings.masks() - from);
+      List<float[]> masks = new ArrayList<>();
+      List<float[]> copies = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        float[] mask = mask(rng);
+        masks.add(mask);
+        copies.add(masked(input.unsafeData(), offset, mask));
+      }
+      float[][] scores = BatchedScores.of(copies, input.shape(), batch, model.labels().size(),
+          values -> model.run(values, List.of()).get(model.scoresName()));
+      for (int i = 0; i < n; i++) {
+        for (int t = 0; t < targets.size(); t++) {
+          float score = scores[i][targets.get(t).index()];
+          float[] m = masks.get(i);
+          for (int p = 0; p < plane; p++) {
+            sum[t][p] += score * m[p];
+          }
+        }
+      }
+    }
+    float norm = (float) (settings.masks() * settings.keep());
+    for (float[] map : sum) {
+      for (int p = 0; p < plane; p++) {
+        map[p] /= norm;
+      }
+    }
+    return sum;
+  }
+
+  /** One soft mask over the input: a random grid upsampled and cut at a random shift. */
+  float[] mask(Random rng) {
+    int s = settings.grid();
+    float[] grid = new float[s * s];
+    for (int i = 0; i < grid.length; i++) {
+      grid[i] = rng.nextDouble() < settings.keep() ? 1f : 0f;
+    }
+    int cellH = (planes.height + s - 1) / s;
+    int cellW = (planes.width + s - 1) / s;
+    int shiftY = rng.nextInt(cellH);
+    int shiftX = rng.nextInt(cellW);
+    AxisMap mapX = AxisMap.resize(s, (s + 1) * cellW).shifted(shiftX);
+    AxisMap mapY = AxisMap.resize(s, (s + 1) * cellH).shifted(shiftY);
+    return Bilinear.resample(grid, s, s, planes.width, planes.height, mapX, mapY);
+  }
+
+  private float[] masked(float[] input, int offset, float[] mask) {
+    float[] copy = input.clone();
+    for (int c = 0; c < planes.channels; c++) {
+      for (int p = 0; p < mask.length; p++) {
+        int i = offset + planes.index(c, p / planes.width, p % planes.width);
+        copy[i] = input[i] * mask[p];
+      }
+    }
+    return copy;
+  }
+}
