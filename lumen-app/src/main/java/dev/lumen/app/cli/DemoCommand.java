@@ -36,6 +36,8 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "demo", description = "Explain the built-in demo studies with the built-in demo model (offline).")
 final class DemoCommand implements Callable<Integer> {
   private static final String RESOURCES = "/dev/lumen/app/demo/";
+  /** Regions above this normalised heat are boxed in the demo's boxes.png. */
+  private static final float DEMO_BOXES = 0.7f;
 
   @Option(names = {"-o", "--out"}, paramLabel = "DIR", description = "Output folder (default: ${DEFAULT-VALUE}).")
   Path out = Path.of("lumen-demo");
@@ -58,7 +60,7 @@ final class DemoCommand implements Callable<Integer> {
       header.put("method", cam.method());
       header.put("layer", cam.layer());
       header.put("lumenVersion", Version.get());
-      ExplanationWriter writer = new ExplanationWriter(out.resolve("explanations"), Overlay.original(), header);
+      ExplanationWriter writer = new ExplanationWriter(out.resolve("explanations"), Overlay.original(), DEMO_BOXES, header);
       List<Image> images = studies.stream().map(Images::read).toList();
       List<List<Explanation>> all = cam.explain(images, Targets.all());
       console.printf("model %s: %s, labels %s, CAM on layer %s%n", model.name(), model.task().cardName(),

@@ -102,7 +102,7 @@ final class ExplainCommand implements Callable<Integer> {
       header.put("method", explainer.method());
       header.put("layer", explainer.layer());
       header.put("lumenVersion", Version.get());
-      ExplanationWriter writer = new ExplanationWriter(out, render.overlay(), header);
+      ExplanationWriter writer = new ExplanationWriter(out, render.overlay(), render.boxes, header);
       Targets selection = targets.toTargets();
       PrintWriter console = spec.commandLine().getOut();
       try (ProgressBar bar = new ProgressBarBuilder().setTaskName("explain").setInitialMax(files.size())
@@ -152,6 +152,10 @@ final class ExplainCommand implements Callable<Integer> {
 
     @Option(names = "--threshold", description = "Heat below this is transparent, in [0, 1] (default: ${DEFAULT-VALUE}).")
     float threshold = 0f;
+
+    @Option(names = "--boxes", paramLabel = "THRESHOLD",
+        description = "Box the regions whose normalised heat is at least THRESHOLD, in (0, 1]; 0 = no boxes (default: ${DEFAULT-VALUE}).")
+    float boxes = 0f;
 
     Overlay overlay() {
       return new Overlay(Colormap.named(colormap), alpha, beta, threshold);

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lumen.core.explain.Explanation;
 import dev.lumen.core.image.Image;
 import dev.lumen.core.io.Npy;
+import dev.lumen.core.postprocess.Regions;
+import dev.lumen.core.render.BoxDrawing;
 import dev.lumen.core.render.Overlay;
 import dev.lumen.core.render.Panel;
 import java.awt.image.BufferedImage;
@@ -21,7 +23,10 @@ import java.util.Map;
  * Writes explanations into a folder: per study and target the raw map ({@code .raw.npy},
  * float32 at the layer's resolution, one map per slice), the normalised map in the image's
  * geometry ({@code .map.npy}), the overlay ({@code .png}, one per slice for volumes); per 2D
- * study a {@code panel.png} with the study beside every overlay; and {@code manifest.json}
+ * study a {@code panel.png} with the study beside every overlay; with a box threshold, the
+ * regions of every map above it (boxes with confidences, in the manifest) and per 2D study a
+ * {@code boxes.png} with the boxes of the targets the model finds (probability at least 0.5, or
+ * the most probable when none is), each label in its own colour; and {@code manifest.json}
  * listing every input, target, method, layer and file.
  *
  * <p>The manifest is rewritten after every study, so an interrupted run keeps a valid record of
@@ -31,16 +36,23 @@ public final class ExplanationWriter {
   private static final ObjectMapper JSON = new ObjectMapper();
   private final Path dir;
   private final Overlay overlay;
+  private final float boxThreshold;
   private final Map<String, Object> header;
   private final List<Map<String, Object>> studies = new ArrayList<>();
 
   /**
    * A writer into {@code dir} (created if missing) drawing overlays with {@code overlay};
-   * {@code header} (model, method, layer, ...) heads the manifest.
+   * {@code header} (model, method, layer, ...) heads the manifest; {@code boxThreshold} in
+   * (0, 1] also finds regions at or above it in every normalised map, 0 does not.
    */
-  public ExplanationWriter(Path dir, Overlay overlay, Map<String, Object> header) throws IOException {
+  public ExplanationWriter(Path dir, Overlay overlay, float boxThreshold, Map<String, Object> header)
+      throws IOException {
+    if (boxThreshold < 0 || boxThreshold > 1) {
+      throw new IllegalArgumentException("box threshold must be in [0, 1] (0 = no boxes), got " + boxThreshold);
+    }
     this.dir = Files.createDirectories(dir);
     this.overlay = overlay;
+    this.boxThreshold = boxThreshold;
     this.header = new LinkedHashMap<>(header);
   }
 
@@ -72,12 +84,22 @@ public final class ExplanationWriter {
       entry.put("map", relative(map));
       entry.put("mapShape", e.heatmap().shape());
       entry.put("overlays", overlays);
+      if (boxThreshold > 0) {
+        List<List<Regions.Box>> perSlice = new ArrayList<>();
+        for (int sl = 0; sl < e.slices(); sl++) {
+          perSlice.add(Regions.of(e.heatmap(sl), boxThreshold));
+        }
+        entry.put("boxes", perSlice);
+      }
       entries.add(entry);
     }
     Map<String, Object> study = new LinkedHashMap<>();
     study.put("input", input.toString());
     if (slices.size() == 1 && !explanations.isEmpty()) {
       study.put("panel", relative(writePanel(studyDir, slices.get(0), explanations)));
+      if (boxThreshold > 0) {
+        study.put("boxes", relative(writeBoxes(studyDir, slices.get(0), explanations)));
+      }
     }
     study.put("prediction", explanations.isEmpty() ? List.of() : explanations.get(0).prediction().scores());
     study.put("explanations", entries);
@@ -97,6 +119,22 @@ public final class ExplanationWriter {
     Path panel = studyDir.resolve("panel.png");
     ImageIO.write(Panel.of(tiles, captions), "png", panel.toFile());
     return panel;
+  }
+
+  private Path writeBoxes(Path studyDir, Image image, List<Explanation> explanations) throws IOException {
+    BufferedImage picture = Overlay.imageOnly(image);
+    List<Explanation> found = explanations.stream().filter(e -> e.target().probability() >= 0.5f).toList();
+    if (found.isEmpty()) {
+      found = explanations.stream()
+          .max(java.util.Comparator.comparingDouble(e -> e.target().probability())).stream().toList();
+    }
+    for (int t = 0; t < found.size(); t++) {
+      Explanation e = found.get(t);
+      BoxDrawing.draw(picture, Regions.of(e.heatmap(0), boxThreshold), e.target().label(), BoxDrawing.colour(t));
+    }
+    Path file = studyDir.resolve("boxes.png");
+    ImageIO.write(picture, "png", file.toFile());
+    return file;
   }
 
   /** The manifest's path. */

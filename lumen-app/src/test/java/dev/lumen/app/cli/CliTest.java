@@ -116,7 +116,7 @@ class CliTest {
   @Test
   void explainWritesRawMapOverlayAndManifest(@TempDir Path tmp) throws IOException {
     Run r = lumen("explain", model.toString(), nodule.toString(), "--target", "opacity,nodule", "-o", tmp.toString(),
-        "--colormap", "viridis");
+        "--colormap", "viridis", "--boxes", "0.8");
     assertEquals(0, r.code(), r.err());
     Tensor raw = Npy.read(tmp.resolve("study-1-nodule/nodule.raw.npy")).tensor();
     Tensor map = Npy.read(tmp.resolve("study-1-nodule/nodule.map.npy")).tensor();
@@ -127,6 +127,10 @@ class CliTest {
     JsonNode explanations = manifest.get("studies").get(0).get("explanations");
     assertEquals("opacity", explanations.get(0).get("target").get("label").asText());
     assertEquals(1, explanations.get(1).get("target").get("index").asInt());
+    JsonNode box = explanations.get(1).get("boxes").get(0).get(0);
+    assertTrue(box.get("x0").asInt() < 197 && box.get("x1").asInt() > 197 && box.get("y0").asInt() < 92
+        && box.get("y1").asInt() > 92 && box.get("confidence").floatValue() > 0.9f, "boxes the nodule: " + box);
+    assertTrue(Files.size(tmp.resolve("study-1-nodule/boxes.png")) > 0);
   }
 
   @Test
