@@ -1,18 +1,8 @@
 package dev.lumen.core.explain.perturb;
 
-import dev.lumen.core.Version;
-import dev.lumen.core.explain.BatchedScores;
-import dev.lumen.core.explain.Explainer;
 import dev.lumen.core.explain.Explanation;
-import dev.lumen.core.explain.Provenance;
-import dev.lumen.core.explain.Targets;
-import dev.lumen.core.image.Image;
-import dev.lumen.core.image.Volume;
 import dev.lumen.core.model.LabelScore;
 import dev.lumen.core.model.Model;
-import dev.lumen.core.model.Prediction;
-import dev.lumen.core.postprocess.Maps;
-import dev.lumen.core.preprocess.Geometry;
 import dev.lumen.core.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,10 +23,8 @@ import java.util.List;
  * Explanation e = Occlusion.of(model, new Occlusion.Settings(16, 8, Fill.ZERO)).explain(image);
  * }</pre>
  */
-public final class Occlusion implements Explainer {
-  private final Model model;
+public final class Occlusion extends InputMapExplainer {
   private final Settings settings;
-  private final InputPlanes planes;
 
   /**
    * How the window slides.
@@ -59,9 +47,8 @@ public final class Occlusion implements Explainer {
   }
 
   private Occlusion(Model model, Settings settings) {
-    this.model = model;
+    super(model);
     this.settings = settings;
-    this.planes = new InputPlanes(model.input());
     if (settings.window() > Math.min(planes.width, planes.height)) {
       throw new IllegalArgumentException("occlusion window " + settings.window() + " is larger than the model input "
           + planes.width + "x" + planes.height);
@@ -78,50 +65,9 @@ public final class Occlusion implements Explainer {
     return "occlusion";
   }
 
+  /** Per target, the mean score drop at every pixel of the block at {@code offset}. */
   @Override
-  public String layer() {
-    return model.input().name();
-  }
-
-  @Override
-  public List<List<Explanation>> explain(List<Image> images, Targets targets) {
-    model.requireImages();
-    List<List<Explanation>> out = new ArrayList<>();
-    for (Image image : images) {
-      Tensor input = model.preprocessor().toInput(List.of(image));
-      Tensor base = model.run(input, List.of()).get(model.scoresName());
-      Prediction prediction = model.prediction(image.source(), base, 0);
-      List<LabelScore> chosen = targets.select(model, prediction);
-      float[][] drops = sensitivity(input, 0, base, chosen);
-      out.add(explanations(image.source(), prediction, chosen, List.<float[][]>of(drops), model.preprocessor().geometry(image)));
-    }
-    return out;
-  }
-
-  @Override
-  public List<Explanation> explain(Volume volume, Targets targets) {
-    model.requireVolume(volume.source());
-    Tensor input = model.preprocessor().toInput(volume.slices());
-    Tensor base = model.run(input, List.of()).get(model.scoresName());
-    Prediction prediction = model.prediction(volume.source(), base, 0);
-    List<LabelScore> chosen = targets.select(model, prediction);
-    List<float[][]> perSlice = new ArrayList<>();
-    for (int s = 0; s < volume.depth(); s++) {
-      perSlice.add(sensitivity(input, s * planes.blockSize(), base, chosen));
-    }
-    return explanations(volume.source(), prediction, chosen, perSlice,
-        model.preprocessor().geometry(volume.slices().get(0)));
-  }
-
-  /** Scores of occluded copies of {@code input}: batched for images, one run per copy for exams. */
-  private float[][] scores(List<float[]> copies, Tensor input) {
-    int batch = model.input().volume() ? 1 : model.options().batchSize();
-    return BatchedScores.of(copies, input.shape(), batch, model.labels().size(),
-        values -> model.run(values, List.of()).get(model.scoresName()));
-  }
-
-  /** Per target, the mean score drop at every pixel of the block at {@code offset}: {@code [targets][H*W]}. */
-  private float[][] sensitivity(Tensor inputTensor, int offset, Tensor base, List<LabelScore> targets) {
+  float[][] blockMaps(Tensor inputTensor, int offset, Tensor base, List<LabelScore> targets) {
     float[] input = inputTensor.unsafeData();
     float[] fill = fillValues(input, offset);
     List<int[]> positions = positions();
@@ -237,19 +183,4 @@ public final class Occlusion implements Explainer {
     }
   }
 
-  /** One explanation per target; {@code slices} holds per slice the {@code [targets][H*W]} maps. */
-  private List<Explanation> explanations(String source, Prediction prediction, List<LabelScore> targets,
-                                         List<float[][]> slices, Geometry geometry) {
-    Provenance provenance = new Provenance(model.name(), model.sha256(), method(), layer(), Version.get());
-    List<Explanation> out = new ArrayList<>();
-    for (int t = 0; t < targets.size(); t++) {
-      List<Tensor> maps = new ArrayList<>();
-      for (float[][] perTarget : slices) {
-        maps.add(Tensor.of(perTarget[t], planes.height, planes.width));
-      }
-      Tensor raw = Tensor.stack(maps);
-      out.add(new Explanation(source, prediction, targets.get(t), raw, Maps.toImageSpace(raw, geometry), provenance));
-    }
-    return out;
-  }
 }

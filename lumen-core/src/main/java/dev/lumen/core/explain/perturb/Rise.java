@@ -1,20 +1,9 @@
 package dev.lumen.core.explain.perturb;
 
-import dev.lumen.core.Version;
-import dev.lumen.core.explain.BatchedScores;
-import dev.lumen.core.explain.Explainer;
-import dev.lumen.core.explain.Explanation;
-import dev.lumen.core.explain.Provenance;
-import dev.lumen.core.explain.Targets;
-import dev.lumen.core.image.Image;
-import dev.lumen.core.image.Volume;
 import dev.lumen.core.model.LabelScore;
 import dev.lumen.core.model.Model;
-import dev.lumen.core.model.Prediction;
-import dev.lumen.core.postprocess.Maps;
 import dev.lumen.core.preprocess.AxisMap;
 import dev.lumen.core.preprocess.Bilinear;
-import dev.lumen.core.preprocess.Geometry;
 import dev.lumen.core.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,10 +21,8 @@ import java.util.Random;
  * are applied to one slice at a time, {@code N} passes of the whole exam per slice. Deterministic
  * for a given seed.
  */
-public final class Rise implements Explainer {
-  private final Model model;
+public final class Rise extends InputMapExplainer {
   private final Settings settings;
-  private final InputPlanes planes;
 
   /**
    * The sampling.
@@ -60,9 +47,8 @@ public final class Rise implements Explainer {
   }
 
   private Rise(Model model, Settings settings) {
-    this.model = model;
+    super(model);
     this.settings = settings;
-    this.planes = new InputPlanes(model.input());
   }
 
   /** RISE for {@code model} with {@code settings}. */
@@ -75,58 +61,13 @@ public final class Rise implements Explainer {
     return "rise";
   }
 
-  @Override
-  public String layer() {
-    return model.input().name();
-  }
-
-  @Override
-  public List<List<Explanation>> explain(List<Image> images, Targets targets) {
-    model.requireImages();
-    List<List<Explanation>> out = new ArrayList<>();
-    for (Image image : images) {
-      Tensor input = model.preprocessor().toInput(List.of(image));
-      out.add(explainInput(image.source(), input, 1, targets, model.preprocessor().geometry(image)));
-    }
-    return out;
-  }
-
-  @Override
-  public List<Explanation> explain(Volume volume, Targets targets) {
-    model.requireVolume(volume.source());
-    Tensor input = model.preprocessor().toInput(volume.slices());
-    return explainInput(volume.source(), input, volume.depth(), targets,
-        model.preprocessor().geometry(volume.slices().get(0)));
-  }
-
-  private List<Explanation> explainInput(String source, Tensor input, int slices, Targets targets, Geometry geometry) {
-    Tensor base = model.run(input, List.of()).get(model.scoresName());
-    Prediction prediction = model.prediction(source, base, 0);
-    List<LabelScore> chosen = targets.select(model, prediction);
-    int plane = planes.height * planes.width;
-    float[][] maps = new float[chosen.size()][slices * plane];
-    for (int s = 0; s < slices; s++) {
-      float[][] sliceMaps = saliency(input, s * planes.blockSize(), chosen);
-      for (int t = 0; t < chosen.size(); t++) {
-        System.arraycopy(sliceMaps[t], 0, maps[t], s * plane, plane);
-      }
-    }
-    Provenance provenance = new Provenance(model.name(), model.sha256(), method(), layer(), Version.get());
-    List<Explanation> out = new ArrayList<>();
-    for (int t = 0; t < chosen.size(); t++) {
-      Tensor raw = Tensor.of(maps[t], slices, planes.height, planes.width);
-      out.add(new Explanation(source, prediction, chosen.get(t), raw, Maps.toImageSpace(raw, geometry), provenance));
-    }
-    return out;
-  }
-
   /** {@code [targets][H*W]}: the score-weighted mask sum for the block at {@code offset}. */
-  private float[][] saliency(Tensor input, int offset, List<LabelScore> targets) {
+  @Override
+  float[][] blockMaps(Tensor input, int offset, Tensor base, List<LabelScore> targets) {
     Random rng = new Random(settings.seed());
     int plane = planes.height * planes.width;
     float[][] sum = new float[targets.size()][plane];
-    int batch = model.input().volume() ? 1 : model.options().batchSize();
-    int chunk = Math.max(batch, 16);
+    int chunk = Math.max(model.options().batchSize(), 16);
     for (int from = 0; from < settings.masks(); from += chunk) {
       int n = Math.min(chunk, settings.masks() - from);
       List<float[]> masks = new ArrayList<>();
@@ -136,8 +77,7 @@ public final class Rise implements Explainer {
         masks.add(mask);
         copies.add(masked(input.unsafeData(), offset, mask));
       }
-      float[][] scores = BatchedScores.of(copies, input.shape(), batch, model.labels().size(),
-          values -> model.run(values, List.of()).get(model.scoresName()));
+      float[][] scores = scores(copies, input);
       for (int i = 0; i < n; i++) {
         for (int t = 0; t < targets.size(); t++) {
           float score = scores[i][targets.get(t).index()];

@@ -1,0 +1,92 @@
+package dev.lumen.core.explain.perturb;
+
+import dev.lumen.core.Version;
+import dev.lumen.core.explain.BatchedScores;
+import dev.lumen.core.explain.Explainer;
+import dev.lumen.core.explain.Explanation;
+import dev.lumen.core.explain.Provenance;
+import dev.lumen.core.explain.Targets;
+import dev.lumen.core.image.Image;
+import dev.lumen.core.image.Volume;
+import dev.lumen.core.model.LabelScore;
+import dev.lumen.core.model.Model;
+import dev.lumen.core.model.Prediction;
+import dev.lumen.core.postprocess.Maps;
+import dev.lumen.core.preprocess.Geometry;
+import dev.lumen.core.tensor.Tensor;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The common frame of methods that perturb the model input and map at its resolution
+ * (occlusion, RISE): each image, or each slice of an exam, is one block of the input; the
+ * method turns one block into one map per target; the frame scores, normalises, upsamples and
+ * records provenance.
+ */
+abstract class InputMapExplainer implements Explainer {
+  final Model model;
+  final InputPlanes planes;
+
+  InputMapExplainer(Model model) {
+    this.model = model;
+    this.planes = new InputPlanes(model.input());
+  }
+
+  /**
+   * Maps of the block of {@code input} at {@code offset}: {@code [targets][height * width]}.
+   * {@code base} holds the unperturbed input's scores.
+   */
+  abstract float[][] blockMaps(Tensor input, int offset, Tensor base, List<LabelScore> targets);
+
+  @Override
+  public String layer() {
+    return model.input().name();
+  }
+
+  @Override
+  public List<List<Explanation>> explain(List<Image> images, Targets targets) {
+    model.requireImages();
+    List<List<Explanation>> out = new ArrayList<>();
+    for (Image image : images) {
+      Tensor input = model.preprocessor().toInput(List.of(image));
+      out.add(explainInput(image.source(), input, 1, targets, model.preprocessor().geometry(image)));
+    }
+    return out;
+  }
+
+  @Override
+  public List<Explanation> explain(Volume volume, Targets targets) {
+    model.requireVolume(volume.source());
+    Tensor input = model.preprocessor().toInput(volume.slices());
+    return explainInput(volume.source(), input, volume.depth(), targets,
+        model.preprocessor().geometry(volume.slices().get(0)));
+  }
+
+  /** Scores of perturbed copies of {@code input}: batched for images, one run per copy for exams. */
+  float[][] scores(List<float[]> copies, Tensor input) {
+    int batch = model.input().volume() ? 1 : model.options().batchSize();
+    return BatchedScores.of(copies, input.shape(), batch, model.labels().size(),
+        values -> model.run(values, List.of()).get(model.scoresName()));
+  }
+
+  private List<Explanation> explainInput(String source, Tensor input, int blocks, Targets targets, Geometry geometry) {
+    Tensor base = model.run(input, List.of()).get(model.scoresName());
+    Prediction prediction = model.prediction(source, base, 0);
+    List<LabelScore> chosen = targets.select(model, prediction);
+    int plane = planes.height * planes.width;
+    float[][] maps = new float[chosen.size()][blocks * plane];
+    for (int b = 0; b < blocks; b++) {
+      float[][] block = blockMaps(input, b * planes.blockSize(), base, chosen);
+      for (int t = 0; t < chosen.size(); t++) {
+        System.arraycopy(block[t], 0, maps[t], b * plane, plane);
+      }
+    }
+    Provenance provenance = new Provenance(model.name(), model.sha256(), method(), layer(), Version.get());
+    List<Explanation> out = new ArrayList<>();
+    for (int t = 0; t < chosen.size(); t++) {
+      Tensor raw = Tensor.of(maps[t], blocks, planes.height, planes.width);
+      out.add(new Explanation(source, prediction, chosen.get(t), raw, Maps.toImageSpace(raw, geometry), provenance));
+    }
+    return out;
+  }
+}
