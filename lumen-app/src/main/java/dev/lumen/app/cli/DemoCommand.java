@@ -71,7 +71,7 @@ final class DemoCommand implements Callable<Integer> {
         console.printf(Locale.ROOT, "  %-26s predicted %-8s %.3f%n", studies.get(i).getFileName(), best.label(),
             best.probability());
       }
-      console.printf("wrote %s: one overlay (.png), raw map and normalised map (.npy) per study and label%n",
+      console.printf("wrote %s: per study and label an overlay (.png), raw and normalised maps (.npy); per study panel.png and boxes.png%n",
           writer.manifest());
       console.flush();
     }
