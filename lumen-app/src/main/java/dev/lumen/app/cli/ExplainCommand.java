@@ -40,7 +40,7 @@ final class ExplainCommand implements Callable<Integer> {
   @Parameters(index = "1..*", paramLabel = "STUDY", description = "PNG/JPEG images, .npy exams for volume models, or folders of them.")
   List<Path> studies;
 
-  @Option(names = {"-m", "--method"}, description = "Explanation method: cam, ablationcam, crm, crm-combined, occlusion or rise (default: ${DEFAULT-VALUE}).")
+  @Option(names = {"-m", "--method"}, description = "Explanation method: cam, ablationcam, scorecam, crm, crm-combined, occlusion or rise (default: ${DEFAULT-VALUE}).")
   String method = "cam";
 
   @Option(names = "--window", description = "occlusion: window side in model input pixels (default: ${DEFAULT-VALUE}).")

@@ -4,6 +4,7 @@ import dev.lumen.core.explain.Explainer;
 import dev.lumen.core.explain.cam.AblationCam;
 import dev.lumen.core.explain.cam.Cam;
 import dev.lumen.core.explain.cam.Crm;
+import dev.lumen.core.explain.cam.ScoreCam;
 import dev.lumen.core.explain.perturb.Occlusion;
 import dev.lumen.core.explain.perturb.Rise;
 import dev.lumen.core.model.Model;
@@ -13,7 +14,7 @@ import java.util.Locale;
 /** The explanation methods the command line offers, by name. */
 final class Methods {
   /** Every method name, in the order help texts list them. */
-  static final List<String> NAMES = List.of("cam", "ablationcam", "crm", "crm-combined", "occlusion", "rise");
+  static final List<String> NAMES = List.of("cam", "ablationcam", "scorecam", "crm", "crm-combined", "occlusion", "rise");
 
   private Methods() {}
 
@@ -26,6 +27,7 @@ final class Methods {
     return switch (name.toLowerCase(Locale.ROOT)) {
       case "cam" -> Cam.of(model);
       case "ablationcam" -> AblationCam.of(model);
+      case "scorecam" -> ScoreCam.of(model);
       case "crm" -> Crm.of(model, false);
       case "crm-combined" -> Crm.of(model, true);
       case "occlusion" -> Occlusion.of(model, occlusion);

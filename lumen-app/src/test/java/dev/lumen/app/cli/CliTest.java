@@ -145,7 +145,7 @@ class CliTest {
 
   @Test
   void everyMethodRunsFromTheCommandLine(@TempDir Path tmp) throws IOException {
-    for (String method : new String[] {"cam", "ablationcam", "crm", "crm-combined"}) {
+    for (String method : new String[] {"cam", "ablationcam", "scorecam", "crm", "crm-combined"}) {
       Path dir = tmp.resolve(method);
       Run r = lumen("explain", model.toString(), nodule.toString(), "--method", method, "-o", dir.toString());
       assertEquals(0, r.code(), method + ": " + r.err());
@@ -153,7 +153,7 @@ class CliTest {
     }
     Run unknown = lumen("explain", model.toString(), nodule.toString(), "--method", "magic", "-o", tmp.toString());
     assertEquals(2, unknown.code());
-    assertTrue(unknown.err().contains("available: [cam, ablationcam, crm, crm-combined, occlusion, rise]"), unknown.err());
+    assertTrue(unknown.err().contains("available: [cam, ablationcam, scorecam, crm, crm-combined, occlusion, rise]"), unknown.err());
   }
 
   @Test

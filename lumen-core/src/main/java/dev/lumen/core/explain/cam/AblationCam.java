@@ -32,7 +32,7 @@ public final class AblationCam extends FeatureMapExplainer {
   }
 
   @Override
-  List<Tensor> rawMaps(Tensor features, Tensor scores, List<LabelScore> targets) {
+  List<Tensor> rawMaps(Tensor features, Tensor scores, Tensor input, List<LabelScore> targets) {
     int k = channels(features);
     int h = height(features);
     int w = width(features);

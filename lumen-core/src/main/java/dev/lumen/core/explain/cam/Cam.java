@@ -54,7 +54,7 @@ public final class Cam extends FeatureMapExplainer {
   }
 
   @Override
-  List<Tensor> rawMaps(Tensor features, Tensor scores, List<LabelScore> targets) {
+  List<Tensor> rawMaps(Tensor features, Tensor scores, Tensor input, List<LabelScore> targets) {
     List<Tensor> out = new ArrayList<>();
     for (LabelScore target : targets) {
       List<Tensor> slices = new ArrayList<>();

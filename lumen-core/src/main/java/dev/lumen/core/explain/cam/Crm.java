@@ -62,7 +62,7 @@ public final class Crm extends FeatureMapExplainer {
   }
 
   @Override
-  List<Tensor> rawMaps(Tensor features, Tensor scores, List<LabelScore> targets) {
+  List<Tensor> rawMaps(Tensor features, Tensor scores, Tensor input, List<LabelScore> targets) {
     int slices = features.dim(0);
     int h = height(features);
     int w = width(features);

@@ -39,8 +39,11 @@ abstract class FeatureMapExplainer implements Explainer {
     this.layout = layout;
   }
 
-  /** One raw map per target, each {@code [slices, h, w]}, from one item's features. */
-  abstract List<Tensor> rawMaps(Tensor features, Tensor scores, List<LabelScore> targets);
+  /**
+   * One raw map per target, each {@code [slices, h, w]}, from one item's features, its scores
+   * ({@code [1, classes]}) and its model input (for methods that mask the input).
+   */
+  abstract List<Tensor> rawMaps(Tensor features, Tensor scores, Tensor input, List<LabelScore> targets);
 
   @Override
   public String layer() {
@@ -52,14 +55,16 @@ abstract class FeatureMapExplainer implements Explainer {
     model.requireImages();
     List<List<Explanation>> out = new ArrayList<>();
     for (List<Image> batch : model.batches(images)) {
-      Map<String, Tensor> run = model.run(model.preprocessor().toInput(batch), List.of(layer));
+      Tensor input = model.preprocessor().toInput(batch);
+      Map<String, Tensor> run = model.run(input, List.of(layer));
       Tensor features = run.get(layer);
       Tensor scores = run.get(model.scoresName());
       for (int i = 0; i < batch.size(); i++) {
         Image image = batch.get(i);
         Tensor item = Tensor.stack(List.of(features.slice(i)));
         Tensor itemScores = Tensor.stack(List.of(scores.slice(i)));
-        out.add(explanations(image.source(), item, itemScores, targets, model.preprocessor().geometry(image)));
+        Tensor itemInput = Tensor.stack(List.of(input.slice(i)));
+        out.add(explanations(image.source(), item, itemScores, itemInput, targets, model.preprocessor().geometry(image)));
       }
     }
     return out;
@@ -68,24 +73,25 @@ abstract class FeatureMapExplainer implements Explainer {
   @Override
   public List<Explanation> explain(Volume volume, Targets targets) {
     model.requireVolume(volume.source());
-    Map<String, Tensor> run = model.run(model.preprocessor().toInput(volume.slices()), List.of(layer));
+    Tensor input = model.preprocessor().toInput(volume.slices());
+    Map<String, Tensor> run = model.run(input, List.of(layer));
     Tensor features = run.get(layer);
     if (features.rank() != 4 || features.dim(0) != volume.depth()) {
       throw new LumenException(model.name() + ": layer " + layer + " has shape " + features
           + ", not one feature map per slice of an exam of " + volume.depth());
     }
-    return explanations(volume.source(), features, run.get(model.scoresName()), targets,
+    return explanations(volume.source(), features, run.get(model.scoresName()), input, targets,
         model.preprocessor().geometry(volume.slices().get(0)));
   }
 
-  private List<Explanation> explanations(String source, Tensor features, Tensor scores, Targets targets,
-                                         Geometry geometry) {
+  private List<Explanation> explanations(String source, Tensor features, Tensor scores, Tensor input,
+                                         Targets targets, Geometry geometry) {
     if (features.rank() != 4) {
       throw new LumenException(model.name() + ": layer " + layer + " is not a feature map (shape " + features + ")");
     }
     Prediction prediction = model.prediction(source, scores, 0);
     List<LabelScore> chosen = targets.select(model, prediction);
-    List<Tensor> maps = rawMaps(features, scores, chosen);
+    List<Tensor> maps = rawMaps(features, scores, input, chosen);
     Provenance provenance = new Provenance(model.name(), model.sha256(), method(), layer, Version.get());
     List<Explanation> out = new ArrayList<>();
     for (int t = 0; t < chosen.size(); t++) {

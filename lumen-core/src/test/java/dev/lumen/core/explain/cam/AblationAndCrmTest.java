@@ -74,7 +74,7 @@ class AblationAndCrmTest {
   void everyFeatureMethodFindsTheDemoNodule() throws Exception {
     Image study = dev.lumen.core.image.Images.read(demoFile("study-1-nodule.png"));
     try (Model model = Model.load(demoFile("chest-demo.onnx"))) {
-      for (var explainer : List.of(Cam.of(model), AblationCam.of(model), Crm.of(model, false))) {
+      for (var explainer : List.of(Cam.of(model), AblationCam.of(model), Crm.of(model, false), ScoreCam.of(model))) {
         Explanation e = explainer.explain(study, Targets.labels(List.of("nodule"))).get(0);
         Tensor map = e.heatmap(0);
         int best = 0;
@@ -90,7 +90,7 @@ class AblationAndCrmTest {
     }
   }
 
-  private static java.nio.file.Path demoFile(String name) {
+  static java.nio.file.Path demoFile(String name) {
     return java.nio.file.Path.of(System.getProperty("lumen.repoRoot", ".."))
         .resolve("lumen-app/src/main/resources/dev/lumen/app/demo").resolve(name);
   }

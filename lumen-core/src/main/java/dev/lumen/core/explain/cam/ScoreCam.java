@@ -1,0 +1,99 @@
+package dev.lumen.core.explain.cam;
+
+import dev.lumen.core.explain.BatchedScores;
+import dev.lumen.core.model.LabelScore;
+import dev.lumen.core.model.Model;
+import dev.lumen.core.postprocess.Maps;
+import dev.lumen.core.preprocess.Bilinear;
+import dev.lumen.core.preprocess.InputSpec;
+import dev.lumen.core.preprocess.Layout;
+import dev.lumen.core.tensor.Tensor;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Score-CAM (Wang et al., "Score-CAM: Score-Weighted Visual Explanations for Convolutional Neural
+ * Networks", CVPR workshops 2020): each feature map {@code A_k} is upsampled to the input
+ * (bilinear, half-pixel centres), min–max normalised to a mask {@code H_k}, and the input masked
+ * by it ({@code X ⊙ H_k}, in the normalised input space) is scored; the weights are the softmax
+ * over {@code k} of those scores, as in pytorch-grad-cam, and the map is
+ * {@code ReLU(sum_k alpha_k A_k)}. Scores are the model's outputs.
+ *
+ * <p>Cost: one forward pass per channel of the layer, batched, shared by all targets. Volume
+ * models mask every slice with its own feature map and score the whole exam: one pass of the exam
+ * per channel (the reference Python library cannot run such models).
+ */
+public final class ScoreCam extends FeatureMapExplainer {
+  private ScoreCam(Model model, LayerChoice choice) {
+    super(model, choice.layer(), choice.layout());
+  }
+
+  /** Score-CAM at the model's default explanation layer (works with any head). */
+  public static ScoreCam of(Model model) {
+    return new ScoreCam(model, LayerChoice.of(model));
+  }
+
+  @Override
+  public String method() {
+    return "scorecam";
+  }
+
+  @Override
+  List<Tensor> rawMaps(Tensor features, Tensor scores, Tensor input, List<LabelScore> targets) {
+    InputSpec spec = model.input();
+    int slices = features.dim(0);
+    int k = channels(features);
+    int h = height(features);
+    int w = width(features);
+    int inW = spec.width();
+    int inH = spec.height();
+    int c = spec.channels().count();
+    boolean nhwc = spec.layout() == Layout.NHWC;
+    float[] x = input.unsafeData();
+    float[] f = features.unsafeData();
+    List<float[]> copies = new ArrayList<>();
+    for (int ch = 0; ch < k; ch++) {
+      float[] copy = x.clone();
+      for (int s = 0; s < slices; s++) {
+        float[] plane = new float[h * w];
+        for (int p = 0; p < plane.length; p++) {
+          plane[p] = f[index(features, s, ch, p / w, p % w)];
+        }
+        float[] mask = Maps.minMax(Bilinear.resize(plane, w, h, inW, inH));
+        int block = s * c * inH * inW;
+        for (int cc = 0; cc < c; cc++) {
+          for (int p = 0; p < mask.length; p++) {
+            int i = block + (nhwc ? p * c + cc : cc * inH * inW + p);
+            copy[i] = x[i] * mask[p];
+          }
+        }
+      }
+      copies.add(copy);
+    }
+    int batch = spec.volume() ? 1 : model.options().batchSize();
+    float[][] masked = BatchedScores.of(copies, input.shape(), batch, model.labels().size(),
+        values -> model.run(values, List.of()).get(model.scoresName()));
+    List<Tensor> out = new ArrayList<>();
+    for (LabelScore target : targets) {
+      float[] weights = new float[k];
+      float max = Float.NEGATIVE_INFINITY;
+      for (int ch = 0; ch < k; ch++) {
+        max = Math.max(max, masked[ch][target.index()]);
+      }
+      double sum = 0;
+      for (int ch = 0; ch < k; ch++) {
+        weights[ch] = (float) Math.exp(masked[ch][target.index()] - max);
+        sum += weights[ch];
+      }
+      for (int ch = 0; ch < k; ch++) {
+        weights[ch] /= (float) sum;
+      }
+      float[] map = weightedSum(features, weights).toArray();
+      for (int i = 0; i < map.length; i++) {
+        map[i] = Math.max(0f, map[i]);
+      }
+      out.add(Tensor.of(map, slices, h, w));
+    }
+    return out;
+  }
+}
