@@ -1,30 +1,32 @@
 package dev.lumen.core.explain;
 
 import dev.lumen.core.tensor.Tensor;
-import java.util.List;
+import java.util.function.IntFunction;
 import java.util.function.UnaryOperator;
 
 /**
- * Scores of many modified copies of one input (occluded images, ablated feature maps), run a
- * batch at a time: the loop every perturbation method shares.
+ * Scores of many modified copies of one input (occluded images, ablated feature maps), made and
+ * run a batch at a time, so that only one batch of copies is ever in memory: the loop every
+ * perturbation method shares.
  */
 public final class BatchedScores {
   private BatchedScores() {}
 
   /**
-   * Runs {@code copies} (each a flat array of {@code itemShape}) through {@code run}, at most
-   * {@code batch} at a time stacked along axis 0, and returns one score row of {@code classes}
-   * values per copy. {@code run} maps a batch to its {@code [n, classes]} scores.
+   * Makes copies {@code 0 .. count-1} with {@code copy} (each a flat array of {@code itemShape}),
+   * runs them through {@code run} at most {@code batch} at a time stacked along axis 0, and
+   * returns one score row of {@code classes} values per copy. {@code run} maps a batch to its
+   * {@code [n, classes]} scores.
    */
-  public static float[][] of(List<float[]> copies, long[] itemShape, int batch, int classes,
+  public static float[][] of(int count, IntFunction<float[]> copy, long[] itemShape, int batch, int classes,
                              UnaryOperator<Tensor> run) {
     int itemSize = Math.toIntExact(Tensor.sizeOf(itemShape));
-    float[][] out = new float[copies.size()][];
-    for (int from = 0; from < copies.size(); from += batch) {
-      int n = Math.min(batch, copies.size() - from);
+    float[][] out = new float[count][];
+    for (int from = 0; from < count; from += batch) {
+      int n = Math.min(batch, count - from);
       float[] data = new float[n * itemSize];
       for (int i = 0; i < n; i++) {
-        System.arraycopy(copies.get(from + i), 0, data, i * itemSize, itemSize);
+        System.arraycopy(copy.apply(from + i), 0, data, i * itemSize, itemSize);
       }
       long[] shape = itemShape.clone();
       shape[0] *= n;

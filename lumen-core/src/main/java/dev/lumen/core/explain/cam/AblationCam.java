@@ -36,18 +36,16 @@ public final class AblationCam extends FeatureMapExplainer {
     int k = channels(features);
     int h = height(features);
     int w = width(features);
-    List<float[]> copies = new ArrayList<>();
     float[] data = features.unsafeData();
-    for (int ch = 0; ch < k; ch++) {
+    float[][] ablated = scoresAbove(k, ch -> {
       float[] copy = data.clone();
       for (int s = 0; s < features.dim(0); s++) {
         for (int p = 0; p < h * w; p++) {
           copy[index(features, s, ch, p / w, p % w)] = 0f;
         }
       }
-      copies.add(copy);
-    }
-    float[][] ablated = scoresAbove(copies, features);
+      return copy;
+    }, features);
     List<Tensor> out = new ArrayList<>();
     for (LabelScore target : targets) {
       int c = target.index();

@@ -108,19 +108,18 @@ public final class Crm extends FeatureMapExplainer {
     int w = width(features);
     int k = channels(features);
     float[] data = features.unsafeData();
-    List<float[]> copies = new ArrayList<>();
-    for (int s = 0; s < slices; s++) {
-      for (int p = 0; p < h * w; p++) {
-        float[] copy = data.clone();
-        for (int ch = 0; ch < k; ch++) {
-          copy[index(features, s, ch, p / w, p % w)] = 0f;
-        }
-        copies.add(copy);
+    int elements = slices * h * w;
+    float[][] removed = scoresAbove(elements, e -> {
+      float[] copy = data.clone();
+      int s = e / (h * w);
+      int p = e % (h * w);
+      for (int ch = 0; ch < k; ch++) {
+        copy[index(features, s, ch, p / w, p % w)] = 0f;
       }
-    }
-    float[][] removed = scoresAbove(copies, features);
+      return copy;
+    }, features);
     float[][] drops = new float[classes][slices * h * w];
-    for (int e = 0; e < copies.size(); e++) {
+    for (int e = 0; e < elements; e++) {
       for (int c = 0; c < classes; c++) {
         drops[c][e] = scores.get(c) - removed[e][c];
       }

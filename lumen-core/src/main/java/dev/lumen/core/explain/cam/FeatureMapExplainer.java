@@ -19,6 +19,7 @@ import dev.lumen.core.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntFunction;
 
 /**
  * The common frame of methods that explain from one layer's feature maps (CAM, Ablation-CAM,
@@ -146,9 +147,9 @@ abstract class FeatureMapExplainer implements Explainer {
    * The scores of modified copies of one item's features, run through the part of the model
    * above the layer only: batched for images, one run per copy for exams.
    */
-  float[][] scoresAbove(List<float[]> copies, Tensor features) {
+  float[][] scoresAbove(int count, IntFunction<float[]> copy, Tensor features) {
     int batch = model.input().volume() ? 1 : model.options().batchSize();
-    return BatchedScores.of(copies, features.shape(), batch, model.labels().size(),
+    return BatchedScores.of(count, copy, features.shape(), batch, model.labels().size(),
         values -> model.runAbove(layer, values));
   }
 

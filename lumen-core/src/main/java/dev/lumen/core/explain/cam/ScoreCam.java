@@ -45,34 +45,10 @@ public final class ScoreCam extends FeatureMapExplainer {
     int k = channels(features);
     int h = height(features);
     int w = width(features);
-    int inW = spec.width();
-    int inH = spec.height();
-    int c = spec.channels().count();
-    boolean nhwc = spec.layout() == Layout.NHWC;
     float[] x = input.unsafeData();
-    float[] f = features.unsafeData();
-    List<float[]> copies = new ArrayList<>();
-    for (int ch = 0; ch < k; ch++) {
-      float[] copy = x.clone();
-      for (int s = 0; s < slices; s++) {
-        float[] plane = new float[h * w];
-        for (int p = 0; p < plane.length; p++) {
-          plane[p] = f[index(features, s, ch, p / w, p % w)];
-        }
-        float[] mask = Maps.minMax(Bilinear.resize(plane, w, h, inW, inH));
-        int block = s * c * inH * inW;
-        for (int cc = 0; cc < c; cc++) {
-          for (int p = 0; p < mask.length; p++) {
-            int i = block + (nhwc ? p * c + cc : cc * inH * inW + p);
-            copy[i] = x[i] * mask[p];
-          }
-        }
-      }
-      copies.add(copy);
-    }
     int batch = spec.volume() ? 1 : model.options().batchSize();
-    float[][] masked = BatchedScores.of(copies, input.shape(), batch, model.labels().size(),
-        values -> model.run(values, List.of()).get(model.scoresName()));
+    float[][] masked = BatchedScores.of(k, ch -> maskedInput(features, ch, x), input.shape(), batch,
+        model.labels().size(), values -> model.run(values, List.of()).get(model.scoresName()));
     List<Tensor> out = new ArrayList<>();
     for (LabelScore target : targets) {
       float[] weights = new float[k];
@@ -95,5 +71,33 @@ public final class ScoreCam extends FeatureMapExplainer {
       out.add(Tensor.of(map, slices, h, w));
     }
     return out;
+  }
+
+  /** The input with every slice multiplied by channel {@code ch}'s upsampled, normalised map. */
+  private float[] maskedInput(Tensor features, int ch, float[] x) {
+    InputSpec spec = model.input();
+    int h = height(features);
+    int w = width(features);
+    int inW = spec.width();
+    int inH = spec.height();
+    int c = spec.channels().count();
+    boolean nhwc = spec.layout() == Layout.NHWC;
+    float[] f = features.unsafeData();
+    float[] copy = x.clone();
+    for (int s = 0; s < features.dim(0); s++) {
+      float[] plane = new float[h * w];
+      for (int p = 0; p < plane.length; p++) {
+        plane[p] = f[index(features, s, ch, p / w, p % w)];
+      }
+      float[] mask = Maps.minMax(Bilinear.resize(plane, w, h, inW, inH));
+      int block = s * c * inH * inW;
+      for (int cc = 0; cc < c; cc++) {
+        for (int p = 0; p < mask.length; p++) {
+          int i = block + (nhwc ? p * c + cc : cc * inH * inW + p);
+          copy[i] = x[i] * mask[p];
+        }
+      }
+    }
+    return copy;
   }
 }

@@ -16,6 +16,7 @@ import dev.lumen.core.preprocess.Geometry;
 import dev.lumen.core.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.IntFunction;
 
 /**
  * The common frame of methods that perturb the model input and map at its resolution
@@ -62,10 +63,13 @@ abstract class InputMapExplainer implements Explainer {
         model.preprocessor().geometry(volume.slices().get(0)));
   }
 
-  /** Scores of perturbed copies of {@code input}: batched for images, one run per copy for exams. */
-  float[][] scores(List<float[]> copies, Tensor input) {
+  /**
+   * Scores of {@code count} perturbed copies of {@code input}, made by {@code copy}: batched for
+   * images, one run per copy for exams.
+   */
+  float[][] scores(int count, IntFunction<float[]> copy, Tensor input) {
     int batch = model.input().volume() ? 1 : model.options().batchSize();
-    return BatchedScores.of(copies, input.shape(), batch, model.labels().size(),
+    return BatchedScores.of(count, copy, input.shape(), batch, model.labels().size(),
         values -> model.run(values, List.of()).get(model.scoresName()));
   }
 

@@ -73,24 +73,16 @@ public final class Occlusion extends InputMapExplainer {
     List<int[]> positions = positions();
     float[][] sum = new float[targets.size()][planes.height * planes.width];
     int[] count = new int[planes.height * planes.width];
-    int chunk = Math.max(1, model.options().batchSize());
-    for (int from = 0; from < positions.size(); from += chunk) {
-      List<int[]> part = positions.subList(from, Math.min(positions.size(), from + chunk));
-      List<float[]> copies = new ArrayList<>();
-      for (int[] p : part) {
-        copies.add(occluded(input, offset, fill, p[0], p[1]));
+    float[][] scores = scores(positions.size(),
+        i -> occluded(input, offset, fill, positions.get(i)[0], positions.get(i)[1]), inputTensor);
+    for (int i = 0; i < positions.size(); i++) {
+      int y0 = positions.get(i)[0];
+      int x0 = positions.get(i)[1];
+      for (int t = 0; t < targets.size(); t++) {
+        int c = targets.get(t).index();
+        addToWindow(sum[t], y0, x0, base.get(c) - scores[i][c]);
       }
-      float[][] scores = scores(copies, inputTensor);
-      for (int i = 0; i < part.size(); i++) {
-        int y0 = part.get(i)[0];
-        int x0 = part.get(i)[1];
-        for (int t = 0; t < targets.size(); t++) {
-          int c = targets.get(t).index();
-          float drop = base.get(c) - scores[i][c];
-          addToWindow(sum[t], y0, x0, drop);
-        }
-        addToWindow(count, y0, x0);
-      }
+      addToWindow(count, y0, x0);
     }
     for (float[] map : sum) {
       for (int p = 0; p < map.length; p++) {

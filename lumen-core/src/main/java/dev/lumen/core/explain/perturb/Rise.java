@@ -71,13 +71,10 @@ public final class Rise extends InputMapExplainer {
     for (int from = 0; from < settings.masks(); from += chunk) {
       int n = Math.min(chunk, settings.masks() - from);
       List<float[]> masks = new ArrayList<>();
-      List<float[]> copies = new ArrayList<>();
       for (int i = 0; i < n; i++) {
-        float[] mask = mask(rng);
-        masks.add(mask);
-        copies.add(masked(input.unsafeData(), offset, mask));
+        masks.add(mask(rng));
       }
-      float[][] scores = scores(copies, input);
+      float[][] scores = scores(n, i -> masked(input.unsafeData(), offset, masks.get(i)), input);
       for (int i = 0; i < n; i++) {
         for (int t = 0; t < targets.size(); t++) {
           float score = scores[i][targets.get(t).index()];
