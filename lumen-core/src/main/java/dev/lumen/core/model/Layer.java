@@ -20,9 +20,19 @@ public record Layer(String node, String opType, String tensor, long[] shape) {
     return shape.clone();
   }
 
-  /** Whether the tensor is a feature map: rank 4 with both spatial sides above 1 (NCHW or NHWC). */
+  /**
+   * Whether the tensor is a feature map: rank 4 with at least two of its non-batch axes above 1,
+   * which holds for NCHW and NHWC maps and fails for pooled {@code [n, C, 1, 1]} vectors.
+   */
   public boolean isSpatial() {
-    return shape.length == 4 && ((shape[2] > 1 && shape[3] > 1) || (shape[1] > 1 && shape[2] > 1 && shape[3] <= 4));
+    if (shape.length != 4) {
+      return false;
+    }
+    int large = 0;
+    for (int axis = 1; axis < 4; axis++) {
+      large += shape[axis] > 1 ? 1 : 0;
+    }
+    return large >= 2;
   }
 
   @Override
