@@ -5,6 +5,7 @@ import dev.lumen.core.model.Head;
 import dev.lumen.core.model.Layer;
 import dev.lumen.core.model.Model;
 import dev.lumen.core.onnx.ValueInfo;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -91,7 +92,7 @@ final class InspectCommand implements Callable<Integer> {
   }
 
   @SuppressWarnings("unchecked")
-  private void printText(PrintWriter out, Model model, Map<String, Object> r) {
+  private void printText(PrintWriter out, Model model, Map<String, Object> r) throws IOException {
     out.printf("model        %s (%s, opset %s)%n", r.get("model"), r.get("producer"), r.get("opset"));
     out.printf("sha256       %s%n", r.get("sha256"));
     for (Map<String, Object> v : (List<Map<String, Object>>) r.get("inputs")) {
@@ -110,7 +111,8 @@ final class InspectCommand implements Callable<Integer> {
         ? "yes: " + head.get("pooling") + " reads " + head.get("feature")
             + (Boolean.TRUE.equals(head.get("sliceMax")) ? ", max over slices" : "")
         : "no: " + head.get("why"));
-    out.printf("card         %s%n", model.card().equals(dev.lumen.core.model.ModelCard.empty()) ? "none" : model.card());
+    String card = new ObjectMapper().writeValueAsString(model.card());
+    out.printf("card         %s%n", card.equals("{}") ? "none" : card);
     out.printf("%s:%n", allLayers ? "tensors" : "spatial feature maps");
     out.printf("  %-32s %-20s %-32s %s%n", "node", "op", "tensor", "shape");
     for (Map<String, Object> l : (List<Map<String, Object>>) r.get("layers")) {

@@ -73,8 +73,11 @@ final class ModelOptions {
       width = Integer.valueOf(wh[0]);
       height = Integer.valueOf(wh[1]);
     }
+    boolean inputSet = java.util.stream.Stream.of(layout, width, height, channels, volume).anyMatch(java.util.Objects::nonNull);
+    boolean preprocessingSet = java.util.stream.Stream.of(preset, resize, shorterSide, mean, std)
+        .anyMatch(java.util.Objects::nonNull);
     return new ModelCard(null, null, labels, task, null,
-        new ModelCard.InputCard(layout, width, height, channels, volume),
-        new ModelCard.PreprocessingCard(preset, resize, shorterSide, null, mean, std));
+        inputSet ? new ModelCard.InputCard(layout, width, height, channels, volume) : null,
+        preprocessingSet ? new ModelCard.PreprocessingCard(preset, resize, shorterSide, null, mean, std) : null);
   }
 }

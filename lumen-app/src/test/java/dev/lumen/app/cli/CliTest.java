@@ -195,6 +195,14 @@ class CliTest {
   }
 
   @Test
+  void inspectWithoutACardSaysSoAndExplainsWhyCamCannotWork() {
+    Run r = lumen("inspect", testModel("dense_head").toString());
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("card         none"), r.out());
+    assertTrue(r.out().contains("CAM head     no: the output comes from"), r.out());
+  }
+
+  @Test
   void headCamCannotUseExitsThreeAndPointsToGradCam() {
     Run r = lumen("explain", testModel("dense_head").toString(), nodule.toString(), "-o", demo.resolve("x").toString());
     assertEquals(3, r.code());
