@@ -199,7 +199,7 @@ class CliTest {
     Run r = lumen("inspect", testModel("dense_head").toString());
     assertEquals(0, r.code(), r.err());
     assertTrue(r.out().contains("card         none"), r.out());
-    assertTrue(r.out().contains("CAM head     no: the output comes from"), r.out());
+    assertTrue(r.out().contains("CAM head     no: the linear layer reads /Relu_1 (Relu), not a global average pooling"), r.out());
   }
 
   @Test
