@@ -10,9 +10,14 @@ weights and inputs. For every model NAME this writes, into the output folder:
   NAME.cam.npy       CAM raw maps for every class, sum_k w_ck F_k, from the
                      feature map PyTorch computed (forward hook) and the head's
                      weights (models whose head CAM supports)
+  NAME.grad_input.npy  autograd's gradient of the top class's logit (the score
+                     before a final softmax or sigmoid) with respect to the input
+  NAME.grad_layer.npy  the same gradient with respect to the feature map CAM
+                     uses (models where that map is a module's output)
 
 Usage: make-test-models.py OUT_DIR
 """
+import copy
 import os
 import sys
 
@@ -51,13 +56,16 @@ class KerasStyle(nn.Module):
         self.w = nn.Parameter(torch.randn(16, classes) * 0.3)
         self.b = nn.Parameter(torch.randn(classes) * 0.1)
 
-    def forward(self, x):  # x: (N, H, W, 3)
+    def logits(self, x):  # x: (N, H, W, 3)
         x = x.permute(0, 3, 1, 2)
         x = F.relu(self.conv1(x))
         x = F.relu(self.conv2(x))
         x = x.permute(0, 2, 3, 1)
         pooled = torch.mean(x, dim=(1, 2))
-        return torch.softmax(torch.matmul(pooled, self.w) + self.b, dim=1)
+        return torch.matmul(pooled, self.w) + self.b
+
+    def forward(self, x):
+        return torch.softmax(self.logits(x), dim=1)
 
 
 class MultiLabel(nn.Module):
@@ -125,6 +133,39 @@ def squeezenet_cam(model, x):
     return captured["f"].detach().numpy().transpose(1, 0, 2, 3)  # (classes, N, h, w)
 
 
+def logits(model, x):
+    """The scores gradient methods explain: the model's output before a final softmax or sigmoid."""
+    if isinstance(model, MultiLabel):
+        return model.net(x)
+    if isinstance(model, KerasStyle):
+        return model.logits(x)
+    return model(x)
+
+
+def gradients(model, x):
+    """Autograd's gradients of the top class's logit: (wrt the input, wrt the CAM layer or None).
+
+    Computed in float64: float32 autograd differs from the exact gradient by about 3e-3 (relative
+    L2) on deep random-weight networks, more than the comparison's tolerance.
+    """
+    model = copy.deepcopy(model).double()
+    x = x.double()
+    head = linear_head(model)
+    layer_is_module_output = head is not None and not isinstance(model, (torchvision.models.DenseNet, KerasStyle))
+    captured = {}
+    handle = head[0].register_forward_hook(lambda m, i, o: captured.setdefault("f", o)) \
+        if layer_is_module_output else None
+    with torch.enable_grad():
+        x = x.clone().requires_grad_(True)
+        out = logits(model, x)
+        score = out[0, out[0].argmax()]
+        wrt = [x] + ([captured["f"]] if handle else [])
+        grads = torch.autograd.grad(score, wrt)
+    if handle:
+        handle.remove()
+    return grads[0].numpy(), (grads[1].numpy() if handle else None)
+
+
 def export(name, model, x, out_dir, input_name="input", dynamic_axis=0, opset=OPSET):
     model.eval()
     with torch.no_grad():
@@ -136,11 +177,22 @@ def export(name, model, x, out_dir, input_name="input", dynamic_axis=0, opset=OP
         dynamic["scores"] = {0: "n"}
     torch.onnx.export(model, x, path, opset_version=opset, input_names=[input_name],
                       output_names=["scores"], dynamic_axes=dynamic)
+    grad_input, grad_layer = gradients(model, x)
+    np.save(os.path.join(out_dir, name + ".grad_input.npy"), grad_input.astype(np.float32))
+    if grad_layer is not None:
+        np.save(os.path.join(out_dir, name + ".grad_layer.npy"), grad_layer.astype(np.float32))
     np.save(os.path.join(out_dir, name + ".input.npy"), x.numpy().astype(np.float32))
     np.save(os.path.join(out_dir, name + ".scores.npy"), scores.astype(np.float32))
     if cam is not None:
         np.save(os.path.join(out_dir, name + ".cam.npy"), cam.astype(np.float32))
     print("wrote", path)
+
+
+def exam(slices, size):
+    """Random slices of distinct contrast, so that the max over slices has one clear winner per
+    channel: near-ties make the gradient depend on float32 rounding."""
+    contrast = torch.linspace(1.0, 2.0, slices).view(1, slices, 1, 1, 1)
+    return torch.randn(1, slices, 3, size, size) * contrast
 
 
 def main():
@@ -150,14 +202,14 @@ def main():
     image = lambda size=224: torch.randn(1, 3, size, size)
     with torch.no_grad():
         export("resnet18", torchvision.models.resnet18(), image(), out_dir)
+        export("resnet50", torchvision.models.resnet50(), image(), out_dir)
+        export("alexnet", torchvision.models.alexnet(), image(), out_dir)
         export("mobilenet_v2", torchvision.models.mobilenet_v2(), image(), out_dir)
         export("densenet121", torchvision.models.densenet121(), image(), out_dir)
         export("squeezenet1_1", torchvision.models.squeezenet1_1(), image(), out_dir)
         export("multilabel14", MultiLabel(), image(), out_dir)
-        export("mrnet", MRNet(), torch.randn(1, 5, 3, 256, 256), out_dir, input_name="exam",
-               dynamic_axis=1)
-        export("mrnet_opset11", MRNet(), torch.randn(1, 3, 3, 224, 224), out_dir, input_name="exam",
-               dynamic_axis=1, opset=11)
+        export("mrnet", MRNet(), exam(5, 256), out_dir, input_name="exam", dynamic_axis=1)
+        export("mrnet_opset11", MRNet(), exam(3, 224), out_dir, input_name="exam", dynamic_axis=1, opset=11)
         export("keras_style", KerasStyle(), torch.randn(1, 64, 48, 3), out_dir)
         export("keras_style_opset17", KerasStyle(), torch.randn(1, 64, 48, 3), out_dir, opset=17)
         export("dense_head", DenseHead(), torch.randn(1, 3, 32, 32), out_dir)

@@ -75,6 +75,18 @@ public record Head(String feature, Layout layout, Optional<Tensor> weights, bool
 
   /** The final softmax or sigmoid of the first output, if the graph has one. */
   public static Optional<String> outputActivation(OnnxGraph graph) {
+    return outputActivationNode(graph).map(Node::opType);
+  }
+
+  /**
+   * The scores before the final softmax or sigmoid (the first output when there is none): what
+   * gradient methods differentiate, as the Grad-CAM paper does.
+   */
+  public static String logits(OnnxGraph graph) {
+    return outputActivationNode(graph).map(n -> n.inputs().get(0)).orElse(graph.outputs().get(0).name());
+  }
+
+  private static Optional<Node> outputActivationNode(OnnxGraph graph) {
     String t = graph.outputs().get(0).name();
     while (true) {
       Optional<Node> node = graph.producer(t);
@@ -83,7 +95,7 @@ public record Head(String feature, Layout layout, Optional<Tensor> weights, bool
       }
       String op = node.get().opType();
       if (OUTPUT_ACTIVATIONS.contains(op)) {
-        return Optional.of(op);
+        return node;
       }
       if (!PASS_THROUGH.contains(op)) {
         return Optional.empty();

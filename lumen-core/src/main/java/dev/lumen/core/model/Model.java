@@ -1,11 +1,15 @@
 package dev.lumen.core.model;
 
 import dev.lumen.core.LumenException;
+import dev.lumen.core.autodiff.Autodiff;
+import dev.lumen.core.autodiff.GradientRequest;
+import dev.lumen.core.autodiff.Seed;
 import dev.lumen.core.image.Image;
 import dev.lumen.core.image.Volume;
 import dev.lumen.core.io.FileBytes;
 import dev.lumen.core.onnx.Node;
 import dev.lumen.core.onnx.OnnxGraph;
+import dev.lumen.core.onnx.TensorShapes;
 import dev.lumen.core.onnx.ValueInfo;
 import dev.lumen.core.preprocess.Channels;
 import dev.lumen.core.preprocess.InputSpec;
@@ -57,6 +61,7 @@ public final class Model implements AutoCloseable {
   private final List<String> labels;
   private final Map<String, GraphSession> sessions = new HashMap<>();
   private List<Layer> layers;
+  private TensorShapes shapes;
   private boolean closed;
 
   private Model(OnnxGraph graph, byte[] bytes, ModelCard card, String name, EngineOptions options) {
@@ -255,6 +260,40 @@ public final class Model implements AutoCloseable {
     return session.run(Map.of(layer, features), List.of(scoresName())).get(scoresName());
   }
 
+  /**
+   * Runs the model with the gradients {@code request} asks for on a prepared input, through a
+   * graph compiled once per request. Returns the scores output; per tensor of {@code wrt} its
+   * value (except for the input) and its gradient ({@link Autodiff#gradientOf}), shaped
+   * {@code [K, ...tensor shape]}; and {@link Autodiff#TARGETS} for top-k seeds.
+   *
+   * @param seed the seed rows, {@code [K, ...logits shape]}, for {@link Seed#given()}; else null
+   */
+  public Map<String, Tensor> runGradients(Tensor inputTensor, GradientRequest request, Tensor seed) {
+    TensorShapes known = shapes();
+    GraphSession session = session("gradients:" + request.key(), () -> Autodiff.compile(graph, known, request));
+    Map<String, Tensor> feed = new HashMap<>();
+    feed.put(input.name(), inputTensor);
+    List<String> outputs = new ArrayList<>();
+    outputs.add(scoresName());
+    if (request.seed() instanceof Seed.TopK) {
+      outputs.add(Autodiff.TARGETS);
+    } else {
+      feed.put(Autodiff.SEED, seed);
+    }
+    for (String tensor : request.wrt()) {
+      if (!tensor.equals(input.name())) {
+        outputs.add(tensor);
+      }
+      outputs.add(Autodiff.gradientOf(tensor));
+    }
+    return session.run(feed, outputs);
+  }
+
+  /** The scores gradient methods differentiate: the logits before a final softmax or sigmoid. */
+  public String logitsName() {
+    return Head.logits(graph);
+  }
+
   /** The scores of item {@code i} of a batch output, as probabilities. */
   public Prediction prediction(String source, Tensor scores, int i) {
     int classes = labels.size();
@@ -279,23 +318,46 @@ public final class Model implements AutoCloseable {
    * on a blank input (done once, then cached).
    */
   public synchronized List<Layer> layers() {
-    if (layers == null) {
-      List<String> tensors = graph.intermediateTensors();
-      int n = input.volume() ? 3 : 1;
-      Tensor blank = Tensor.zeros(input.shape(n));
-      Map<String, Tensor> values = session("all-tensors", () -> graph.withExtraOutputs(tensors))
-          .run(Map.of(input.name(), blank), tensors);
-      List<Layer> out = new ArrayList<>();
-      for (Node node : graph.nodes()) {
-        for (String t : node.outputs()) {
-          if (values.containsKey(t)) {
-            out.add(new Layer(node.name(), node.opType(), t, values.get(t).shape()));
-          }
+    probeShapes();
+    return layers;
+  }
+
+  /**
+   * The shape of every tensor for the model's input size, with {@code -1} for the dimensions
+   * that follow the batch (or slice) count; found by two runs on blank inputs, then cached.
+   */
+  public synchronized TensorShapes shapes() {
+    probeShapes();
+    return shapes;
+  }
+
+  private void probeShapes() {
+    if (shapes != null) {
+      return;
+    }
+    List<String> tensors = graph.intermediateTensors();
+    GraphSession all = session("all-tensors", () -> graph.withExtraOutputs(tensors));
+    int n = input.volume() ? 3 : 1;
+    Map<String, Tensor> first = blankRun(all, tensors, n);
+    boolean dynamic = input.volume() || graph.inputs().get(0).isDynamic(0);
+    shapes = TensorShapes.fromRuns(first, dynamic ? blankRun(all, tensors, n + 1) : first);
+    List<Layer> out = new ArrayList<>();
+    for (Node node : graph.nodes()) {
+      for (String t : node.outputs()) {
+        if (first.containsKey(t)) {
+          out.add(new Layer(node.name(), node.opType(), t, first.get(t).shape()));
         }
       }
-      layers = List.copyOf(out);
     }
-    return layers;
+    layers = List.copyOf(out);
+  }
+
+  /** Every tensor's value on a blank input of {@code n} images (or slices), the input included. */
+  private Map<String, Tensor> blankRun(GraphSession all, List<String> tensors, int n) {
+    Tensor blank = Tensor.zeros(input.shape(n));
+    Map<String, Tensor> values = new HashMap<>(all.run(Map.of(input.name(), blank), tensors));
+    values.put(input.name(), blank);
+    return values;
   }
 
   /**

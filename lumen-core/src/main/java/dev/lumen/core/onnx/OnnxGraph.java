@@ -222,6 +222,25 @@ public final class OnnxGraph {
     return new OnnxGraph(model.toBuilder().setGraph(graph).build(), source);
   }
 
+  /**
+   * A graph with {@code nodes} in place of this one's (already in topological order), this
+   * graph's initializers plus {@code constants}, its inputs plus {@code extraInputs}, and its
+   * outputs plus {@code extraOutputs}: what graph compilers build.
+   */
+  public OnnxGraph rebuilt(List<NodeProto> nodes, List<TensorProto> constants, List<ValueInfoProto> extraInputs,
+                           List<String> extraOutputs) {
+    GraphProto.Builder graph = model.getGraph().toBuilder().clearNode().addAllNode(nodes)
+        .addAllInitializer(constants).addAllInput(extraInputs);
+    Set<String> present = new LinkedHashSet<>();
+    model.getGraph().getOutputList().forEach(v -> present.add(v.getName()));
+    for (String output : extraOutputs) {
+      if (present.add(output)) {
+        graph.addOutput(ValueInfoProto.newBuilder().setName(output));
+      }
+    }
+    return new OnnxGraph(model.toBuilder().setGraph(graph).build(), source);
+  }
+
   /** Every tensor a node produces, in topological order. */
   public List<String> intermediateTensors() {
     List<String> out = new ArrayList<>();
