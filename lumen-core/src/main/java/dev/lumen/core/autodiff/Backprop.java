@@ -29,6 +29,7 @@ final class Backprop {
   private final Propagation propagation;
   private final GraphEmitter emit;
   private final Set<String> active = new HashSet<>();
+  private final Set<Integer> reached = new HashSet<>();
   private final Map<String, List<String>> contributions = new HashMap<>();
   private final Map<Integer, NodeProto> rewritten = new HashMap<>();
   private final Map<String, String> cache = new HashMap<>();
@@ -58,8 +59,7 @@ final class Backprop {
     for (int i = nodes.size() - 1; i >= 0; i--) {
       Node node = nodes.get(i);
       boolean hasGradient = node.outputs().stream().anyMatch(contributions::containsKey);
-      boolean reachesInput = node.outputs().stream().anyMatch(active::contains);
-      if (!hasGradient || !reachesInput) {
+      if (!hasGradient || !reached.contains(node.index())) {
         continue;
       }
       BackwardRule rule = BackwardRules.of(node.opType()).orElseThrow(() -> new LumenException(graph.source()
@@ -100,6 +100,7 @@ final class Backprop {
         int input = i;
         if (active.contains(node.inputs().get(i)) && rule.map(r -> r.differentiable(input)).orElse(true)) {
           node.outputs().forEach(active::add);
+          reached.add(node.index());
           break;
         }
       }

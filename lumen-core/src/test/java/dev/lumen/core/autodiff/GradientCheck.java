@@ -28,14 +28,8 @@ final class GradientCheck {
     OnnxGraph graph = tiny.build(output);
     Random random = new Random(5);
     Tensor x = spaced(random, tiny.inputShape());
-    List<String> all = graph.intermediateTensors();
-    Map<String, Tensor> values;
-    try (GraphSession session = ENGINE.open(graph.withExtraOutputs(all).toBytes(), "probe")) {
-      values = new HashMap<>(session.run(Map.of(tiny.x(), x), all));
-    }
-    values.put(tiny.x(), x);
-    TensorShapes shapes = TensorShapes.fromRuns(values, values);
-    long[] scoreShape = values.get("score").shape();
+    TensorShapes shapes = shapes(graph, tiny.x(), x);
+    long[] scoreShape = shapes.of("score");
     long[] seedShape = new long[scoreShape.length + 1];
     seedShape[0] = 2;
     System.arraycopy(scoreShape, 0, seedShape, 1, scoreShape.length);
@@ -63,6 +57,17 @@ final class GradientCheck {
         }
       }
     }
+  }
+
+  /** The shapes of every tensor of {@code graph} for input {@code x}. */
+  static TensorShapes shapes(OnnxGraph graph, String input, Tensor x) {
+    List<String> all = graph.intermediateTensors();
+    Map<String, Tensor> values;
+    try (GraphSession session = ENGINE.open(graph.withExtraOutputs(all).toBytes(), "probe")) {
+      values = new HashMap<>(session.run(Map.of(input, x), all));
+    }
+    values.put(input, x);
+    return TensorShapes.fromRuns(values, values);
   }
 
   private static Tensor gaussian(Random random, long[] shape) {
