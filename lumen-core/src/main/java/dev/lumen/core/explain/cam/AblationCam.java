@@ -1,5 +1,6 @@
 package dev.lumen.core.explain.cam;
 
+import dev.lumen.core.explain.LayerChoice;
 import dev.lumen.core.model.LabelScore;
 import dev.lumen.core.model.Model;
 import dev.lumen.core.tensor.Tensor;

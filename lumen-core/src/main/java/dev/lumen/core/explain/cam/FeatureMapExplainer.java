@@ -1,11 +1,10 @@
 package dev.lumen.core.explain.cam;
 
 import dev.lumen.core.LumenException;
-import dev.lumen.core.Version;
 import dev.lumen.core.explain.BatchedScores;
 import dev.lumen.core.explain.Explainer;
 import dev.lumen.core.explain.Explanation;
-import dev.lumen.core.explain.Provenance;
+import dev.lumen.core.explain.Explanations;
 import dev.lumen.core.explain.Targets;
 import dev.lumen.core.image.Image;
 import dev.lumen.core.image.Volume;
@@ -92,14 +91,8 @@ abstract class FeatureMapExplainer implements Explainer {
     }
     Prediction prediction = model.prediction(source, scores, 0);
     List<LabelScore> chosen = targets.select(model, prediction);
-    List<Tensor> maps = rawMaps(features, scores, input, chosen);
-    Provenance provenance = new Provenance(model.name(), model.sha256(), method(), layer, Version.get());
-    List<Explanation> out = new ArrayList<>();
-    for (int t = 0; t < chosen.size(); t++) {
-      Tensor raw = maps.get(t);
-      out.add(new Explanation(source, prediction, chosen.get(t), raw, Maps.toImageSpace(raw, geometry), provenance));
-    }
-    return out;
+    return Explanations.of(model, method(), layer, prediction, chosen, rawMaps(features, scores, input, chosen),
+        geometry, Maps::minMax);
   }
 
   /** Channels of the features. */

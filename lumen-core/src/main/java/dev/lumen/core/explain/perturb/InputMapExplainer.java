@@ -1,10 +1,9 @@
 package dev.lumen.core.explain.perturb;
 
-import dev.lumen.core.Version;
 import dev.lumen.core.explain.BatchedScores;
 import dev.lumen.core.explain.Explainer;
 import dev.lumen.core.explain.Explanation;
-import dev.lumen.core.explain.Provenance;
+import dev.lumen.core.explain.Explanations;
 import dev.lumen.core.explain.Targets;
 import dev.lumen.core.image.Image;
 import dev.lumen.core.image.Volume;
@@ -85,12 +84,10 @@ abstract class InputMapExplainer implements Explainer {
         System.arraycopy(block[t], 0, maps[t], b * plane, plane);
       }
     }
-    Provenance provenance = new Provenance(model.name(), model.sha256(), method(), layer(), Version.get());
-    List<Explanation> out = new ArrayList<>();
-    for (int t = 0; t < chosen.size(); t++) {
-      Tensor raw = Tensor.of(maps[t], blocks, planes.height, planes.width);
-      out.add(new Explanation(source, prediction, chosen.get(t), raw, Maps.toImageSpace(raw, geometry), provenance));
+    List<Tensor> raws = new ArrayList<>();
+    for (float[] map : maps) {
+      raws.add(Tensor.of(map, blocks, planes.height, planes.width));
     }
-    return out;
+    return Explanations.of(model, method(), layer(), prediction, chosen, raws, geometry, Maps::minMax);
   }
 }

@@ -1,0 +1,34 @@
+package dev.lumen.core.explain;
+
+import dev.lumen.core.Version;
+import dev.lumen.core.model.LabelScore;
+import dev.lumen.core.model.Model;
+import dev.lumen.core.model.Prediction;
+import dev.lumen.core.postprocess.Maps;
+import dev.lumen.core.preprocess.Geometry;
+import dev.lumen.core.tensor.Tensor;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.UnaryOperator;
+
+/** Assembles a study's explanations from the raw maps an explainer computed, one per target. */
+public final class Explanations {
+  private Explanations() {}
+
+  /**
+   * One explanation per target: the raw map, its heat map ({@code normalize} per slice, then
+   * the original geometry) and the provenance of {@code method} at {@code layer}.
+   */
+  public static List<Explanation> of(Model model, String method, String layer, Prediction prediction,
+                                     List<LabelScore> targets, List<Tensor> raws, Geometry geometry,
+                                     UnaryOperator<float[]> normalize) {
+    Provenance provenance = new Provenance(model.name(), model.sha256(), method, layer, Version.get());
+    List<Explanation> out = new ArrayList<>();
+    for (int t = 0; t < targets.size(); t++) {
+      Tensor raw = raws.get(t);
+      out.add(new Explanation(prediction.source(), prediction, targets.get(t), raw,
+          Maps.toImageSpace(raw, geometry, normalize), provenance));
+    }
+    return out;
+  }
+}

@@ -1,0 +1,89 @@
+package dev.lumen.core.explain.gradient;
+
+import dev.lumen.core.autodiff.Propagation;
+import dev.lumen.core.explain.LayerChoice;
+import dev.lumen.core.model.Model;
+import dev.lumen.core.postprocess.Maps;
+import dev.lumen.core.preprocess.Layout;
+import dev.lumen.core.tensor.Tensor;
+import java.util.List;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+
+/**
+ * Gradient-weighted class activation maps at one layer — Grad-CAM, Grad-CAM++, XGrad-CAM,
+ * HiResCAM, Grad-CAM element-wise, LayerCAM (see {@link CamFormula}) — for any head: the layer's
+ * activations and the gradients of every target come from one compiled run per batch.
+ *
+ * <p>Post-processing as pytorch-grad-cam: ReLU of the map, min–max per map, bilinear upsampling.
+ * For volume models each slice is weighted with its own gradients, as if the slices were a batch
+ * of images sharing the exam's score: a slice shows the evidence it contributed to the score.
+ *
+ * <pre>{@code
+ * try (Model model = Model.load(Path.of("chest-demo.onnx"))) {
+ *   Explanation e = GradientCam.of(model, CamFormula.GRADCAM).explain(Images.read(Path.of("study.png")));
+ * }
+ * }</pre>
+ */
+public final class GradientCam extends GradientExplainer {
+  private final CamFormula formula;
+  private final String layer;
+  private final Layout layout;
+
+  private GradientCam(Model model, CamFormula formula, String layer, Layout layout) {
+    super(model);
+    this.formula = formula;
+    this.layer = layer;
+    this.layout = layout;
+  }
+
+  /** {@code formula} at the model's default explanation layer. */
+  public static GradientCam of(Model model, CamFormula formula) {
+    LayerChoice choice = LayerChoice.of(model);
+    return new GradientCam(model, formula, choice.layer(), choice.layout());
+  }
+
+  /** {@code formula} at {@code layer}, whose axes are in {@code layout}. */
+  public static GradientCam at(Model model, CamFormula formula, String layer, Layout layout) {
+    return new GradientCam(model, formula, layer, layout);
+  }
+
+  @Override
+  public String method() {
+    return formula.method();
+  }
+
+  @Override
+  public String layer() {
+    return layer;
+  }
+
+  @Override
+  List<String> wrt() {
+    return List.of(layer);
+  }
+
+  @Override
+  Propagation propagation() {
+    return Propagation.GRADIENT;
+  }
+
+  @Override
+  UnaryOperator<float[]> normalization() {
+    return Maps::minMax;
+  }
+
+  @Override
+  Tensor rawMap(Map<String, Tensor> values, Map<String, Tensor> gradients) {
+    FeatureSlices a = FeatureSlices.of(values.get(layer), layout);
+    FeatureSlices g = FeatureSlices.of(gradients.get(layer), layout);
+    float[] out = new float[a.slices() * a.plane()];
+    for (int s = 0; s < a.slices(); s++) {
+      float[] map = formula.map(a.slice(s), g.slice(s));
+      for (int p = 0; p < map.length; p++) {
+        out[s * a.plane() + p] = Math.max(map[p], 0);
+      }
+    }
+    return Tensor.of(out, a.slices(), a.height(), a.width());
+  }
+}

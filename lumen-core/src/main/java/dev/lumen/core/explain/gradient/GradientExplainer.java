@@ -1,0 +1,161 @@
+package dev.lumen.core.explain.gradient;
+
+import dev.lumen.core.autodiff.Autodiff;
+import dev.lumen.core.autodiff.GradientRequest;
+import dev.lumen.core.autodiff.Propagation;
+import dev.lumen.core.autodiff.Seed;
+import dev.lumen.core.explain.Explainer;
+import dev.lumen.core.explain.Explanation;
+import dev.lumen.core.explain.Explanations;
+import dev.lumen.core.explain.Targets;
+import dev.lumen.core.image.Image;
+import dev.lumen.core.image.Volume;
+import dev.lumen.core.model.LabelScore;
+import dev.lumen.core.model.Model;
+import dev.lumen.core.model.Prediction;
+import dev.lumen.core.preprocess.Geometry;
+import dev.lumen.core.tensor.Tensor;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+
+/**
+ * The common frame of gradient methods: one compiled run per batch gives the scores, the
+ * differentiated tensors and the gradients of every target at once (top-k targets are chosen
+ * inside the graph, so no extra forward pass is spent on them); the method turns one item's
+ * values and gradients into a raw map per target.
+ *
+ * <p>Gradients are of the logits (the scores before a final softmax or sigmoid), as in the
+ * Grad-CAM paper and in pytorch-grad-cam on torchvision models. An item is one image, or one exam
+ * of a volume model whose slices are the batch; maps of exams have one slice per slice.
+ */
+abstract class GradientExplainer implements Explainer {
+  final Model model;
+
+  GradientExplainer(Model model) {
+    this.model = model;
+  }
+
+  /** The tensors whose gradients the method reads. */
+  abstract List<String> wrt();
+
+  /** The rule at rectifiers. */
+  abstract Propagation propagation();
+
+  /**
+   * The raw map ({@code [slices, h, w]}) of one item and one target from the values and the
+   * gradients of {@link #wrt()} (each {@code [slices or 1, ...]}).
+   */
+  abstract Tensor rawMap(Map<String, Tensor> values, Map<String, Tensor> gradients);
+
+  /** How one slice of a raw map becomes a heat map in [0, 1]. */
+  abstract UnaryOperator<float[]> normalization();
+
+  /** One run's outputs with the labels it differentiated: {@code labels[item][k]}. */
+  record Pass(Map<String, Tensor> outputs, int[][] labels) {}
+
+  /**
+   * The gradients (by {@link Autodiff#gradientOf} name, {@code [K, ...]}) the method reads for a
+   * batch. Plain methods read the first pass; path and noise methods average further passes.
+   */
+  Map<String, Tensor> gradients(Tensor input, Pass first) {
+    return first.outputs();
+  }
+
+  @Override
+  public List<List<Explanation>> explain(List<Image> images, Targets targets) {
+    model.requireImages();
+    List<List<Explanation>> out = new ArrayList<>();
+    for (List<Image> batch : model.batches(images)) {
+      Tensor input = model.preprocessor().toInput(batch);
+      Pass pass = pass(input, targets, batch.size());
+      Map<String, Tensor> gradients = gradients(input, pass);
+      for (int i = 0; i < batch.size(); i++) {
+        int item = i;
+        out.add(explanations(batch.get(i).source(), pass, gradients, input, i,
+            t -> Tensor.stack(List.of(t.slice(item))), model.preprocessor().geometry(batch.get(i))));
+      }
+    }
+    return out;
+  }
+
+  @Override
+  public List<Explanation> explain(Volume volume, Targets targets) {
+    model.requireVolume(volume.source());
+    Tensor input = model.preprocessor().toInput(volume.slices());
+    Pass pass = pass(input, targets, 1);
+    Map<String, Tensor> gradients = gradients(input, pass);
+    return explanations(volume.source(), pass, gradients, input, 0, GradientExplainer::slicesFirst,
+        model.preprocessor().geometry(volume.slices().get(0)));
+  }
+
+  private List<Explanation> explanations(String source, Pass pass, Map<String, Tensor> gradients, Tensor input,
+                                         int item, UnaryOperator<Tensor> itemOf, Geometry geometry) {
+    Prediction prediction = model.prediction(source, pass.outputs().get(model.scoresName()), item);
+    List<LabelScore> chosen = Arrays.stream(pass.labels()[item]).mapToObj(prediction::score).toList();
+    Map<String, Tensor> values = new HashMap<>();
+    for (String tensor : wrt()) {
+      values.put(tensor, itemOf.apply(tensor.equals(model.input().name()) ? input : pass.outputs().get(tensor)));
+    }
+    List<Tensor> raws = new ArrayList<>();
+    for (int k = 0; k < chosen.size(); k++) {
+      Map<String, Tensor> grads = new HashMap<>();
+      for (String tensor : wrt()) {
+        grads.put(tensor, itemOf.apply(gradients.get(Autodiff.gradientOf(tensor)).slice(k)));
+      }
+      raws.add(rawMap(values, grads));
+    }
+    return Explanations.of(model, method(), layer(), prediction, chosen, raws, geometry, normalization());
+  }
+
+  /** The first pass of a batch of {@code items}: top-k targets chosen in the graph, others seeded. */
+  Pass pass(Tensor input, Targets targets, int items) {
+    if (targets instanceof Targets.Top top) {
+      Map<String, Tensor> out = model.runGradients(input, request(Seed.topK(top.k())), null);
+      Tensor chosen = out.get(Autodiff.TARGETS);
+      int[][] labels = new int[chosen.dim(0)][top.k()];
+      for (int i = 0; i < labels.length; i++) {
+        for (int k = 0; k < top.k(); k++) {
+          labels[i][k] = (int) chosen.get(i * top.k() + k);
+        }
+      }
+      return new Pass(out, labels);
+    }
+    int[] fixed = targets instanceof Targets.Named named
+        ? named.labels().stream().mapToInt(model::labelIndex).toArray()
+        : java.util.stream.IntStream.range(0, model.labels().size()).toArray();
+    int[][] labels = new int[items][];
+    Arrays.fill(labels, fixed);
+    return new Pass(run(input, labels), labels);
+  }
+
+  /** A run whose seed rows are one-hot over {@code labels[item][k]}. */
+  Map<String, Tensor> run(Tensor input, int[][] labels) {
+    int classes = model.labels().size();
+    int items = labels.length;
+    int k = labels[0].length;
+    float[] rows = new float[k * items * classes];
+    for (int t = 0; t < k; t++) {
+      for (int i = 0; i < items; i++) {
+        rows[(t * items + i) * classes + labels[i][t]] = 1f;
+      }
+    }
+    return model.runGradients(input, request(Seed.given()), Tensor.of(rows, k, items, classes));
+  }
+
+  private GradientRequest request(Seed seed) {
+    return new GradientRequest(model.logitsName(), wrt(), seed, propagation());
+  }
+
+  /** An exam's tensor with its slices first: {@code [1, S, ...]} inputs lose the leading 1. */
+  private static Tensor slicesFirst(Tensor t) {
+    if (t.rank() == 5 && t.dim(0) == 1) {
+      long[] shape = t.shape();
+      return t.reshape(Arrays.copyOfRange(shape, 1, shape.length));
+    }
+    return t;
+  }
+}

@@ -1,0 +1,84 @@
+package dev.lumen.core.explain.gradient;
+
+import dev.lumen.core.autodiff.Autodiff;
+import dev.lumen.core.model.Model;
+import dev.lumen.core.postprocess.Maps;
+import dev.lumen.core.tensor.Tensor;
+import java.util.List;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+
+/**
+ * The frame of methods that attribute the score to input pixels (saliency, input × gradient,
+ * guided backprop, deconvnet, integrated gradients, SmoothGrad): each computes a per-element
+ * attribution shaped like the input, which is reduced over colour channels into the raw map
+ * (a sum, or the largest magnitude for saliency) and shown with Captum's normalisation (absolute
+ * values clipped at the 98 % cumulative level).
+ */
+abstract class InputAttribution extends GradientExplainer {
+
+  InputAttribution(Model model) {
+    super(model);
+  }
+
+  /** The per-element attribution of a batch: {@code [K, ...input shape]}. */
+  abstract Tensor attribution(Tensor input, Pass first);
+
+  /** Whether channels reduce to their largest magnitude (saliency) rather than their sum. */
+  boolean maxMagnitude() {
+    return false;
+  }
+
+  @Override
+  public String layer() {
+    return model.input().name();
+  }
+
+  @Override
+  List<String> wrt() {
+    return List.of(model.input().name());
+  }
+
+  @Override
+  final Map<String, Tensor> gradients(Tensor input, Pass first) {
+    return Map.of(Autodiff.gradientOf(model.input().name()), attribution(input, first));
+  }
+
+  @Override
+  UnaryOperator<float[]> normalization() {
+    return map -> Maps.cumulativeClip(map, 98);
+  }
+
+  @Override
+  final Tensor rawMap(Map<String, Tensor> values, Map<String, Tensor> gradients) {
+    FeatureSlices q = FeatureSlices.of(gradients.get(model.input().name()), model.input().layout());
+    float[] out = new float[q.slices() * q.plane()];
+    for (int s = 0; s < q.slices(); s++) {
+      float[][] channels = q.slice(s);
+      for (int p = 0; p < q.plane(); p++) {
+        float v = 0;
+        for (float[] c : channels) {
+          v = maxMagnitude() ? Math.max(v, Math.abs(c[p])) : v + c[p];
+        }
+        out[s * q.plane() + p] = v;
+      }
+    }
+    return Tensor.of(out, q.slices(), q.height(), q.width());
+  }
+
+  /** {@code g * x} with {@code x} ({@code [...]}) broadcast over the seed axis of {@code g} ({@code [K, ...]}). */
+  static Tensor times(Tensor g, Tensor x) {
+    float[] gd = g.unsafeData();
+    float[] xd = x.unsafeData();
+    float[] out = new float[gd.length];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = gd[i] * xd[i % xd.length];
+    }
+    return Tensor.of(out, g.shape());
+  }
+
+  /** The gradient of the input in a run's outputs. */
+  Tensor inputGradient(Map<String, Tensor> outputs) {
+    return outputs.get(Autodiff.gradientOf(model.input().name()));
+  }
+}

@@ -1,0 +1,172 @@
+package dev.lumen.core.explain.gradient;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.lumen.core.TestImages;
+import dev.lumen.core.TestModels;
+import dev.lumen.core.explain.Explanation;
+import dev.lumen.core.explain.Targets;
+import dev.lumen.core.explain.cam.Cam;
+import dev.lumen.core.image.Image;
+import dev.lumen.core.image.Images;
+import dev.lumen.core.image.Volume;
+import dev.lumen.core.model.Model;
+import dev.lumen.core.tensor.Tensor;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Gradient methods against their definitions. */
+class GradientMethodsTest {
+
+  /**
+   * With global average pooling + linear, dS_c/dA_k = w_ck / (h w) everywhere, so Grad-CAM is
+   * ReLU(CAM) / (h w), and HiResCAM equals Grad-CAM.
+   */
+  @Test
+  void gradCamOfALinearHeadIsCamOverTheMapSize() {
+    try (Model model = Model.load(TestModels.model("resnet18"))) {
+      Image image = TestImages.noise(224, 224);
+      List<String> labels = List.of("3", "500");
+      List<Explanation> cam = Cam.of(model).explain(image, Targets.labels(labels));
+      List<Explanation> grad = GradientCam.of(model, CamFormula.GRADCAM).explain(image, Targets.labels(labels));
+      List<Explanation> hires = GradientCam.of(model, CamFormula.HIRESCAM).explain(image, Targets.labels(labels));
+      for (int t = 0; t < labels.size(); t++) {
+        float[] expected = cam.get(t).raw().toArray();
+        for (int i = 0; i < expected.length; i++) {
+          expected[i] = Math.max(expected[i], 0) / 49f;
+        }
+        Tensor want = Tensor.of(expected, cam.get(t).raw().shape());
+        TestModels.assertClose(want, grad.get(t).raw(), 1e-5, "Grad-CAM of label " + labels.get(t));
+        TestModels.assertClose(want, hires.get(t).raw(), 1e-5, "HiResCAM of label " + labels.get(t));
+      }
+    }
+  }
+
+  /** Two channels, two positions: each formula by hand. */
+  @Test
+  void camFormulasFollowTheirDefinitions() {
+    float[][] a = {{1, 3}, {2, 0}};
+    float[][] g = {{0.5f, -1}, {2, 1}};
+    // Grad-CAM: w = (-0.25, 1.5) -> (-0.25 + 3, -0.75 + 0)
+    assertArrayClose(new float[] {2.75f, -0.75f}, CamFormula.GRADCAM.map(a, g));
+    // XGrad-CAM: w0 = (0.5 - 3) / 4, w1 = 4 / 2
+    assertArrayClose(new float[] {-0.625f + 4, -1.875f}, CamFormula.XGRADCAM.map(a, g));
+    assertArrayClose(new float[] {0.5f + 4, -3f}, CamFormula.HIRESCAM.map(a, g));
+    assertArrayClose(new float[] {0.5f + 4, 0}, CamFormula.GRADCAM_ELEMENTWISE.map(a, g));
+    assertArrayClose(new float[] {0.5f + 4, 0}, CamFormula.LAYERCAM.map(a, g));
+    // Grad-CAM++: channel 0: sumA = 4, alpha(0.5) = 0.25 / (0.5 + 4 * 0.125) = 0.25, alpha(-1) passes no ReLU(G);
+    // channel 1: sumA = 2, alpha(2) = 4 / (8 + 16) = 1/6, alpha(1) = 1 / (2 + 2) = 1/4 -> w1 = 1/3 + 1/4
+    float w0 = 0.25f * 0.5f;
+    float w1 = 1f / 3 + 0.25f;
+    assertArrayClose(new float[] {w0 * 1 + w1 * 2, w0 * 3}, CamFormula.GRADCAM_PLUS_PLUS.map(a, g));
+  }
+
+  /** Completeness: integrated gradients add up to S(x) - S(baseline). */
+  @Test
+  void integratedGradientsAddUpToTheScoreDifference() {
+    try (Model model = Model.load(TestModels.model("dense_head"))) {
+      Image image = TestImages.noise(32, 32);
+      for (IntegratedGradients.Rule rule : IntegratedGradients.Rule.values()) {
+        Explanation e = IntegratedGradients.of(model, new IntegratedGradients.Settings(64, rule)).explain(image);
+        double total = 0;
+        for (float v : e.raw().unsafeData()) {
+          total += v;
+        }
+        Tensor input = model.preprocessor().toInput(List.of(image));
+        int c = e.target().index();
+        float here = model.run(input, List.of()).get(model.scoresName()).get(c);
+        float base = model.run(Tensor.zeros(input.shape()), List.of()).get(model.scoresName()).get(c);
+        // Gauss–Legendre is far more exact on the piecewise-linear path than the trapezoid rule.
+        double tolerance = rule == IntegratedGradients.Rule.GAUSS_LEGENDRE ? 2e-3 : 3e-2;
+        assertEquals(here - base, total, tolerance * Math.max(0.1, Math.abs(here - base)), rule + " completeness");
+      }
+    }
+  }
+
+  /** Saliency is the largest absolute input gradient over channels: PyTorch's, for ResNet-18's top class. */
+  @Test
+  void saliencyIsTheLargestGradientMagnitude() {
+    try (Model model = Model.load(TestModels.model("resnet18"))) {
+      Tensor grad = TestModels.array("resnet18", "grad_input");  // [1, 3, 224, 224]
+      InputGradients saliency = InputGradients.of(model, InputGradients.Kind.SALIENCY);
+      GradientExplainer.Pass pass = saliency.pass(TestModels.array("resnet18", "input"), Targets.top1(), 1);
+      Tensor ours = saliency.attribution(TestModels.array("resnet18", "input"), pass);
+      float[] expected = new float[224 * 224];
+      for (int c = 0; c < 3; c++) {
+        for (int p = 0; p < expected.length; p++) {
+          expected[p] = Math.max(expected[p], Math.abs(grad.get(c * expected.length + p)));
+        }
+      }
+      Tensor raw = saliency.rawMap(java.util.Map.of(), java.util.Map.of(model.input().name(), ours.slice(0)));
+      TestModels.assertClose(Tensor.of(expected, 1, 224, 224), raw, 1e-3, "saliency");
+    }
+  }
+
+  @Test
+  void smoothGradWithoutNoiseIsTheMethodItself() {
+    try (Model model = Model.load(TestModels.model("dense_head"))) {
+      Image image = TestImages.noise(32, 32);
+      InputGradients inner = InputGradients.of(model, InputGradients.Kind.INPUT_X_GRADIENT);
+      SmoothGrad.Settings quiet = new SmoothGrad.Settings(3, 0, 1);
+      Explanation plain = inner.explain(image);
+      TestModels.assertClose(plain.raw(), SmoothGrad.around(inner, SmoothGrad.Variant.MEAN, quiet).explain(image).raw(),
+          1e-6, "SmoothGrad at zero noise");
+      for (float v : SmoothGrad.around(inner, SmoothGrad.Variant.VARIANCE, quiet).explain(image).raw().unsafeData()) {
+        assertEquals(0, v, 1e-9, "VarGrad at zero noise");
+      }
+    }
+  }
+
+  @Test
+  void everyMethodRunsPerSliceOnAVolumeModel() {
+    try (Model model = Model.load(TestModels.model("mrnet"))) {
+      List<Image> slices = new ArrayList<>();
+      for (int s = 0; s < 3; s++) {
+        slices.add(TestImages.grey(256, 256, s));
+      }
+      Volume exam = new Volume("exam.npy", slices);
+      List<GradientExplainer> methods = new ArrayList<>();
+      for (CamFormula f : CamFormula.values()) {
+        methods.add(GradientCam.of(model, f));
+      }
+      for (InputGradients.Kind k : InputGradients.Kind.values()) {
+        methods.add(InputGradients.of(model, k));
+      }
+      methods.add(IntegratedGradients.of(model, new IntegratedGradients.Settings(4, IntegratedGradients.Rule.GAUSS_LEGENDRE)));
+      for (GradientExplainer method : methods) {
+        List<Explanation> es = method.explain(exam, Targets.all());
+        assertEquals(2, es.size(), method.method());
+        assertEquals(3, es.get(0).slices(), method.method());
+      }
+    }
+  }
+
+  /** On the demo chest model every gradient-weighted CAM peaks on the nodule. */
+  @Test
+  void gradientCamsFindTheDemoNodule() {
+    Path demo = Path.of(System.getProperty("lumen.repoRoot", "..")).resolve("lumen-app/src/main/resources/dev/lumen/app/demo");
+    Image study = Images.read(demo.resolve("study-1-nodule.png"));
+    try (Model model = Model.load(demo.resolve("chest-demo.onnx"))) {
+      for (CamFormula f : CamFormula.values()) {
+        Tensor map = GradientCam.of(model, f).explain(study, Targets.labels(List.of("nodule"))).get(0).heatmap(0);
+        int best = 0;
+        for (int i = 0; i < map.size(); i++) {
+          best = map.get(i) > map.get(best) ? i : best;
+        }
+        int y = best / map.dim(1);
+        int x = best % map.dim(1);
+        assertTrue(Math.abs(x - 197) < 25 && Math.abs(y - 92) < 25, f + " peaks at " + x + "," + y);
+      }
+    }
+  }
+
+  private static void assertArrayClose(float[] expected, float[] actual) {
+    assertEquals(expected.length, actual.length);
+    for (int i = 0; i < expected.length; i++) {
+      assertEquals(expected[i], actual[i], 1e-5, "element " + i);
+    }
+  }
+}
