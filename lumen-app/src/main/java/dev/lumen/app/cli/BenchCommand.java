@@ -4,8 +4,6 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
 import dev.lumen.core.explain.Explainer;
-import dev.lumen.core.explain.perturb.Occlusion;
-import dev.lumen.core.explain.perturb.Rise;
 import dev.lumen.core.image.Image;
 import dev.lumen.core.model.Model;
 import dev.lumen.core.tensor.Tensor;
@@ -93,7 +91,7 @@ final class BenchCommand implements Callable<Integer> {
     double f = median(forward);
     Image image = randomImage(model);
     for (String name : methods) {
-      try (Explainer explainer = Methods.create(name, model, Occlusion.Settings.defaults(), Rise.Settings.defaults())) {
+      try (Explainer explainer = Methods.create(name, model, Methods.Settings.defaults())) {
         explainer.explain(image);
         double[] times = new double[rounds];
         for (int r = 0; r < rounds; r++) {

@@ -6,6 +6,8 @@ import dev.lumen.core.explain.Explainer;
 import dev.lumen.core.explain.Explanation;
 import dev.lumen.core.explain.Targets;
 import dev.lumen.core.explain.perturb.Fill;
+import dev.lumen.core.explain.gradient.IntegratedGradients;
+import dev.lumen.core.explain.gradient.SmoothGrad;
 import dev.lumen.core.explain.perturb.Occlusion;
 import dev.lumen.core.explain.perturb.Rise;
 import dev.lumen.core.image.Image;
@@ -40,7 +42,7 @@ final class ExplainCommand implements Callable<Integer> {
   @Parameters(index = "1..*", paramLabel = "STUDY", description = "PNG/JPEG images, .npy exams for volume models, or folders of them.")
   List<Path> studies;
 
-  @Option(names = {"-m", "--method"}, description = "Explanation method: cam, ablationcam, scorecam, crm, crm-combined, occlusion or rise (default: ${DEFAULT-VALUE}).")
+  @Option(names = {"-m", "--method"}, description = "Explanation method; `lumen methods` lists them (default: ${DEFAULT-VALUE}).")
   String method = "cam";
 
   @Option(names = "--window", description = "occlusion: window side in model input pixels (default: ${DEFAULT-VALUE}).")
@@ -60,6 +62,18 @@ final class ExplainCommand implements Callable<Integer> {
 
   @Option(names = "--keep", description = "rise: probability a grid cell is kept (default: ${DEFAULT-VALUE}).")
   double keep = 0.5;
+
+  @Option(names = "--steps", description = "integratedgradients: points on the path (default: ${DEFAULT-VALUE}).")
+  int steps = 50;
+
+  @Option(names = "--rule", description = "integratedgradients: gauss-legendre or riemann-trapezoid (default: ${DEFAULT-VALUE}).")
+  String rule = "gauss-legendre";
+
+  @Option(names = "--samples", description = "smoothgrad, smoothgrad2, vargrad: noisy copies (default: ${DEFAULT-VALUE}).")
+  int samples = 25;
+
+  @Option(names = "--noise", description = "smoothgrad, smoothgrad2, vargrad: noise level as a fraction of the input range (default: ${DEFAULT-VALUE}).")
+  double noise = 0.15;
 
   @Option(names = "--seed", description = "Seed of random methods (default: ${DEFAULT-VALUE}).")
   long seed = 0;
@@ -133,8 +147,14 @@ final class ExplainCommand implements Callable<Integer> {
   }
 
   private Explainer explainer(Model model) {
-    return Methods.create(method, model, new Occlusion.Settings(window, stride, Fill.named(fill)),
-        new Rise.Settings(masks, grid, keep, seed));
+    IntegratedGradients.Rule quadrature = switch (rule.toLowerCase(Locale.ROOT)) {
+      case "gauss-legendre" -> IntegratedGradients.Rule.GAUSS_LEGENDRE;
+      case "riemann-trapezoid" -> IntegratedGradients.Rule.RIEMANN_TRAPEZOID;
+      default -> throw new IllegalArgumentException("unknown --rule '" + rule + "': gauss-legendre or riemann-trapezoid");
+    };
+    return Methods.create(method, model, new Methods.Settings(new Occlusion.Settings(window, stride, Fill.named(fill)),
+        new Rise.Settings(masks, grid, keep, seed), new IntegratedGradients.Settings(steps, quadrature),
+        new SmoothGrad.Settings(samples, noise, seed)));
   }
 
 

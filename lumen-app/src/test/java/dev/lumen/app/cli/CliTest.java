@@ -145,15 +145,36 @@ class CliTest {
 
   @Test
   void everyMethodRunsFromTheCommandLine(@TempDir Path tmp) throws IOException {
-    for (String method : new String[] {"cam", "ablationcam", "scorecam", "crm", "crm-combined"}) {
+    for (String method : new String[] {"cam", "ablationcam", "scorecam", "crm", "crm-combined", "gradcam", "gradcam++",
+        "xgradcam", "hirescam", "gradcam-elementwise", "layercam", "saliency", "inputxgradient", "guidedbackprop",
+        "deconvnet", "integratedgradients", "smoothgrad-saliency", "smoothgrad2-inputxgradient",
+        "vargrad-integratedgradients"}) {
       Path dir = tmp.resolve(method);
-      Run r = lumen("explain", model.toString(), nodule.toString(), "--method", method, "-o", dir.toString());
+      Run r = lumen("explain", model.toString(), nodule.toString(), "--method", method, "--steps", "8",
+          "--samples", "3", "-o", dir.toString());
       assertEquals(0, r.code(), method + ": " + r.err());
       assertEquals(method, new ObjectMapper().readTree(dir.resolve("manifest.json").toFile()).get("method").asText());
     }
     Run unknown = lumen("explain", model.toString(), nodule.toString(), "--method", "magic", "-o", tmp.toString());
     assertEquals(2, unknown.code());
-    assertTrue(unknown.err().contains("available: [cam, ablationcam, scorecam, crm, crm-combined, occlusion, rise]"), unknown.err());
+    assertTrue(unknown.err().contains("unknown method 'magic'; `lumen methods` lists them: [cam, gradcam,"), unknown.err());
+  }
+
+  @Test
+  void methodsListsEveryMethodWithOneLine() {
+    Run r = lumen("methods");
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().lines().anyMatch(l -> l.startsWith("gradcam++ ") && l.contains("Grad-CAM++")), r.out());
+    assertTrue(r.out().lines().anyMatch(l -> l.startsWith("vargrad-guidedbackprop ")), r.out());
+    assertEquals(Methods.NAMES.size(), r.out().lines().count());
+  }
+
+  @Test
+  void gradCamExplainsAHeadCamCannot(@TempDir Path tmp) throws IOException {
+    Run r = lumen("explain", testModel("dense_head").toString(), nodule.toString(), "--method", "gradcam",
+        "-o", tmp.toString());
+    assertEquals(0, r.code(), r.err());
+    assertEquals("gradcam", new ObjectMapper().readTree(tmp.resolve("manifest.json").toFile()).get("method").asText());
   }
 
   @Test

@@ -15,7 +15,7 @@ import java.util.function.UnaryOperator;
  * (a sum, or the largest magnitude for saliency) and shown with Captum's normalisation (absolute
  * values clipped at the 98 % cumulative level).
  */
-abstract class InputAttribution extends GradientExplainer {
+public abstract class InputAttribution extends GradientExplainer {
 
   InputAttribution(Model model) {
     super(model);
