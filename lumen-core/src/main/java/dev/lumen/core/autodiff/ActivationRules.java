@@ -24,16 +24,22 @@ final class ActivationRules {
     rules.put("LogSoftmax", BackwardRule.first(ActivationRules::logSoftmax));
   }
 
-  /** ReLU passes where its input is positive (PyTorch's convention at 0: nothing passes). */
+  /**
+   * ReLU passes where its input is positive (PyTorch's convention at 0: nothing passes). The
+   * mask reads the output, which is positive exactly there: the input then has no reader besides
+   * the ReLU, and ONNX Runtime can still fuse the ReLU into the convolution before it.
+   */
   private static void relu(Node n, Backprop b) {
-    String x = n.inputs().get(0);
-    rectifier(n, b, List.of(b.emit().op("Greater", List.of(x, b.emit().scalar(0)))));
+    rectifier(n, b, List.of(b.emit().op("Greater", List.of(n.output(), b.emit().scalar(0)))));
   }
 
-  /** Clip passes strictly inside its bounds; with a lower bound of 0 it is a rectifier (ReLU6). */
+  /**
+   * Clip passes strictly inside its bounds; with a lower bound of 0 it is a rectifier (ReLU6).
+   * Like ReLU's, the mask reads the output, which is inside the bounds exactly where the input is.
+   */
   private static void clip(Node n, Backprop b) {
     GraphEmitter e = b.emit();
-    String x = n.inputs().get(0);
+    String x = n.output();
     if (b.emit().opset() < 11) {
       throw b.unsupported(n, "Clip before opset 11 keeps its bounds in attributes");
     }
@@ -70,7 +76,7 @@ final class ActivationRules {
     return e.toFloat(all);
   }
 
-  /** {@code g} where the input is positive, {@code slope * g} elsewhere (LeakyReLU, PReLU). */
+  /** {@code g} where the input is positive, {@code slope * g} elsewhere (LeakyReLU, PReLU; slopes of any sign). */
   private static void leaky(Node n, Backprop b, String slope) {
     GraphEmitter e = b.emit();
     String g = b.grad(n, 0);

@@ -173,19 +173,57 @@ final class Backprop {
     return cached("shape:" + tensor, () -> emit.op("Shape", List.of(tensor)));
   }
 
+  /*
+   * The helpers below read a forward tensor's shape from the probe where they can, not with a
+   * Shape node: a Shape node is one more reader of the tensor, and ONNX Runtime fuses a
+   * convolution with the batch normalisation or activation after it only when that is the
+   * convolution's one reader. Fusions lost make the forward half of the graph twice as slow.
+   */
+
   /** {@code g} reshaped to {@code [K, ...shape of tensor]}. */
   String reshapeLike(String g, String tensor) {
-    String target = cached("seeded:" + tensor,
-        () -> emit.op("Concat", List.of(seedCount, shapeOf(tensor)), Attributes.integer("axis", 0)));
+    long[] trailing = trailing(tensor);
+    String target = cached("seeded:" + tensor, () -> trailing == null
+        ? emit.op("Concat", List.of(seedCount, shapeOf(tensor)), Attributes.integer("axis", 0))
+        : emit.op("Concat", List.of(seedCount, emit.ints(prepend(-1, trailing))), Attributes.integer("axis", 0)));
     return emit.op("Reshape", List.of(g, target));
   }
 
   /** {@code g}, a gradient of {@code tensor}, with the seed axis folded into the batch axis. */
   String fold(String g, String tensor) {
-    String target = cached("folded:" + tensor, () -> emit.op("Concat", List.of(emit.ints(-1),
-        emit.op("Slice", List.of(shapeOf(tensor), emit.ints(1), emit.ints(Long.MAX_VALUE), emit.ints(0)))),
-        Attributes.integer("axis", 0)));
+    long[] trailing = trailing(tensor);
+    String target = cached("folded:" + tensor, () -> trailing != null ? emit.ints(prepend(-1, trailing))
+        : emit.op("Concat", List.of(emit.ints(-1),
+            emit.op("Slice", List.of(shapeOf(tensor), emit.ints(1), emit.ints(Long.MAX_VALUE), emit.ints(0)))),
+            Attributes.integer("axis", 0)));
     return emit.op("Reshape", List.of(g, target));
+  }
+
+  /**
+   * {@code g} broadcast to a gradient of {@code tensor}; {@code g} already has the full size of
+   * the tensor's first axis when {@code firstAxisKept}.
+   */
+  String expandLike(String g, String tensor, boolean firstAxisKept) {
+    long[] trailing = trailing(tensor);
+    String target = firstAxisKept && trailing != null ? emit.ints(trailing) : shapeOf(tensor);
+    return emit.op("Expand", List.of(g, target));
+  }
+
+  /** The shape of {@code tensor} after its first axis, when none of those axes follows the batch. */
+  private long[] trailing(String tensor) {
+    long[] shape = shape(tensor);
+    if (shape.length == 0) {
+      return null;
+    }
+    long[] out = java.util.Arrays.copyOfRange(shape, 1, shape.length);
+    return java.util.Arrays.stream(out).allMatch(d -> d >= 0) ? out : null;
+  }
+
+  private static long[] prepend(long first, long[] rest) {
+    long[] out = new long[rest.length + 1];
+    out[0] = first;
+    System.arraycopy(rest, 0, out, 1, rest.length);
+    return out;
   }
 
   /** Zeros shaped as a gradient of {@code tensor}. */

@@ -132,7 +132,7 @@ final class PoolingRules {
     GraphEmitter e = b.emit();
     String x = n.inputs().get(0);
     long plane = product(ConvolutionRules.spatial(b.fixedShape(n, x, 2)));
-    String spread = e.op("Expand", List.of(b.grad(n, 0), b.shapeOf(x)));
+    String spread = b.expandLike(b.grad(n, 0), x, true);
     b.give(n, 0, e.op("Mul", List.of(spread, e.scalar(1f / plane))));
   }
 

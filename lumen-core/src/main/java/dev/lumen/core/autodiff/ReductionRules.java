@@ -36,8 +36,8 @@ final class ReductionRules {
     String g = b.grad(n, 0);
     String kept = keep ? g : e.unsqueeze(g, Arrays.stream(axes).map(a -> a + 1).toArray());
     switch (kind) {
-      case SUM -> b.give(n, 0, e.op("Expand", List.of(kept, b.shapeOf(x))));
-      case MEAN -> b.give(n, 0, e.op("Mul", List.of(e.op("Expand", List.of(kept, b.shapeOf(x))), inverseCount(n, b, axes))));
+      case SUM -> b.give(n, 0, b.expandLike(kept, x, axes[0] > 0));
+      case MEAN -> b.give(n, 0, e.op("Mul", List.of(b.expandLike(kept, x, axes[0] > 0), inverseCount(n, b, axes))));
       case MAX, MIN -> b.give(n, 0, toExtremes(b, n, kept, x, axes, kind == Kind.MIN));
     }
   }

@@ -47,6 +47,15 @@ class BackwardRulesTest {
   }
 
   @Test
+  void unitStrideConvolutionsWithUnevenPadsIn2dAnd3d() {
+    TinyGraph g = TinyGraph.input(13, 1, 4, 6, 7);
+    String y = g.op("Conv", List.of(g.x(), g.random(0.5f, 6, 2, 3, 2)), integer("group", 2), ints("pads", 0, 1, 2, 0));
+    GradientCheck.check(g, y);
+    TinyGraph v = TinyGraph.input(13, 1, 2, 4, 5, 6);
+    GradientCheck.check(v, v.op("Conv", List.of(v.x(), v.random(0.3f, 3, 2, 3, 3, 1)), ints("pads", 1, 0, 0, 1, 2, 0)));
+  }
+
+  @Test
   void transposedConvolution() {
     TinyGraph g = TinyGraph.input(13, 1, 3, 5, 4);
     String y = g.op("ConvTranspose", List.of(g.x(), g.random(0.5f, 3, 2, 3, 3)), ints("strides", 2, 2),
