@@ -3,6 +3,9 @@ package dev.lumen.app.cli;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
+import dev.lumen.core.autodiff.GradientRequest;
+import dev.lumen.core.autodiff.Propagation;
+import dev.lumen.core.autodiff.Seed;
 import dev.lumen.core.explain.Explainer;
 import dev.lumen.core.image.Image;
 import dev.lumen.core.model.Model;
@@ -40,6 +43,9 @@ final class BenchCommand implements Callable<Integer> {
       description = "Also time these explanation methods on one image, e.g. cam,ablationcam,crm,occlusion.")
   List<String> methods = List.of();
 
+  @Option(names = "--gradients", description = "Also time the compiled gradient graphs against the forward pass.")
+  boolean gradients;
+
   @Spec
   CommandSpec spec;
 
@@ -71,6 +77,9 @@ final class BenchCommand implements Callable<Integer> {
           out.printf(Locale.ROOT, "batch %2d: lumen %8.2f ms/run (%7.1f images/s)   bare ORT %8.2f ms/run (%7.1f images/s)   overhead %+.1f %%%n",
               batch, l, 1000 * batch / l, o, 1000 * batch / o, 100 * (l - o) / o);
           out.flush();
+        }
+        if (gradients) {
+          timeGradients(out, model);
         }
         timeMethods(out, model);
       }
@@ -104,6 +113,66 @@ final class BenchCommand implements Callable<Integer> {
         out.flush();
       }
     }
+  }
+
+  /**
+   * The compiled gradient graphs against the plain forward pass at the same batch: Grad-CAM's
+   * (gradient of the top label at the default layer), 14 labels at once (a chest X-ray model's
+   * count) against one, and
+   * guided backpropagation to the input.
+   */
+  private void timeGradients(PrintWriter out, Model model) {
+    String layer = model.defaultLayer();
+    String logits = model.logitsName();
+    int classes = model.labels().size();
+    GradientRequest gradCam = new GradientRequest(logits, List.of(layer), Seed.topK(1), Propagation.GRADIENT);
+    GradientRequest given = new GradientRequest(logits, List.of(layer), Seed.given(), Propagation.GRADIENT);
+    GradientRequest guided = new GradientRequest(logits, List.of(model.input().name()), Seed.topK(1),
+        Propagation.GUIDED_BACKPROP);
+    out.printf("gradients of %s (compiled graphs; ratios to the forward pass at the same batch)%n", logits);
+    for (int batch : new int[] {1, 16}) {
+      Tensor input = random(model.input().shape(batch));
+      int n = Math.max(1, batch == 1 ? runs : runs / 4);
+      double forward = median(rounds, () -> model.run(input, List.of()), n);
+      double cam = median(rounds, () -> model.runGradients(input, gradCam, null), n);
+      double back = median(rounds, () -> model.runGradients(input, guided, null), n);
+      out.printf(Locale.ROOT, "batch %2d: forward %8.2f ms   layer gradient (Grad-CAM) %8.2f ms = %.2fx   "
+          + "guided backprop to the input %8.2f ms = %.2fx%n", batch, forward, cam, cam / forward, back, back / forward);
+      int many = Math.min(classes, 14);
+      Tensor one = seedRows(1, batch, classes);
+      Tensor several = seedRows(many, batch, classes);
+      double single = median(rounds, () -> model.runGradients(input, given, one), n);
+      double multiple = median(rounds, () -> model.runGradients(input, given, several), n);
+      out.printf(Locale.ROOT, "batch %2d: layer gradients of %d labels %8.2f ms, of one %8.2f ms = %.2fx%n",
+          batch, many, multiple, single, multiple / single);
+      out.flush();
+    }
+  }
+
+  /** {@code k} one-hot seed rows (labels 0..k-1) for every item of a batch. */
+  private static Tensor seedRows(int k, int batch, int classes) {
+    float[] rows = new float[k * batch * classes];
+    for (int t = 0; t < k; t++) {
+      for (int i = 0; i < batch; i++) {
+        rows[(t * batch + i) * classes + t] = 1f;
+      }
+    }
+    return Tensor.of(rows, k, batch, classes);
+  }
+
+  /** The median over rounds of the mean time of {@code n} runs of {@code work}, after two warm-up runs. */
+  private static double median(int rounds, Runnable work, int n) {
+    work.run();
+    work.run();
+    double[] times = new double[rounds];
+    for (int r = 0; r < rounds; r++) {
+      long start = System.nanoTime();
+      for (int i = 0; i < n; i++) {
+        work.run();
+      }
+      times[r] = (System.nanoTime() - start) / 1e6 / n;
+    }
+    return median(times);
   }
 
   private static Image randomImage(Model model) {

@@ -109,9 +109,14 @@ public final class GraphEmitter {
 
   /** The sum of {@code x} over {@code axes}. */
   public String reduceSum(String x, long[] axes, boolean keepDims) {
+    return reduce("ReduceSum", x, axes, keepDims);
+  }
+
+  /** The reduction {@code op} (ReduceSum, ReduceMax, ...) of {@code x} over {@code axes}. */
+  public String reduce(String op, String x, long[] axes, boolean keepDims) {
     AttributeProto keep = Attributes.integer("keepdims", keepDims ? 1 : 0);
-    return opset >= 13 ? op("ReduceSum", List.of(x, ints(axes)), keep)
-        : op("ReduceSum", List.of(x), Attributes.ints("axes", axes), keep);
+    boolean axesAsInput = opset >= (op.equals("ReduceSum") ? 13 : 18);
+    return axesAsInput ? op(op, List.of(x, ints(axes)), keep) : op(op, List.of(x), Attributes.ints("axes", axes), keep);
   }
 
   /** {@code x} as float32 (comparisons give booleans). */

@@ -1,9 +1,14 @@
 package dev.lumen.core.explain.gradient;
 
+import dev.lumen.core.autodiff.GraphEmitter;
+import java.util.List;
+
 /**
- * How gradient-weighted CAM methods combine one slice's activations {@code A} and gradients
- * {@code G} (both {@code [K][h*w]}) into a map {@code [h*w]}; the final ReLU is applied by
- * {@link GradientCam}. Definitions follow the papers and pytorch-grad-cam's implementation.
+ * How gradient-weighted CAM methods combine a layer's activations {@code A} ({@code [N, ...]})
+ * and the gradients {@code G} of K targets ({@code [K, N, ...]}) into maps {@code [K, N, h, w]},
+ * written as ONNX nodes appended to the gradient graph, so the maps come out of the same run.
+ * The final ReLU is added by {@link CamGraph}. Definitions follow the papers and
+ * pytorch-grad-cam's implementation; sums run over the positions {@code p} of one map.
  */
 public enum CamFormula {
   /**
@@ -12,73 +17,57 @@ public enum CamFormula {
    */
   GRADCAM("gradcam") {
     @Override
-    float[] map(float[][] a, float[][] g) {
-      float[] w = new float[a.length];
-      for (int k = 0; k < a.length; k++) {
-        w[k] = (float) (sum(g[k]) / g[k].length);
-      }
-      return weighted(a, w);
+    String emit(GraphEmitter e, String a, String g, CamAxes axes) {
+      String w = e.op("Mul", List.of(e.reduceSum(g, axes.gradientPlane(), true), e.scalar(1f / axes.positions())));
+      return e.reduceSum(e.op("Mul", List.of(w, a)), axes.gradientChannel(), false);
     }
   },
   /**
    * Grad-CAM++ (Chattopadhay et al., WACV 2018) with the exponential-score closed form:
-   * {@code alpha = G^2 / (2 G^2 + sum_p A_k * G^3)} (0 where {@code G = 0}),
-   * {@code w_k = sum_p alpha ReLU(G)}.
+   * {@code alpha = G^2 / (2 G^2 + sum_p A_k * G^3)}, {@code w_k = sum_p alpha ReLU(G)}.
    */
   GRADCAM_PLUS_PLUS("gradcam++") {
     @Override
-    float[] map(float[][] a, float[][] g) {
-      float[] w = new float[a.length];
-      for (int k = 0; k < a.length; k++) {
-        double sumA = sum(a[k]);
-        double weight = 0;
-        for (int p = 0; p < g[k].length; p++) {
-          double gp = g[k][p];
-          if (gp != 0) {
-            double g2 = gp * gp;
-            double alpha = g2 / (2 * g2 + sumA * g2 * gp + 1e-6);
-            weight += alpha * Math.max(gp, 0);
-          }
-        }
-        w[k] = (float) weight;
-      }
-      return weighted(a, w);
+    String emit(GraphEmitter e, String a, String g, CamAxes axes) {
+      String g2 = e.op("Mul", List.of(g, g));
+      String g3 = e.op("Mul", List.of(g2, g));
+      String sumA = e.reduceSum(a, axes.activationPlane(), true);
+      String denominator = e.op("Add", List.of(e.op("Add", List.of(e.op("Mul", List.of(g2, e.scalar(2))),
+          e.op("Mul", List.of(sumA, g3)))), e.scalar(1e-6f)));
+      String alpha = e.op("Div", List.of(g2, denominator));
+      String w = e.reduceSum(e.op("Mul", List.of(e.op("Relu", List.of(g)), alpha)), axes.gradientPlane(), true);
+      return e.reduceSum(e.op("Mul", List.of(w, a)), axes.gradientChannel(), false);
     }
   },
-  /** XGrad-CAM (Fu et al., BMVC 2020): {@code w_k = sum_p G_k A_k / (sum_p A_k + eps)}. */
+  /** XGrad-CAM (Fu et al., BMVC 2020): {@code w_k = sum_p G_k A_k / (sum_p A_k + 1e-7)}. */
   XGRADCAM("xgradcam") {
     @Override
-    float[] map(float[][] a, float[][] g) {
-      float[] w = new float[a.length];
-      for (int k = 0; k < a.length; k++) {
-        double dot = 0;
-        for (int p = 0; p < a[k].length; p++) {
-          dot += (double) a[k][p] * g[k][p];
-        }
-        w[k] = (float) (dot / (sum(a[k]) + 1e-7));
-      }
-      return weighted(a, w);
+    String emit(GraphEmitter e, String a, String g, CamAxes axes) {
+      String dot = e.reduceSum(e.op("Mul", List.of(g, a)), axes.gradientPlane(), true);
+      String total = e.op("Add", List.of(e.reduceSum(a, axes.activationPlane(), true), e.scalar(1e-7f)));
+      String w = e.op("Div", List.of(dot, total));
+      return e.reduceSum(e.op("Mul", List.of(w, a)), axes.gradientChannel(), false);
     }
   },
-  /** HiResCAM (Draelos &amp; Carin 2020): {@code map = sum_k G_k ⊙ A_k}, faithful to the score's gradient. */
+  /** HiResCAM (Draelos &amp; Carin 2020): {@code map = sum_k G_k ⊙ A_k}. */
   HIRESCAM("hirescam") {
     @Override
-    float[] map(float[][] a, float[][] g) {
-      return elementwise(a, g, false, false);
+    String emit(GraphEmitter e, String a, String g, CamAxes axes) {
+      return e.reduceSum(e.op("Mul", List.of(g, a)), axes.gradientChannel(), false);
     }
   },
   /** Grad-CAM element-wise (pytorch-grad-cam): {@code map = sum_k ReLU(G_k ⊙ A_k)}. */
   GRADCAM_ELEMENTWISE("gradcam-elementwise") {
     @Override
-    float[] map(float[][] a, float[][] g) {
-      return elementwise(a, g, false, true);
+    String emit(GraphEmitter e, String a, String g, CamAxes axes) {
+      return e.reduceSum(e.op("Relu", List.of(e.op("Mul", List.of(g, a)))), axes.gradientChannel(), false);
     }
   },
   /** LayerCAM (Jiang et al., IEEE TIP 2021): {@code map = sum_k ReLU(G_k) ⊙ A_k}. */
   LAYERCAM("layercam") {
     @Override
-    float[] map(float[][] a, float[][] g) {
-      return elementwise(a, g, true, false);
+    String emit(GraphEmitter e, String a, String g, CamAxes axes) {
+      return e.reduceSum(e.op("Mul", List.of(e.op("Relu", List.of(g)), a)), axes.gradientChannel(), false);
     }
   };
 
@@ -93,36 +82,6 @@ public enum CamFormula {
     return method;
   }
 
-  /** The map of one slice before the final ReLU. */
-  abstract float[] map(float[][] a, float[][] g);
-
-  private static double sum(float[] v) {
-    double s = 0;
-    for (float x : v) {
-      s += x;
-    }
-    return s;
-  }
-
-  private static float[] weighted(float[][] a, float[] w) {
-    float[] out = new float[a[0].length];
-    for (int k = 0; k < a.length; k++) {
-      for (int p = 0; p < out.length; p++) {
-        out[p] += w[k] * a[k][p];
-      }
-    }
-    return out;
-  }
-
-  private static float[] elementwise(float[][] a, float[][] g, boolean reluGradient, boolean reluProduct) {
-    float[] out = new float[a[0].length];
-    for (int k = 0; k < a.length; k++) {
-      for (int p = 0; p < out.length; p++) {
-        float gp = reluGradient ? Math.max(g[k][p], 0) : g[k][p];
-        float v = gp * a[k][p];
-        out[p] += reluProduct ? Math.max(v, 0) : v;
-      }
-    }
-    return out;
-  }
+  /** Emits the map before the final ReLU and returns its name. */
+  abstract String emit(GraphEmitter e, String a, String g, CamAxes axes);
 }

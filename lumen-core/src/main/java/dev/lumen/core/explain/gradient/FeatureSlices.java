@@ -5,8 +5,8 @@ import dev.lumen.core.preprocess.Layout;
 import dev.lumen.core.tensor.Tensor;
 
 /**
- * A feature map ({@code [slices, K, h, w]}, or {@code [slices, h, w, K]} for NHWC) read as
- * {@code [K][h*w]} per slice, the form CAM formulas work on.
+ * A tensor of images ({@code [slices, C, h, w]}, or {@code [slices, h, w, C]} for NHWC) read
+ * as {@code [C][h*w]} per slice: how input attributions reduce their channels.
  */
 record FeatureSlices(Tensor features, Layout layout) {
 

@@ -1,8 +1,11 @@
 package dev.lumen.core.explain.gradient;
 
+import dev.lumen.core.autodiff.GradientRequest;
 import dev.lumen.core.autodiff.Propagation;
 import dev.lumen.core.explain.LayerChoice;
 import dev.lumen.core.model.Model;
+import dev.lumen.core.onnx.OnnxGraph;
+import dev.lumen.core.onnx.TensorShapes;
 import dev.lumen.core.postprocess.Maps;
 import dev.lumen.core.preprocess.Layout;
 import dev.lumen.core.tensor.Tensor;
@@ -74,16 +77,22 @@ public final class GradientCam extends GradientExplainer {
   }
 
   @Override
-  Tensor rawMap(Map<String, Tensor> values, Map<String, Tensor> gradients) {
-    FeatureSlices a = FeatureSlices.of(values.get(layer), layout);
-    FeatureSlices g = FeatureSlices.of(gradients.get(layer), layout);
-    float[] out = new float[a.slices() * a.plane()];
-    for (int s = 0; s < a.slices(); s++) {
-      float[] map = formula.map(a.slice(s), g.slice(s));
-      for (int p = 0; p < map.length; p++) {
-        out[s * a.plane() + p] = Math.max(map[p], 0);
-      }
-    }
-    return Tensor.of(out, a.slices(), a.height(), a.width());
+  List<String> perItem() {
+    return List.of();
+  }
+
+  @Override
+  List<String> perTarget() {
+    return List.of(CamGraph.MAP);
+  }
+
+  @Override
+  OnnxGraph compile(GradientRequest request, TensorShapes shapes) {
+    return CamGraph.compile(model.graph(), shapes, request, formula, layout, null);
+  }
+
+  @Override
+  Tensor rawMap(Map<String, Tensor> item) {
+    return item.get(CamGraph.MAP);
   }
 }

@@ -13,7 +13,10 @@ import dev.lumen.core.image.Volume;
 import dev.lumen.core.model.LabelScore;
 import dev.lumen.core.model.Model;
 import dev.lumen.core.model.Prediction;
+import dev.lumen.core.onnx.OnnxGraph;
+import dev.lumen.core.onnx.TensorShapes;
 import dev.lumen.core.preprocess.Geometry;
+import dev.lumen.core.runtime.GraphSession;
 import dev.lumen.core.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -46,22 +49,38 @@ abstract class GradientExplainer implements Explainer {
   abstract Propagation propagation();
 
   /**
-   * The raw map ({@code [slices, h, w]}) of one item and one target from the values and the
-   * gradients of {@link #wrt()} (each {@code [slices or 1, ...]}).
+   * The raw map ({@code [slices, h, w]}) of one item and one target from that item's slice of
+   * the input and of every output the method reads ({@link #perItem()} as
+   * {@code [slices or 1, ...]}, {@link #perTarget()} of the target).
    */
-  abstract Tensor rawMap(Map<String, Tensor> values, Map<String, Tensor> gradients);
+  abstract Tensor rawMap(Map<String, Tensor> item);
 
   /** How one slice of a raw map becomes a heat map in [0, 1]. */
   abstract UnaryOperator<float[]> normalization();
+
+  /** Outputs shaped {@code [N, ...]} the method reads (forward values). */
+  List<String> perItem() {
+    return wrt().stream().filter(t -> !t.equals(model.input().name())).toList();
+  }
+
+  /** Outputs shaped {@code [K, N, ...]} the method reads, one slice per target (gradients). */
+  List<String> perTarget() {
+    return wrt().stream().map(Autodiff::gradientOf).toList();
+  }
+
+  /** The graph the method runs: the model with the gradients of {@code request}; methods may add nodes. */
+  OnnxGraph compile(GradientRequest request, TensorShapes shapes) {
+    return Autodiff.compile(model.graph(), shapes, request);
+  }
 
   /** One run's outputs with the labels it differentiated: {@code labels[item][k]}. */
   record Pass(Map<String, Tensor> outputs, int[][] labels) {}
 
   /**
-   * The gradients (by {@link Autodiff#gradientOf} name, {@code [K, ...]}) the method reads for a
-   * batch. Plain methods read the first pass; path and noise methods average further passes.
+   * The per-target outputs the method reads for a batch. Plain methods read the first pass;
+   * path and noise methods combine further passes.
    */
-  Map<String, Tensor> gradients(Tensor input, Pass first) {
+  Map<String, Tensor> perTargetOutputs(Tensor input, Pass first) {
     return first.outputs();
   }
 
@@ -72,7 +91,7 @@ abstract class GradientExplainer implements Explainer {
     for (List<Image> batch : model.batches(images)) {
       Tensor input = model.preprocessor().toInput(batch);
       Pass pass = pass(input, targets, batch.size());
-      Map<String, Tensor> gradients = gradients(input, pass);
+      Map<String, Tensor> gradients = perTargetOutputs(input, pass);
       for (int i = 0; i < batch.size(); i++) {
         int item = i;
         out.add(explanations(batch.get(i).source(), pass, gradients, input, i,
@@ -87,7 +106,7 @@ abstract class GradientExplainer implements Explainer {
     model.requireVolume(volume.source());
     Tensor input = model.preprocessor().toInput(volume.slices());
     Pass pass = pass(input, targets, 1);
-    Map<String, Tensor> gradients = gradients(input, pass);
+    Map<String, Tensor> gradients = perTargetOutputs(input, pass);
     return explanations(volume.source(), pass, gradients, input, 0, GradientExplainer::slicesFirst,
         model.preprocessor().geometry(volume.slices().get(0)));
   }
@@ -96,17 +115,17 @@ abstract class GradientExplainer implements Explainer {
                                          int item, UnaryOperator<Tensor> itemOf, Geometry geometry) {
     Prediction prediction = model.prediction(source, pass.outputs().get(model.scoresName()), item);
     List<LabelScore> chosen = Arrays.stream(pass.labels()[item]).mapToObj(prediction::score).toList();
-    Map<String, Tensor> values = new HashMap<>();
-    for (String tensor : wrt()) {
-      values.put(tensor, itemOf.apply(tensor.equals(model.input().name()) ? input : pass.outputs().get(tensor)));
-    }
     List<Tensor> raws = new ArrayList<>();
     for (int k = 0; k < chosen.size(); k++) {
-      Map<String, Tensor> grads = new HashMap<>();
-      for (String tensor : wrt()) {
-        grads.put(tensor, itemOf.apply(gradients.get(Autodiff.gradientOf(tensor)).slice(k)));
+      Map<String, Tensor> values = new HashMap<>();
+      values.put(model.input().name(), itemOf.apply(input));
+      for (String name : perItem()) {
+        values.put(name, itemOf.apply(pass.outputs().get(name)));
       }
-      raws.add(rawMap(values, grads));
+      for (String name : perTarget()) {
+        values.put(name, itemOf.apply(gradients.get(name).slice(k)));
+      }
+      raws.add(rawMap(values));
     }
     return Explanations.of(model, method(), layer(), prediction, chosen, raws, geometry, normalization());
   }
@@ -114,7 +133,7 @@ abstract class GradientExplainer implements Explainer {
   /** The first pass of a batch of {@code items}: top-k targets chosen in the graph, others seeded. */
   Pass pass(Tensor input, Targets targets, int items) {
     if (targets instanceof Targets.Top top) {
-      Map<String, Tensor> out = model.runGradients(input, request(Seed.topK(top.k())), null);
+      Map<String, Tensor> out = execute(input, Seed.topK(top.k()), null);
       Tensor chosen = out.get(Autodiff.TARGETS);
       int[][] labels = new int[chosen.dim(0)][top.k()];
       for (int i = 0; i < labels.length; i++) {
@@ -143,11 +162,26 @@ abstract class GradientExplainer implements Explainer {
         rows[(t * items + i) * classes + labels[i][t]] = 1f;
       }
     }
-    return model.runGradients(input, request(Seed.given()), Tensor.of(rows, k, items, classes));
+    return execute(input, Seed.given(), Tensor.of(rows, k, items, classes));
   }
 
-  private GradientRequest request(Seed seed) {
-    return new GradientRequest(model.logitsName(), wrt(), seed, propagation());
+  /** Runs the method's graph for {@code seed} (compiled once per seed kind) on a prepared input. */
+  private Map<String, Tensor> execute(Tensor input, Seed seed, Tensor rows) {
+    GradientRequest request = new GradientRequest(model.logitsName(), wrt(), seed, propagation());
+    TensorShapes shapes = model.shapes();
+    GraphSession session = model.session(method() + "@" + layer() + ":" + request.key(), () -> compile(request, shapes));
+    Map<String, Tensor> feed = new HashMap<>();
+    feed.put(model.input().name(), input);
+    List<String> outputs = new ArrayList<>();
+    outputs.add(model.scoresName());
+    if (seed instanceof Seed.TopK) {
+      outputs.add(Autodiff.TARGETS);
+    } else {
+      feed.put(Autodiff.SEED, rows);
+    }
+    outputs.addAll(perItem());
+    outputs.addAll(perTarget());
+    return session.run(feed, outputs);
   }
 
   /** An exam's tensor with its slices first: {@code [1, S, ...]} inputs lose the leading 1. */

@@ -40,7 +40,7 @@ public abstract class InputAttribution extends GradientExplainer {
   }
 
   @Override
-  final Map<String, Tensor> gradients(Tensor input, Pass first) {
+  final Map<String, Tensor> perTargetOutputs(Tensor input, Pass first) {
     return Map.of(Autodiff.gradientOf(model.input().name()), attribution(input, first));
   }
 
@@ -50,8 +50,8 @@ public abstract class InputAttribution extends GradientExplainer {
   }
 
   @Override
-  final Tensor rawMap(Map<String, Tensor> values, Map<String, Tensor> gradients) {
-    FeatureSlices q = FeatureSlices.of(gradients.get(model.input().name()), model.input().layout());
+  final Tensor rawMap(Map<String, Tensor> item) {
+    FeatureSlices q = FeatureSlices.of(item.get(Autodiff.gradientOf(model.input().name())), model.input().layout());
     float[] out = new float[q.slices() * q.plane()];
     for (int s = 0; s < q.slices(); s++) {
       float[][] channels = q.slice(s);

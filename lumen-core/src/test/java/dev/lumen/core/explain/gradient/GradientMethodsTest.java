@@ -3,8 +3,16 @@ package dev.lumen.core.explain.gradient;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.onnx.proto.OnnxMl.GraphProto;
+import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
+import ai.onnx.proto.OnnxMl.TensorProto;
+import ai.onnx.proto.OnnxMl.TypeProto;
+import ai.onnx.proto.OnnxMl.ValueInfoProto;
 import dev.lumen.core.TestImages;
 import dev.lumen.core.TestModels;
+import dev.lumen.core.autodiff.Autodiff;
+import dev.lumen.core.autodiff.GraphEmitter;
 import dev.lumen.core.explain.Explanation;
 import dev.lumen.core.explain.Targets;
 import dev.lumen.core.explain.cam.Cam;
@@ -12,10 +20,15 @@ import dev.lumen.core.image.Image;
 import dev.lumen.core.image.Images;
 import dev.lumen.core.image.Volume;
 import dev.lumen.core.model.Model;
+import dev.lumen.core.preprocess.Layout;
+import dev.lumen.core.runtime.Engine;
+import dev.lumen.core.runtime.EngineOptions;
+import dev.lumen.core.runtime.GraphSession;
 import dev.lumen.core.tensor.Tensor;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** Gradient methods against their definitions. */
@@ -45,23 +58,45 @@ class GradientMethodsTest {
     }
   }
 
-  /** Two channels, two positions: each formula by hand. */
+  /** Two channels, two positions: each formula's graph against the formula by hand. */
   @Test
   void camFormulasFollowTheirDefinitions() {
-    float[][] a = {{1, 3}, {2, 0}};
-    float[][] g = {{0.5f, -1}, {2, 1}};
+    float[] a = {1, 3, 2, 0};          // A[channel][position]
+    float[] g = {0.5f, -1, 2, 1};      // G[channel][position]
     // Grad-CAM: w = (-0.25, 1.5) -> (-0.25 + 3, -0.75 + 0)
-    assertArrayClose(new float[] {2.75f, -0.75f}, CamFormula.GRADCAM.map(a, g));
+    assertArrayClose(new float[] {2.75f, 0}, formula(CamFormula.GRADCAM, a, g));
     // XGrad-CAM: w0 = (0.5 - 3) / 4, w1 = 4 / 2
-    assertArrayClose(new float[] {-0.625f + 4, -1.875f}, CamFormula.XGRADCAM.map(a, g));
-    assertArrayClose(new float[] {0.5f + 4, -3f}, CamFormula.HIRESCAM.map(a, g));
-    assertArrayClose(new float[] {0.5f + 4, 0}, CamFormula.GRADCAM_ELEMENTWISE.map(a, g));
-    assertArrayClose(new float[] {0.5f + 4, 0}, CamFormula.LAYERCAM.map(a, g));
-    // Grad-CAM++: channel 0: sumA = 4, alpha(0.5) = 0.25 / (0.5 + 4 * 0.125) = 0.25, alpha(-1) passes no ReLU(G);
+    assertArrayClose(new float[] {-0.625f + 4, 0}, formula(CamFormula.XGRADCAM, a, g));
+    assertArrayClose(new float[] {0.5f + 4, 0}, formula(CamFormula.HIRESCAM, a, g));
+    assertArrayClose(new float[] {0.5f + 4, 0}, formula(CamFormula.GRADCAM_ELEMENTWISE, a, g));
+    assertArrayClose(new float[] {0.5f + 4, 0}, formula(CamFormula.LAYERCAM, a, g));
+    // Grad-CAM++: channel 0: sumA = 4, alpha(0.5) = 0.25 / (0.5 + 4 * 0.125) = 0.25, G = -1 passes no ReLU(G);
     // channel 1: sumA = 2, alpha(2) = 4 / (8 + 16) = 1/6, alpha(1) = 1 / (2 + 2) = 1/4 -> w1 = 1/3 + 1/4
     float w0 = 0.25f * 0.5f;
     float w1 = 1f / 3 + 0.25f;
-    assertArrayClose(new float[] {w0 * 1 + w1 * 2, w0 * 3}, CamFormula.GRADCAM_PLUS_PLUS.map(a, g));
+    assertArrayClose(new float[] {w0 * 1 + w1 * 2, w0 * 3}, formula(CamFormula.GRADCAM_PLUS_PLUS, a, g));
+  }
+
+  /** Runs {@code formula}'s nodes on A ({@code [1, 2, 1, 2]}) and G ({@code [1, 1, 2, 1, 2]}); returns ReLU of the map. */
+  private static float[] formula(CamFormula formula, float[] a, float[] g) {
+    GraphEmitter e = new GraphEmitter(13, "f_");
+    e.opNamed("map", "Relu", List.of(formula.emit(e, "a", "g", new CamAxes(Layout.NCHW, 2))));
+    GraphProto graph = GraphProto.newBuilder().setName("formula")
+        .addInput(ValueInfoProto.newBuilder().setName("a").setType(floatType()))
+        .addInput(ValueInfoProto.newBuilder().setName("g").setType(floatType()))
+        .addOutput(ValueInfoProto.newBuilder().setName("map"))
+        .addAllNode(e.nodes()).addAllInitializer(e.constants()).build();
+    ModelProto model = ModelProto.newBuilder().setIrVersion(7)
+        .addOpsetImport(OperatorSetIdProto.newBuilder().setVersion(13)).setGraph(graph).build();
+    try (GraphSession session = new Engine(EngineOptions.defaults()).open(model.toByteArray(), "formula")) {
+      return session.run(Map.of("a", Tensor.of(a, 1, 2, 1, 2), "g", Tensor.of(g, 1, 1, 2, 1, 2)), List.of("map"))
+          .get("map").toArray();
+    }
+  }
+
+  private static TypeProto floatType() {
+    return TypeProto.newBuilder().setTensorType(TypeProto.Tensor.newBuilder()
+        .setElemType(TensorProto.DataType.FLOAT_VALUE)).build();
   }
 
   /** Completeness: integrated gradients add up to S(x) - S(baseline). */
@@ -100,7 +135,7 @@ class GradientMethodsTest {
           expected[p] = Math.max(expected[p], Math.abs(grad.get(c * expected.length + p)));
         }
       }
-      Tensor raw = saliency.rawMap(java.util.Map.of(), java.util.Map.of(model.input().name(), ours.slice(0)));
+      Tensor raw = saliency.rawMap(Map.of(Autodiff.gradientOf(model.input().name()), ours.slice(0)));
       TestModels.assertClose(Tensor.of(expected, 1, 224, 224), raw, 1e-3, "saliency");
     }
   }
