@@ -100,7 +100,7 @@ final class BenchCommand implements Callable<Integer> {
     double f = median(forward);
     Image image = randomImage(model);
     for (String name : methods) {
-      try (Explainer explainer = Methods.create(name, model, Methods.Settings.defaults())) {
+      try (Explainer explainer = Methods.create(name, model, Methods.Settings.defaults(), null)) {
         explainer.explain(image);
         double[] times = new double[rounds];
         for (int r = 0; r < rounds; r++) {

@@ -45,6 +45,10 @@ final class ExplainCommand implements Callable<Integer> {
   @Option(names = {"-m", "--method"}, description = "Explanation method; `lumen methods` lists them (default: ${DEFAULT-VALUE}).")
   String method = "cam";
 
+  @Option(names = "--layer", paramLabel = "TENSOR",
+      description = "Gradient-weighted CAMs: the feature map to explain (default: the model's; `lumen inspect` lists them).")
+  String layer;
+
   @Option(names = "--window", description = "occlusion: window side in model input pixels (default: ${DEFAULT-VALUE}).")
   int window = 16;
 
@@ -154,7 +158,7 @@ final class ExplainCommand implements Callable<Integer> {
     };
     return Methods.create(method, model, new Methods.Settings(new Occlusion.Settings(window, stride, Fill.named(fill)),
         new Rise.Settings(masks, grid, keep, seed), new IntegratedGradients.Settings(steps, quadrature),
-        new SmoothGrad.Settings(samples, noise, seed)));
+        new SmoothGrad.Settings(samples, noise, seed)), layer);
   }
 
 

@@ -38,12 +38,22 @@ final class Methods {
   private Methods() {}
 
   /**
-   * The explainer {@code name} for {@code model}.
+   * The explainer {@code name} for {@code model}, at {@code layer} (null: the model's default;
+   * only gradient-weighted CAMs take another).
    *
    * @throws IllegalArgumentException naming the known methods
    */
-  static Explainer create(String name, Model model, Settings settings) {
+  static Explainer create(String name, Model model, Settings settings, String layer) {
     String method = name.toLowerCase(Locale.ROOT);
+    if (layer != null) {
+      for (CamFormula formula : CamFormula.values()) {
+        if (formula.method().equals(method)) {
+          return GradientCam.at(model, formula, layer);
+        }
+      }
+      throw new IllegalArgumentException("--layer applies to the gradient-weighted CAMs (gradcam, gradcam++, xgradcam, "
+          + "hirescam, gradcam-elementwise, layercam), not to " + name);
+    }
     for (SmoothGrad.Variant variant : SmoothGrad.Variant.values()) {
       String prefix = variantName(variant) + "-";
       if (method.startsWith(prefix) && DESCRIPTIONS.containsKey(method)) {

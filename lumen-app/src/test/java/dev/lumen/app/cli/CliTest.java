@@ -161,6 +161,29 @@ class CliTest {
   }
 
   @Test
+  void exportWritesAModelThatLumenCanLoadAndLayerPicksTheMap(@TempDir Path tmp) throws IOException {
+    Path exported = tmp.resolve("chest-gradcam.onnx");
+    Run r = lumen("export", model.toString(), "--method", "gradcam++", "--target", "nodule", "-o", exported.toString());
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("wrote") && Files.size(exported) > 0, r.out());
+    Run inspect = lumen("inspect", exported.toString(), "--json");
+    assertEquals(0, inspect.code(), inspect.err());
+    assertTrue(inspect.out().contains("lumen_heatmap"), inspect.out());
+    Run bad = lumen("export", model.toString(), "--method", "occlusion", "-o", exported.toString());
+    assertEquals(2, bad.code());
+    assertTrue(bad.err().contains("export takes a gradient-weighted CAM method"), bad.err());
+
+    String layer = "/features/features.2/features.2.2/Relu_output_0";
+    Run early = lumen("explain", model.toString(), nodule.toString(), "--method", "layercam", "--layer", layer,
+        "-o", tmp.resolve("early").toString());
+    assertEquals(0, early.code(), early.err());
+    assertEquals(layer, new ObjectMapper().readTree(tmp.resolve("early/manifest.json").toFile()).get("layer").asText());
+    Run wrong = lumen("explain", model.toString(), nodule.toString(), "--method", "rise", "--layer", layer,
+        "-o", tmp.resolve("wrong").toString());
+    assertEquals(2, wrong.code());
+  }
+
+  @Test
   void methodsListsEveryMethodWithOneLine() {
     Run r = lumen("methods");
     assertEquals(0, r.code(), r.err());

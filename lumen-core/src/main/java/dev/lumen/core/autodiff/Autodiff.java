@@ -60,6 +60,8 @@ public final class Autodiff {
     if (request.seed() instanceof Seed.TopK topK) {
       seed = topKSeed(emit, request.score(), scoreShape, topK.k(), graph);
       outputs.add(TARGETS);
+    } else if (request.seed() instanceof Seed.Labels labels) {
+      seed = labelSeed(emit, request.score(), scoreShape, labels.labels(), graph);
     } else {
       seed = SEED;
       inputs.add(seedInput(scoreShape));
@@ -93,6 +95,25 @@ public final class Autodiff {
     String oneHot = e.op("OneHot", List.of(top.get(1), e.ints(shape[1]), e.floats(new float[] {0, 1}, 2)),
         Attributes.integer("axis", -1));
     return e.op("Transpose", List.of(oneHot), Attributes.ints("perm", 1, 0, 2));
+  }
+
+  /** One-hot rows of fixed labels for every item: {@code [K, N, classes]}. */
+  private static String labelSeed(GraphEmitter e, String score, long[] shape, int[] labels, OnnxGraph graph) {
+    if (shape.length != 2 || shape[1] < 1) {
+      throw new LumenException(graph.source() + ": label seeds need scores shaped [N, classes], not '" + score
+          + "' " + java.util.Arrays.toString(shape));
+    }
+    float[] rows = new float[labels.length * (int) shape[1]];
+    for (int k = 0; k < labels.length; k++) {
+      if (labels[k] < 0 || labels[k] >= shape[1]) {
+        throw new IllegalArgumentException("label " + labels[k] + " out of range 0.." + (shape[1] - 1));
+      }
+      rows[k * (int) shape[1] + labels[k]] = 1;
+    }
+    String constant = e.floats(rows, labels.length, 1, shape[1]);
+    String target = e.op("Concat", List.of(e.ints(labels.length), e.op("Shape", List.of(score))),
+        Attributes.integer("axis", 0));
+    return e.op("Expand", List.of(constant, target));
   }
 
   private static ValueInfoProto seedInput(long[] scoreShape) {

@@ -22,8 +22,27 @@ public sealed interface Seed {
     return new TopK(k);
   }
 
+  /** One-hot rows of {@code labels}, the same for every item, fixed in the graph. */
+  static Seed labels(int... labels) {
+    return new Labels(labels.clone());
+  }
+
   /** Seed rows fed at run time. */
   record Given() implements Seed {}
+
+  /** Fixed labels for every item. */
+  record Labels(int[] labels) implements Seed {
+    public Labels {
+      if (labels.length == 0) {
+        throw new IllegalArgumentException("name at least one label");
+      }
+    }
+
+    @Override
+    public String toString() {
+      return "Labels" + java.util.Arrays.toString(labels);
+    }
+  }
 
   /** The top {@code k} labels of every item. */
   record TopK(int k) implements Seed {

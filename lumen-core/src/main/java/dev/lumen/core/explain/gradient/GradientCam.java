@@ -2,6 +2,8 @@ package dev.lumen.core.explain.gradient;
 
 import dev.lumen.core.autodiff.GradientRequest;
 import dev.lumen.core.autodiff.Propagation;
+import dev.lumen.core.autodiff.Seed;
+import dev.lumen.core.explain.Targets;
 import dev.lumen.core.explain.LayerChoice;
 import dev.lumen.core.model.Model;
 import dev.lumen.core.onnx.OnnxGraph;
@@ -46,9 +48,29 @@ public final class GradientCam extends GradientExplainer {
     return new GradientCam(model, formula, choice.layer(), choice.layout());
   }
 
-  /** {@code formula} at {@code layer}, whose axes are in {@code layout}. */
-  public static GradientCam at(Model model, CamFormula formula, String layer, Layout layout) {
-    return new GradientCam(model, formula, layer, layout);
+  /**
+   * {@code formula} at {@code layer}: the default layer's layout when it is that layer, else the
+   * input's (NHWC models keep NHWC between their operators).
+   */
+  public static GradientCam at(Model model, CamFormula formula, String layer) {
+    LayerChoice choice = LayerChoice.of(model);
+    return new GradientCam(model, formula, layer, layer.equals(choice.layer()) ? choice.layout() : model.input().layout());
+  }
+
+  /**
+   * A standalone ONNX model that outputs the model's scores, {@link CamGraph#MAP} (the raw maps
+   * of {@code targets}, {@code [K, N, h, w]}), {@link CamGraph#HEATMAP} (normalised, at the
+   * input's size) and, for top-k targets, {@code lumen_targets}: "model + Grad-CAM" in one file
+   * that any ONNX runtime can serve.
+   */
+  public OnnxGraph export(Targets targets) {
+    Seed seed = targets instanceof Targets.Top top ? Seed.topK(top.k())
+        : targets instanceof Targets.Named named
+            ? Seed.labels(named.labels().stream().mapToInt(model::labelIndex).toArray())
+            : Seed.labels(java.util.stream.IntStream.range(0, model.labels().size()).toArray());
+    GradientRequest request = new GradientRequest(model.logitsName(), wrt(), seed, propagation());
+    return CamGraph.compile(model.graph(), model.shapes(), request, formula, layout,
+        new int[] {model.input().height(), model.input().width()});
   }
 
   @Override

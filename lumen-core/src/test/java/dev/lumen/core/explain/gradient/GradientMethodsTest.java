@@ -58,6 +58,49 @@ class GradientMethodsTest {
     }
   }
 
+  /** The exported model, run by plain ONNX Runtime, gives the maps Lumen gives. */
+  @Test
+  void exportedModelGivesLumensMaps() throws Exception {
+    try (Model model = Model.load(TestModels.model("resnet18"))) {
+      Targets targets = Targets.labels(List.of("3", "500"));
+      Tensor input = TestModels.array("resnet18", "input");
+      for (CamFormula formula : CamFormula.values()) {
+        GradientCam cam = GradientCam.of(model, formula);
+        byte[] exported = cam.export(targets).toBytes();
+        ai.onnxruntime.OrtEnvironment env = ai.onnxruntime.OrtEnvironment.getEnvironment();
+        try (ai.onnxruntime.OrtSession session = env.createSession(exported);
+             ai.onnxruntime.OnnxTensor x = ai.onnxruntime.OnnxTensor.createTensor(env,
+                 java.nio.FloatBuffer.wrap(input.toArray()), input.shape());
+             ai.onnxruntime.OrtSession.Result result = session.run(Map.of(model.input().name(), x))) {
+          float[][][][] maps = (float[][][][]) result.get(CamGraph.MAP).orElseThrow().getValue();
+          float[][][][] heat = (float[][][][]) result.get(CamGraph.HEATMAP).orElseThrow().getValue();
+          GradientExplainer.Pass pass = cam.pass(input, targets, 1);
+          for (int k = 0; k < 2; k++) {
+            Tensor lumen = cam.perTargetOutputs(input, pass).get(CamGraph.MAP).slice(k);
+            Tensor plain = Tensor.of(flatten(maps[k]), 1, 7, 7);
+            TestModels.assertClose(lumen, plain, 1e-5, formula + " map of target " + k);
+            Tensor expected = dev.lumen.core.postprocess.Maps.toImageSpace(lumen,
+                new dev.lumen.core.preprocess.Geometry(224, 224, 224, 224, 0, 0, 224, 224));
+            TestModels.assertClose(expected, Tensor.of(flatten(heat[k]), 1, 224, 224), 1e-4,
+                formula + " heat map of target " + k);
+          }
+        }
+      }
+    }
+  }
+
+  private static float[] flatten(float[][][] a) {
+    int h = a[0].length;
+    int w = a[0][0].length;
+    float[] out = new float[a.length * h * w];
+    for (int n = 0; n < a.length; n++) {
+      for (int y = 0; y < h; y++) {
+        System.arraycopy(a[n][y], 0, out, (n * h + y) * w, w);
+      }
+    }
+    return out;
+  }
+
   /** Two channels, two positions: each formula's graph against the formula by hand. */
   @Test
   void camFormulasFollowTheirDefinitions() {

@@ -1,0 +1,66 @@
+package dev.lumen.app.cli;
+
+import dev.lumen.core.explain.gradient.CamFormula;
+import dev.lumen.core.explain.gradient.CamGraph;
+import dev.lumen.core.explain.gradient.GradientCam;
+import dev.lumen.core.model.Model;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code lumen export}: one ONNX model that outputs the scores and the explanation maps. */
+@Command(name = "export", mixinStandardHelpOptions = true, versionProvider = LumenVersion.class,
+    description = {"Write one ONNX model that computes the scores and a gradient-weighted CAM's maps, "
+        + "for any ONNX runtime to serve.",
+        "Outputs: the model's, " + CamGraph.MAP + " [K, N, h, w] (raw maps), " + CamGraph.HEATMAP
+            + " [K, N, H, W] (min-max normalised, bilinear to the input) and lumen_targets for --top."})
+final class ExportCommand implements Callable<Integer> {
+  @Mixin
+  ModelOptions options;
+
+  @Option(names = {"-m", "--method"}, description = "gradcam, gradcam++, xgradcam, hirescam, gradcam-elementwise "
+      + "or layercam (default: ${DEFAULT-VALUE}).")
+  String method = "gradcam";
+
+  @Option(names = "--layer", paramLabel = "TENSOR", description = "The feature map to explain (default: the model's).")
+  String layer;
+
+  @ArgGroup(exclusive = true)
+  ExplainCommand.TargetOptions targets = new ExplainCommand.TargetOptions();
+
+  @Option(names = {"-o", "--out"}, required = true, paramLabel = "FILE", description = "The ONNX file to write.")
+  Path out;
+
+  @Spec
+  CommandSpec spec;
+
+  @Override
+  public Integer call() throws Exception {
+    CamFormula formula = Arrays.stream(CamFormula.values())
+        .filter(f -> f.method().equals(method.toLowerCase(Locale.ROOT))).findFirst()
+        .orElseThrow(() -> new IllegalArgumentException("export takes a gradient-weighted CAM method, one of "
+            + Arrays.stream(CamFormula.values()).map(CamFormula::method).toList() + "; not '" + method + "'"));
+    try (Model model = options.load()) {
+      GradientCam cam = layer == null ? GradientCam.of(model, formula) : GradientCam.at(model, formula, layer);
+      byte[] bytes = cam.export(targets.toTargets()).toBytes();
+      Path target = out.toAbsolutePath();
+      Path partial = target.resolveSibling(target.getFileName() + ".partial");
+      Files.write(partial, bytes);
+      Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      PrintWriter console = spec.commandLine().getOut();
+      console.printf(Locale.ROOT, "wrote %s (%s at %s, %.1f MB)%n", out, formula.method(), cam.layer(), bytes.length / 1e6);
+      console.flush();
+    }
+    return 0;
+  }
+}
