@@ -4,9 +4,12 @@ import dev.lumen.core.explain.Explainer;
 import dev.lumen.core.explain.cam.AblationCam;
 import dev.lumen.core.explain.cam.Cam;
 import dev.lumen.core.explain.cam.Crm;
+import dev.lumen.core.explain.cam.EigenCam;
 import dev.lumen.core.explain.cam.ScoreCam;
 import dev.lumen.core.explain.gradient.CamFormula;
+import dev.lumen.core.explain.gradient.EigenGradCam;
 import dev.lumen.core.explain.gradient.GradientCam;
+import dev.lumen.core.explain.gradient.GuidedGradCam;
 import dev.lumen.core.explain.gradient.InputAttribution;
 import dev.lumen.core.explain.gradient.InputGradients;
 import dev.lumen.core.explain.gradient.IntegratedGradients;
@@ -68,6 +71,9 @@ final class Methods {
     }
     return switch (method) {
       case "cam" -> Cam.of(model);
+      case "eigencam" -> EigenCam.of(model);
+      case "eigengradcam" -> EigenGradCam.of(model);
+      case "guidedgradcam" -> GuidedGradCam.of(model);
       case "ablationcam" -> AblationCam.of(model);
       case "scorecam" -> ScoreCam.of(model);
       case "crm" -> Crm.of(model, false);
@@ -108,6 +114,9 @@ final class Methods {
     d.put("hirescam", "HiResCAM: sum over channels of gradient * activation, element-wise");
     d.put("gradcam-elementwise", "Grad-CAM element-wise: sum over channels of ReLU(gradient * activation)");
     d.put("layercam", "LayerCAM: sum over channels of ReLU(gradient) * activation");
+    d.put("eigencam", "Eigen-CAM: projection of the activations on their first principal component (no class)");
+    d.put("eigengradcam", "Eigen-Grad-CAM: first principal component of gradient * activation");
+    d.put("guidedgradcam", "guided Grad-CAM: guided backprop times the upsampled Grad-CAM map");
     d.put("ablationcam", "Ablation-CAM: score drop when each feature map is zeroed (head re-run only)");
     d.put("scorecam", "Score-CAM: score of the input masked by each upsampled feature map");
     d.put("crm", "CRM, class-based: score change when a feature position is removed");

@@ -73,6 +73,11 @@ public final class Maps {
     return out;
   }
 
+  /** {@link #cumulativeClip} at Captum's default 98 %: how attribution maps are shown. */
+  public static float[] attributionScale(float[] map) {
+    return cumulativeClip(map, 98);
+  }
+
   /**
    * Per-slice min–max normalisation of {@code raw} ({@code [slices, h, w]}), then bilinear
    * resampling (half-pixel centres) into the original image's geometry.

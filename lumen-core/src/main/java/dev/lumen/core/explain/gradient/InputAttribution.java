@@ -1,6 +1,7 @@
 package dev.lumen.core.explain.gradient;
 
 import dev.lumen.core.autodiff.Autodiff;
+import dev.lumen.core.explain.FeatureSlices;
 import dev.lumen.core.model.Model;
 import dev.lumen.core.postprocess.Maps;
 import dev.lumen.core.tensor.Tensor;
@@ -46,7 +47,7 @@ public abstract class InputAttribution extends GradientExplainer {
 
   @Override
   UnaryOperator<float[]> normalization() {
-    return map -> Maps.cumulativeClip(map, 98);
+    return Maps::attributionScale;
   }
 
   @Override

@@ -206,7 +206,7 @@ class GradientMethodsTest {
         slices.add(TestImages.grey(256, 256, s));
       }
       Volume exam = new Volume("exam.npy", slices);
-      List<GradientExplainer> methods = new ArrayList<>();
+      List<dev.lumen.core.explain.Explainer> methods = new ArrayList<>();
       for (CamFormula f : CamFormula.values()) {
         methods.add(GradientCam.of(model, f));
       }
@@ -214,7 +214,10 @@ class GradientMethodsTest {
         methods.add(InputGradients.of(model, k));
       }
       methods.add(IntegratedGradients.of(model, new IntegratedGradients.Settings(4, IntegratedGradients.Rule.GAUSS_LEGENDRE)));
-      for (GradientExplainer method : methods) {
+      methods.add(EigenGradCam.of(model));
+      methods.add(GuidedGradCam.of(model));
+      methods.add(dev.lumen.core.explain.cam.EigenCam.of(model));
+      for (dev.lumen.core.explain.Explainer method : methods) {
         List<Explanation> es = method.explain(exam, Targets.all());
         assertEquals(2, es.size(), method.method());
         assertEquals(3, es.get(0).slices(), method.method());
@@ -222,21 +225,27 @@ class GradientMethodsTest {
     }
   }
 
-  /** On the demo chest model every gradient-weighted CAM peaks on the nodule. */
+  /** On the demo chest model every class-specific gradient CAM peaks on the nodule. */
   @Test
   void gradientCamsFindTheDemoNodule() {
     Path demo = Path.of(System.getProperty("lumen.repoRoot", "..")).resolve("lumen-app/src/main/resources/dev/lumen/app/demo");
     Image study = Images.read(demo.resolve("study-1-nodule.png"));
     try (Model model = Model.load(demo.resolve("chest-demo.onnx"))) {
+      List<dev.lumen.core.explain.Explainer> methods = new ArrayList<>();
       for (CamFormula f : CamFormula.values()) {
-        Tensor map = GradientCam.of(model, f).explain(study, Targets.labels(List.of("nodule"))).get(0).heatmap(0);
+        methods.add(GradientCam.of(model, f));
+      }
+      methods.add(EigenGradCam.of(model));
+      methods.add(GuidedGradCam.of(model));
+      for (dev.lumen.core.explain.Explainer f : methods) {
+        Tensor map = f.explain(study, Targets.labels(List.of("nodule"))).get(0).heatmap(0);
         int best = 0;
         for (int i = 0; i < map.size(); i++) {
           best = map.get(i) > map.get(best) ? i : best;
         }
         int y = best / map.dim(1);
         int x = best % map.dim(1);
-        assertTrue(Math.abs(x - 197) < 25 && Math.abs(y - 92) < 25, f + " peaks at " + x + "," + y);
+        assertTrue(Math.abs(x - 197) < 25 && Math.abs(y - 92) < 25, f.method() + " peaks at " + x + "," + y);
       }
     }
   }

@@ -1,44 +1,57 @@
-package dev.lumen.core.explain.gradient;
+package dev.lumen.core.explain;
 
 import dev.lumen.core.LumenException;
 import dev.lumen.core.preprocess.Layout;
 import dev.lumen.core.tensor.Tensor;
 
 /**
- * A tensor of images ({@code [slices, C, h, w]}, or {@code [slices, h, w, C]} for NHWC) read
- * as {@code [C][h*w]} per slice: how input attributions reduce their channels.
+ * A stack of feature maps or images ({@code [slices, C, h, w]}, or {@code [slices, h, w, C]}
+ * for NHWC) read as {@code [C][h*w]} per slice, the form per-position formulas work on.
+ *
+ * @param features the values
+ * @param layout their axis order
  */
-record FeatureSlices(Tensor features, Layout layout) {
+public record FeatureSlices(Tensor features, Layout layout) {
 
-  static FeatureSlices of(Tensor features, Layout layout) {
+  /**
+   * {@code features} read in {@code layout}.
+   *
+   * @throws LumenException if the values are not rank 4
+   */
+  public static FeatureSlices of(Tensor features, Layout layout) {
     if (features.rank() != 4) {
       throw new LumenException("the layer is not a feature map: its values have shape " + features);
     }
     return new FeatureSlices(features, layout);
   }
 
-  int slices() {
+  /** The number of slices (images). */
+  public int slices() {
     return features.dim(0);
   }
 
-  int channels() {
+  /** The number of channels. */
+  public int channels() {
     return layout == Layout.NHWC ? features.dim(3) : features.dim(1);
   }
 
-  int height() {
+  /** The height of a map. */
+  public int height() {
     return layout == Layout.NHWC ? features.dim(1) : features.dim(2);
   }
 
-  int width() {
+  /** The width of a map. */
+  public int width() {
     return layout == Layout.NHWC ? features.dim(2) : features.dim(3);
   }
 
-  int plane() {
+  /** Positions per map. */
+  public int plane() {
     return height() * width();
   }
 
   /** Slice {@code s} as {@code [K][h*w]}. */
-  float[][] slice(int s) {
+  public float[][] slice(int s) {
     int k = channels();
     int plane = plane();
     float[] data = features.unsafeData();

@@ -1,0 +1,84 @@
+package dev.lumen.core.explain.gradient;
+
+import dev.lumen.core.autodiff.Autodiff;
+import dev.lumen.core.autodiff.Propagation;
+import dev.lumen.core.explain.FeatureSlices;
+import dev.lumen.core.explain.LayerChoice;
+import dev.lumen.core.model.Model;
+import dev.lumen.core.postprocess.Maps;
+import dev.lumen.core.postprocess.PrincipalComponent;
+import dev.lumen.core.preprocess.Layout;
+import dev.lumen.core.tensor.Tensor;
+import java.util.List;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+
+/**
+ * Eigen-Grad-CAM (pytorch-grad-cam): the projection of {@code G ⊙ A} — the layer's activations
+ * weighted element-wise by the target's gradients — on its first principal component, ReLU,
+ * min–max, upsampled. Class-specific, unlike Eigen-CAM.
+ *
+ * <p>Cost: one forward and head-backward run per batch for every target together, and a power
+ * iteration per map.
+ */
+public final class EigenGradCam extends GradientExplainer {
+  private final String layer;
+  private final Layout layout;
+
+  private EigenGradCam(Model model, LayerChoice choice) {
+    super(model);
+    this.layer = choice.layer();
+    this.layout = choice.layout();
+  }
+
+  /** Eigen-Grad-CAM at the model's default explanation layer. */
+  public static EigenGradCam of(Model model) {
+    return new EigenGradCam(model, LayerChoice.of(model));
+  }
+
+  @Override
+  public String method() {
+    return "eigengradcam";
+  }
+
+  @Override
+  public String layer() {
+    return layer;
+  }
+
+  @Override
+  List<String> wrt() {
+    return List.of(layer);
+  }
+
+  @Override
+  Propagation propagation() {
+    return Propagation.GRADIENT;
+  }
+
+  @Override
+  UnaryOperator<float[]> normalization() {
+    return Maps::minMax;
+  }
+
+  @Override
+  Tensor rawMap(Map<String, Tensor> item) {
+    FeatureSlices a = FeatureSlices.of(item.get(layer), layout);
+    FeatureSlices g = FeatureSlices.of(item.get(Autodiff.gradientOf(layer)), layout);
+    float[] out = new float[a.slices() * a.plane()];
+    for (int s = 0; s < a.slices(); s++) {
+      float[][] weighted = a.slice(s);
+      float[][] gradients = g.slice(s);
+      for (int c = 0; c < weighted.length; c++) {
+        for (int p = 0; p < weighted[c].length; p++) {
+          weighted[c][p] *= gradients[c][p];
+        }
+      }
+      float[] projection = PrincipalComponent.projection(weighted);
+      for (int p = 0; p < projection.length; p++) {
+        out[s * a.plane() + p] = Math.max(projection[p], 0);
+      }
+    }
+    return Tensor.of(out, a.slices(), a.height(), a.width());
+  }
+}
