@@ -45,9 +45,10 @@ final class ExplainCommand implements Callable<Integer> {
   @Option(names = {"-m", "--method"}, description = "Explanation method; `lumen methods` lists them (default: ${DEFAULT-VALUE}).")
   String method = "cam";
 
-  @Option(names = "--layer", paramLabel = "TENSOR",
-      description = "Gradient-weighted CAMs: the feature map to explain (default: the model's; `lumen inspect` lists them).")
-  String layer;
+  @Option(names = "--layer", paramLabel = "TENSOR", split = ",",
+      description = "Gradient-weighted CAMs: the feature maps to explain, averaged when several (default: the model's; "
+          + "`lumen inspect` lists them).")
+  List<String> layer;
 
   @Option(names = "--window", description = "occlusion: window side in model input pixels (default: ${DEFAULT-VALUE}).")
   int window = 16;

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
@@ -32,8 +33,9 @@ final class ExportCommand implements Callable<Integer> {
       + "or layercam (default: ${DEFAULT-VALUE}).")
   String method = "gradcam";
 
-  @Option(names = "--layer", paramLabel = "TENSOR", description = "The feature map to explain (default: the model's).")
-  String layer;
+  @Option(names = "--layer", paramLabel = "TENSOR", split = ",",
+      description = "The feature maps to explain, averaged when several (default: the model's).")
+  List<String> layer;
 
   @ArgGroup(exclusive = true)
   ExplainCommand.TargetOptions targets = new ExplainCommand.TargetOptions();

@@ -41,17 +41,17 @@ final class Methods {
   private Methods() {}
 
   /**
-   * The explainer {@code name} for {@code model}, at {@code layer} (null: the model's default;
-   * only gradient-weighted CAMs take another).
+   * The explainer {@code name} for {@code model}, at {@code layers} (null: the model's default;
+   * only gradient-weighted CAMs take others, and several).
    *
    * @throws IllegalArgumentException naming the known methods
    */
-  static Explainer create(String name, Model model, Settings settings, String layer) {
+  static Explainer create(String name, Model model, Settings settings, List<String> layers) {
     String method = name.toLowerCase(Locale.ROOT);
-    if (layer != null) {
+    if (layers != null) {
       for (CamFormula formula : CamFormula.values()) {
         if (formula.method().equals(method)) {
-          return GradientCam.at(model, formula, layer);
+          return GradientCam.at(model, formula, layers);
         }
       }
       throw new IllegalArgumentException("--layer applies to the gradient-weighted CAMs (gradcam, gradcam++, xgradcam, "

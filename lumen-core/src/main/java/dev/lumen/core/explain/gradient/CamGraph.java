@@ -1,6 +1,7 @@
 package dev.lumen.core.explain.gradient;
 
 import dev.lumen.core.LumenException;
+import dev.lumen.core.autodiff.Attributes;
 import dev.lumen.core.autodiff.Autodiff;
 import dev.lumen.core.autodiff.GradientRequest;
 import dev.lumen.core.autodiff.GraphEmitter;
@@ -11,7 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A model compiled with a gradient-weighted CAM: the gradient graph of the layer plus the
+ * A model compiled with a gradient-weighted CAM: the gradient graph of the layers plus the
  * formula's nodes, so one run outputs the scores and {@link #MAP}, the maps of every target
  * ({@code [K, N, h, w]}, after the final ReLU). With a heat map it also outputs
  * {@link #HEATMAP}: each map min–max normalised and bilinearly resized to the model input
@@ -26,26 +27,38 @@ public final class CamGraph {
   private CamGraph() {}
 
   /**
-   * {@code graph} with the gradients {@code request} asks for (its one tensor is the layer, laid
-   * out as {@code layout}) and the maps of {@code formula}; the heat maps too when
-   * {@code inputSize} ({@code {H, W}}) is given.
+   * {@code graph} with the gradients {@code request} asks for (its tensors are the layers, laid
+   * out as {@code layouts}) and the maps of {@code formula}. One layer's maps stay at its
+   * resolution; several layers' maps are each min–max normalised, resized to the input
+   * ({@code inputSize}, {@code {H, W}}) and averaged, as pytorch-grad-cam does. With
+   * {@code heatmap} the graph also outputs {@link #HEATMAP}.
    */
   public static OnnxGraph compile(OnnxGraph graph, TensorShapes shapes, GradientRequest request, CamFormula formula,
-                                  Layout layout, int[] inputSize) {
-    String layer = request.wrt().get(0);
-    long[] shape = shapes.of(layer);
-    if (shape.length != 4) {
-      throw new LumenException(graph.source() + ": " + formula.method() + " needs a feature map, but '" + layer
-          + "' has rank " + shape.length);
-    }
-    int positions = (int) (layout == Layout.NHWC ? shape[1] * shape[2] : shape[2] * shape[3]);
+                                  List<Layout> layouts, int[] inputSize, boolean heatmap) {
     OnnxGraph gradients = Autodiff.compile(graph, shapes, request);
     GraphEmitter e = new GraphEmitter(graph.opset(), "lumen_cam_");
-    String raw = formula.emit(e, layer, Autodiff.gradientOf(layer), new CamAxes(layout, positions));
-    e.opNamed(MAP, "Relu", List.of(raw));
+    List<String> maps = new ArrayList<>();
+    for (int i = 0; i < request.wrt().size(); i++) {
+      String layer = request.wrt().get(i);
+      long[] shape = shapes.of(layer);
+      if (shape.length != 4) {
+        throw new LumenException(graph.source() + ": " + formula.method() + " needs a feature map, but '" + layer
+            + "' has rank " + shape.length);
+      }
+      Layout layout = layouts.get(i);
+      int positions = (int) (layout == Layout.NHWC ? shape[1] * shape[2] : shape[2] * shape[3]);
+      String raw = formula.emit(e, layer, Autodiff.gradientOf(layer), new CamAxes(layout, positions));
+      maps.add(e.op("Relu", List.of(raw)));
+    }
+    if (maps.size() == 1) {
+      e.opNamed(MAP, "Identity", maps);
+    } else {
+      List<String> resized = maps.stream().map(m -> normalisedAtInput(e, m, inputSize)).toList();
+      e.opNamed(MAP, "Mul", List.of(e.op("Sum", resized), e.scalar(1f / maps.size())));
+    }
     List<String> outputs = new ArrayList<>(List.of(MAP));
-    if (inputSize != null) {
-      heatmap(e, inputSize);
+    if (heatmap) {
+      e.opNamed(HEATMAP, "Identity", List.of(normalisedAtInput(e, MAP, inputSize)));
       outputs.add(HEATMAP);
     }
     List<ai.onnx.proto.OnnxMl.NodeProto> nodes = new ArrayList<>(gradients.nodeProtos());
@@ -53,18 +66,19 @@ public final class CamGraph {
     return gradients.rebuilt(nodes, e.constants(), List.of(), outputs);
   }
 
-  /** Min–max per map (a constant map becomes zeros), then a bilinear resize to the input. */
-  private static void heatmap(GraphEmitter e, int[] inputSize) {
+  /**
+   * Maps {@code [K, N, h, w]} min–max normalised per map (a constant map becomes zeros), then
+   * bilinearly resized (half-pixel centres) to {@code inputSize}.
+   */
+  private static String normalisedAtInput(GraphEmitter e, String map, int[] inputSize) {
     long[] plane = {2, 3};
-    String min = e.reduce("ReduceMin", MAP, plane, true);
-    String max = e.reduce("ReduceMax", MAP, plane, true);
+    String min = e.reduce("ReduceMin", map, plane, true);
+    String max = e.reduce("ReduceMax", map, plane, true);
     String range = e.op("Max", List.of(e.op("Sub", List.of(max, min)), e.scalar(1e-30f)));
-    String normalised = e.op("Div", List.of(e.op("Sub", List.of(MAP, min)), range));
-    String outer = e.op("Slice", List.of(e.op("Shape", List.of(MAP)), e.ints(0), e.ints(2), e.ints(0)));
-    String sizes = e.op("Concat", List.of(outer, e.ints(inputSize[0], inputSize[1])),
-        dev.lumen.core.autodiff.Attributes.integer("axis", 0));
-    e.opNamed(HEATMAP, "Resize", List.of(normalised, e.floats(new float[0], 0), e.floats(new float[0], 0), sizes),
-        dev.lumen.core.autodiff.Attributes.text("mode", "linear"),
-        dev.lumen.core.autodiff.Attributes.text("coordinate_transformation_mode", "half_pixel"));
+    String normalised = e.op("Div", List.of(e.op("Sub", List.of(map, min)), range));
+    String outer = e.op("Slice", List.of(e.op("Shape", List.of(map)), e.ints(0), e.ints(2), e.ints(0)));
+    String sizes = e.op("Concat", List.of(outer, e.ints(inputSize[0], inputSize[1])), Attributes.integer("axis", 0));
+    return e.op("Resize", List.of(normalised, e.floats(new float[0], 0), e.floats(new float[0], 0), sizes),
+        Attributes.text("mode", "linear"), Attributes.text("coordinate_transformation_mode", "half_pixel"));
   }
 }

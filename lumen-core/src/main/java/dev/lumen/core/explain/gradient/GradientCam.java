@@ -21,6 +21,7 @@ import java.util.function.UnaryOperator;
  * activations and the gradients of every target come from one compiled run per batch.
  *
  * <p>Post-processing as pytorch-grad-cam: ReLU of the map, min–max per map, bilinear upsampling.
+ * Several layers at once ({@link #at}) are averaged at the input's resolution after min–max.
  * For volume models each slice is weighted with its own gradients, as if the slices were a batch
  * of images sharing the exam's score: a slice shows the evidence it contributed to the score.
  *
@@ -32,29 +33,35 @@ import java.util.function.UnaryOperator;
  */
 public final class GradientCam extends GradientExplainer {
   private final CamFormula formula;
-  private final String layer;
-  private final Layout layout;
+  private final List<String> layers;
+  private final List<Layout> layouts;
 
-  private GradientCam(Model model, CamFormula formula, String layer, Layout layout) {
+  private GradientCam(Model model, CamFormula formula, List<String> layers, List<Layout> layouts) {
     super(model);
     this.formula = formula;
-    this.layer = layer;
-    this.layout = layout;
+    this.layers = List.copyOf(layers);
+    this.layouts = List.copyOf(layouts);
   }
 
   /** {@code formula} at the model's default explanation layer. */
   public static GradientCam of(Model model, CamFormula formula) {
     LayerChoice choice = LayerChoice.of(model);
-    return new GradientCam(model, formula, choice.layer(), choice.layout());
+    return new GradientCam(model, formula, List.of(choice.layer()), List.of(choice.layout()));
   }
 
   /**
-   * {@code formula} at {@code layer}: the default layer's layout when it is that layer, else the
+   * {@code formula} at {@code layers}; several layers' maps are normalised, brought to the input's
+   * size and averaged. A layer's layout is the default layer's when it is that layer, else the
    * input's (NHWC models keep NHWC between their operators).
    */
-  public static GradientCam at(Model model, CamFormula formula, String layer) {
+  public static GradientCam at(Model model, CamFormula formula, List<String> layers) {
+    if (layers.isEmpty()) {
+      throw new IllegalArgumentException("name at least one layer");
+    }
     LayerChoice choice = LayerChoice.of(model);
-    return new GradientCam(model, formula, layer, layer.equals(choice.layer()) ? choice.layout() : model.input().layout());
+    List<Layout> layouts = layers.stream()
+        .map(l -> l.equals(choice.layer()) ? choice.layout() : model.input().layout()).toList();
+    return new GradientCam(model, formula, layers, layouts);
   }
 
   /**
@@ -69,8 +76,7 @@ public final class GradientCam extends GradientExplainer {
             ? Seed.labels(named.labels().stream().mapToInt(model::labelIndex).toArray())
             : Seed.labels(java.util.stream.IntStream.range(0, model.labels().size()).toArray());
     GradientRequest request = new GradientRequest(model.logitsName(), wrt(), seed, propagation());
-    return CamGraph.compile(model.graph(), model.shapes(), request, formula, layout,
-        new int[] {model.input().height(), model.input().width()});
+    return CamGraph.compile(model.graph(), model.shapes(), request, formula, layouts, inputSize(), true);
   }
 
   @Override
@@ -78,14 +84,15 @@ public final class GradientCam extends GradientExplainer {
     return formula.method();
   }
 
+  /** The layer, or the layers joined by {@code +}. */
   @Override
   public String layer() {
-    return layer;
+    return String.join("+", layers);
   }
 
   @Override
   List<String> wrt() {
-    return List.of(layer);
+    return layers;
   }
 
   @Override
@@ -110,7 +117,11 @@ public final class GradientCam extends GradientExplainer {
 
   @Override
   OnnxGraph compile(GradientRequest request, TensorShapes shapes) {
-    return CamGraph.compile(model.graph(), shapes, request, formula, layout, null);
+    return CamGraph.compile(model.graph(), shapes, request, formula, layouts, inputSize(), false);
+  }
+
+  private int[] inputSize() {
+    return new int[] {model.input().height(), model.input().width()};
   }
 
   @Override

@@ -58,6 +58,31 @@ class GradientMethodsTest {
     }
   }
 
+  /** Several layers: each layer's map min–max normalised, resized to the input, averaged. */
+  @Test
+  void severalLayersAreAveragedAtTheInputsSize() {
+    try (Model model = Model.load(TestModels.model("resnet18"))) {
+      Image image = TestImages.noise(224, 224);
+      Targets target = Targets.labels(List.of("7"));
+      String deep = GradientCam.of(model, CamFormula.GRADCAM).layer();
+      String shallow = model.layers().stream().filter(l -> l.isSpatial() && l.shape()[2] == 14)
+          .reduce((a, b) -> b).orElseThrow().tensor();
+      float[] expected = new float[224 * 224];
+      for (String layer : List.of(deep, shallow)) {
+        Tensor raw = GradientCam.at(model, CamFormula.GRADCAM, List.of(layer)).explain(image, target).get(0).raw();
+        float[] up = dev.lumen.core.preprocess.Bilinear.resize(
+            dev.lumen.core.postprocess.Maps.minMax(raw.unsafeData()), raw.dim(2), raw.dim(1), 224, 224);
+        for (int i = 0; i < up.length; i++) {
+          expected[i] += up[i] / 2;
+        }
+      }
+      GradientCam both = GradientCam.at(model, CamFormula.GRADCAM, List.of(deep, shallow));
+      assertEquals(deep + "+" + shallow, both.layer());
+      TestModels.assertClose(Tensor.of(expected, 1, 224, 224), both.explain(image, target).get(0).raw(), 1e-4,
+          "two layers");
+    }
+  }
+
   /** The exported model, run by plain ONNX Runtime, gives the maps Lumen gives. */
   @Test
   void exportedModelGivesLumensMaps() throws Exception {
