@@ -8,6 +8,7 @@ import dev.lumen.core.explain.cam.EigenCam;
 import dev.lumen.core.explain.cam.ScoreCam;
 import dev.lumen.core.explain.gradient.CamFormula;
 import dev.lumen.core.explain.gradient.EigenGradCam;
+import dev.lumen.core.explain.gradient.FullGrad;
 import dev.lumen.core.explain.gradient.GradientCam;
 import dev.lumen.core.explain.gradient.GuidedGradCam;
 import dev.lumen.core.explain.gradient.InputAttribution;
@@ -74,6 +75,7 @@ final class Methods {
       case "eigencam" -> EigenCam.of(model);
       case "eigengradcam" -> EigenGradCam.of(model);
       case "guidedgradcam" -> GuidedGradCam.of(model);
+      case "fullgrad" -> FullGrad.of(model);
       case "ablationcam" -> AblationCam.of(model);
       case "scorecam" -> ScoreCam.of(model);
       case "crm" -> Crm.of(model, false);
@@ -117,6 +119,7 @@ final class Methods {
     d.put("eigencam", "Eigen-CAM: projection of the activations on their first principal component (no class)");
     d.put("eigengradcam", "Eigen-Grad-CAM: first principal component of gradient * activation");
     d.put("guidedgradcam", "guided Grad-CAM: guided backprop times the upsampled Grad-CAM map");
+    d.put("fullgrad", "FullGrad: |input x gradient| plus every bias's |gradient x bias|, normalised per channel");
     d.put("ablationcam", "Ablation-CAM: score drop when each feature map is zeroed (head re-run only)");
     d.put("scorecam", "Score-CAM: score of the input masked by each upsampled feature map");
     d.put("crm", "CRM, class-based: score change when a feature position is removed");

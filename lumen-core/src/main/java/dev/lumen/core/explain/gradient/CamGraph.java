@@ -1,7 +1,6 @@
 package dev.lumen.core.explain.gradient;
 
 import dev.lumen.core.LumenException;
-import dev.lumen.core.autodiff.Attributes;
 import dev.lumen.core.autodiff.Autodiff;
 import dev.lumen.core.autodiff.GradientRequest;
 import dev.lumen.core.autodiff.GraphEmitter;
@@ -66,19 +65,7 @@ public final class CamGraph {
     return gradients.rebuilt(nodes, e.constants(), List.of(), outputs);
   }
 
-  /**
-   * Maps {@code [K, N, h, w]} min–max normalised per map (a constant map becomes zeros), then
-   * bilinearly resized (half-pixel centres) to {@code inputSize}.
-   */
   private static String normalisedAtInput(GraphEmitter e, String map, int[] inputSize) {
-    long[] plane = {2, 3};
-    String min = e.reduce("ReduceMin", map, plane, true);
-    String max = e.reduce("ReduceMax", map, plane, true);
-    String range = e.op("Max", List.of(e.op("Sub", List.of(max, min)), e.scalar(1e-30f)));
-    String normalised = e.op("Div", List.of(e.op("Sub", List.of(map, min)), range));
-    String outer = e.op("Slice", List.of(e.op("Shape", List.of(map)), e.ints(0), e.ints(2), e.ints(0)));
-    String sizes = e.op("Concat", List.of(outer, e.ints(inputSize[0], inputSize[1])), Attributes.integer("axis", 0));
-    return e.op("Resize", List.of(normalised, e.floats(new float[0], 0), e.floats(new float[0], 0), sizes),
-        Attributes.text("mode", "linear"), Attributes.text("coordinate_transformation_mode", "half_pixel"));
+    return GraphMaps.resize(e, GraphMaps.minMax(e, map, new long[] {2, 3}), inputSize);
   }
 }

@@ -58,6 +58,54 @@ class GradientMethodsTest {
     }
   }
 
+  /**
+   * FullGrad by hand on a model with one biased convolution (3 → 8 channels, 32 × 32 out):
+   * per-channel min–max of |x ⊙ dS/dx| and of |dS/dz ⊙ b|, summed over channels and terms.
+   */
+  @Test
+  void fullGradIsTheInputTermPlusTheBiasTerms() {
+    try (Model model = Model.load(TestModels.model("dense_head"))) {
+      Image image = TestImages.noise(32, 32);
+      Tensor input = model.preprocessor().toInput(List.of(image));
+      dev.lumen.core.onnx.Node conv = model.graph().nodes().stream().filter(n -> n.opType().equals("Conv"))
+          .findFirst().orElseThrow();
+      float[] bias = model.graph().constantTensor(conv.inputs().get(2)).orElseThrow().toArray();
+      String x = model.input().name();
+      dev.lumen.core.autodiff.GradientRequest request = new dev.lumen.core.autodiff.GradientRequest(
+          model.logitsName(), List.of(x, conv.output()), dev.lumen.core.autodiff.Seed.given(),
+          dev.lumen.core.autodiff.Propagation.GRADIENT);
+      Map<String, Tensor> out = model.runGradients(input, request, Tensor.of(new float[] {0, 1, 0}, 1, 1, 3));
+      float[] gx = out.get(Autodiff.gradientOf(x)).toArray();
+      float[] gz = out.get(Autodiff.gradientOf(conv.output())).toArray();
+      float[] xs = input.toArray();
+      int plane = 32 * 32;
+      float[] expected = new float[plane];
+      addChannels(expected, 3, plane, (c, p) -> Math.abs(xs[c * plane + p] * gx[c * plane + p]));
+      addChannels(expected, 8, plane, (c, p) -> Math.abs(gz[c * plane + p] * bias[c]));
+      Tensor ours = FullGrad.of(model).explain(image, Targets.labels(List.of("1"))).get(0).raw();
+      TestModels.assertClose(Tensor.of(expected, 1, 32, 32), ours, 1e-4, "FullGrad");
+    }
+  }
+
+  /** A value per (channel, position). */
+  private interface ChannelValue {
+    float at(int channel, int position);
+  }
+
+  /** Adds to {@code sum} every channel of {@code value}, min–max normalised. */
+  private static void addChannels(float[] sum, int channels, int plane, ChannelValue value) {
+    for (int c = 0; c < channels; c++) {
+      float[] channel = new float[plane];
+      for (int p = 0; p < plane; p++) {
+        channel[p] = value.at(c, p);
+      }
+      float[] normalised = dev.lumen.core.postprocess.Maps.minMax(channel);
+      for (int p = 0; p < plane; p++) {
+        sum[p] += normalised[p];
+      }
+    }
+  }
+
   /** Several layers: each layer's map min–max normalised, resized to the input, averaged. */
   @Test
   void severalLayersAreAveragedAtTheInputsSize() {
@@ -241,6 +289,7 @@ class GradientMethodsTest {
       methods.add(IntegratedGradients.of(model, new IntegratedGradients.Settings(4, IntegratedGradients.Rule.GAUSS_LEGENDRE)));
       methods.add(EigenGradCam.of(model));
       methods.add(GuidedGradCam.of(model));
+      methods.add(FullGrad.of(model));
       methods.add(dev.lumen.core.explain.cam.EigenCam.of(model));
       for (dev.lumen.core.explain.Explainer method : methods) {
         List<Explanation> es = method.explain(exam, Targets.all());

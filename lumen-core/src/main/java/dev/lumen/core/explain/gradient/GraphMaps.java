@@ -1,0 +1,26 @@
+package dev.lumen.core.explain.gradient;
+
+import dev.lumen.core.autodiff.Attributes;
+import dev.lumen.core.autodiff.GraphEmitter;
+import java.util.List;
+
+/** Map post-processing written as ONNX nodes, for explanations computed inside the graph. */
+final class GraphMaps {
+  private GraphMaps() {}
+
+  /** {@code x} min–max normalised over {@code axes} (a constant stretch becomes zeros). */
+  static String minMax(GraphEmitter e, String x, long[] axes) {
+    String min = e.reduce("ReduceMin", x, axes, true);
+    String max = e.reduce("ReduceMax", x, axes, true);
+    String range = e.op("Max", List.of(e.op("Sub", List.of(max, min)), e.scalar(1e-30f)));
+    return e.op("Div", List.of(e.op("Sub", List.of(x, min)), range));
+  }
+
+  /** Maps {@code [K, N, h, w]} resized bilinearly (half-pixel centres) to {@code size} ({@code {H, W}}). */
+  static String resize(GraphEmitter e, String maps, int[] size) {
+    String outer = e.op("Slice", List.of(e.op("Shape", List.of(maps)), e.ints(0), e.ints(2), e.ints(0)));
+    String sizes = e.op("Concat", List.of(outer, e.ints(size[0], size[1])), Attributes.integer("axis", 0));
+    return e.op("Resize", List.of(maps, e.floats(new float[0], 0), e.floats(new float[0], 0), sizes),
+        Attributes.text("mode", "linear"), Attributes.text("coordinate_transformation_mode", "half_pixel"));
+  }
+}
