@@ -74,6 +74,12 @@ final class ExplainCommand implements Callable<Integer> {
   @Option(names = "--rule", description = "integratedgradients: gauss-legendre or riemann-trapezoid (default: ${DEFAULT-VALUE}).")
   String rule = "gauss-legendre";
 
+  @Option(names = "--baseline", description = "integratedgradients: zero (the all-zero model input) or black (default: ${DEFAULT-VALUE}).")
+  String baseline = "zero";
+
+  @Option(names = "--points-per-run", description = "integratedgradients: path points stacked into one run (default: ${DEFAULT-VALUE}).")
+  int pointsPerRun = 8;
+
   @Option(names = "--samples", description = "smoothgrad, smoothgrad2, vargrad: noisy copies (default: ${DEFAULT-VALUE}).")
   int samples = 25;
 
@@ -157,8 +163,13 @@ final class ExplainCommand implements Callable<Integer> {
       case "riemann-trapezoid" -> IntegratedGradients.Rule.RIEMANN_TRAPEZOID;
       default -> throw new IllegalArgumentException("unknown --rule '" + rule + "': gauss-legendre or riemann-trapezoid");
     };
+    IntegratedGradients.Baseline start = switch (baseline.toLowerCase(Locale.ROOT)) {
+      case "zero" -> IntegratedGradients.Baseline.ZERO;
+      case "black" -> IntegratedGradients.Baseline.BLACK;
+      default -> throw new IllegalArgumentException("unknown --baseline '" + baseline + "': zero or black");
+    };
     return Methods.create(method, model, new Methods.Settings(new Occlusion.Settings(window, stride, Fill.named(fill)),
-        new Rise.Settings(masks, grid, keep, seed), new IntegratedGradients.Settings(steps, quadrature),
+        new Rise.Settings(masks, grid, keep, seed), new IntegratedGradients.Settings(steps, quadrature, start, pointsPerRun),
         new SmoothGrad.Settings(samples, noise, seed)), layer);
   }
 

@@ -1,34 +1,54 @@
 package dev.lumen.core.explain.gradient;
 
 import dev.lumen.core.autodiff.Propagation;
+import dev.lumen.core.image.Image;
 import dev.lumen.core.model.Model;
 import dev.lumen.core.tensor.Tensor;
+import java.util.List;
 
 /**
  * Integrated gradients (Sundararajan et al., ICML 2017): {@code (x - x0) * integral_0^1
  * dS/dx(x0 + a (x - x0)) da}, the integral by Gauss–Legendre quadrature (Captum's default) or the
  * trapezoidal Riemann rule. The baseline {@code x0} is the all-zero model input (the mean image
- * under mean/std normalisation). Attributions add up to {@code S(x) - S(x0)} (completeness).
+ * under mean/std normalisation) or a black image. Attributions add up to {@code S(x) - S(x0)}
+ * (completeness).
  *
- * <p>Cost: one forward and backward pass per step per batch, for every target together.
+ * <p>Cost: one forward and backward pass per path point and image, for every target together;
+ * several points ride in one run.
  */
 public final class IntegratedGradients extends InputAttribution {
 
   /** The quadrature rule. */
   public enum Rule { GAUSS_LEGENDRE, RIEMANN_TRAPEZOID }
 
+  /** Where the path starts. */
+  public enum Baseline {
+    /** The all-zero model input: the training mean under mean/std normalisation. */
+    ZERO,
+    /** A black image, preprocessed as the model's inputs are (images only). */
+    BLACK
+  }
+
   /**
    * @param steps the number of points on the path
    * @param rule the quadrature rule
+   * @param baseline where the path starts
+   * @param pointsPerRun path points stacked into one run for images (volume models run one
+   *     point at a time, an exam being the batch)
    */
-  public record Settings(int steps, Rule rule) {
+  public record Settings(int steps, Rule rule, Baseline baseline, int pointsPerRun) {
     public Settings {
-      if (steps < 2) {
-        throw new IllegalArgumentException("integrated gradients needs at least 2 steps, got " + steps);
+      if (steps < 2 || pointsPerRun < 1) {
+        throw new IllegalArgumentException("integrated gradients needs at least 2 steps and 1 point per run");
       }
     }
 
-    /** 50 Gauss–Legendre steps, Captum's defaults. */
+    /** {@code steps} points by {@code rule} from the zero baseline, 8 points per run. */
+    public Settings(int steps, Rule rule) {
+      this(steps, rule, Baseline.ZERO, 8);
+    }
+
+    /** 50 Gauss–Legendre steps from the zero baseline, as Captum's defaults. */
     public static Settings defaults() {
       return new Settings(50, Rule.GAUSS_LEGENDRE);
     }
@@ -61,25 +81,66 @@ public final class IntegratedGradients extends InputAttribution {
     double[][] points = settings.rule() == Rule.GAUSS_LEGENDRE ? Quadrature.gaussLegendre(settings.steps())
         : Quadrature.trapezoid(settings.steps());
     float[] x = input.unsafeData();
+    float[] base = baseline(input);
+    int[][] labels = first.labels();
+    int chunk = model.input().volume() ? 1 : settings.pointsPerRun();
     float[] sum = null;
     long[] shape = null;
-    for (int s = 0; s < points[0].length; s++) {
-      float alpha = (float) points[0][s];
-      float[] scaled = new float[x.length];
-      for (int i = 0; i < x.length; i++) {
-        scaled[i] = alpha * x[i];
+    for (int start = 0; start < points[0].length; start += chunk) {
+      int n = Math.min(chunk, points[0].length - start);
+      float[] stacked = new float[n * x.length];
+      int[][] stackedLabels = new int[n * labels.length][];
+      for (int j = 0; j < n; j++) {
+        float alpha = (float) points[0][start + j];
+        for (int i = 0; i < x.length; i++) {
+          stacked[j * x.length + i] = base[i] + alpha * (x[i] - base[i]);
+        }
+        System.arraycopy(labels, 0, stackedLabels, j * labels.length, labels.length);
       }
-      Tensor g = inputGradient(run(Tensor.of(scaled, input.shape()), first.labels()));
+      long[] stackedShape = input.shape();
+      stackedShape[0] *= n;
+      Tensor g = inputGradient(run(Tensor.of(stacked, stackedShape), stackedLabels));   // [K, n * N, ...]
+      int seeds = g.dim(0);
+      int perSeed = g.size() / seeds;
+      int perPoint = perSeed / n;
       if (sum == null) {
-        sum = new float[g.size()];
+        sum = new float[seeds * perPoint];
         shape = g.shape();
+        shape[1] /= n;
       }
-      float w = (float) points[1][s];
       float[] gd = g.unsafeData();
-      for (int i = 0; i < sum.length; i++) {
-        sum[i] += w * gd[i];
+      for (int k = 0; k < seeds; k++) {
+        for (int j = 0; j < n; j++) {
+          float w = (float) points[1][start + j];
+          for (int i = 0; i < perPoint; i++) {
+            sum[k * perPoint + i] += w * gd[k * perSeed + j * perPoint + i];
+          }
+        }
       }
     }
-    return times(Tensor.of(sum, shape), input);
+    float[] difference = new float[x.length];
+    for (int i = 0; i < x.length; i++) {
+      difference[i] = x[i] - base[i];
+    }
+    return times(Tensor.of(sum, shape), Tensor.of(difference, input.shape()));
+  }
+
+  /** The baseline input for {@code input}'s batch. */
+  private float[] baseline(Tensor input) {
+    if (settings.baseline() == Baseline.ZERO) {
+      return new float[input.size()];
+    }
+    if (model.input().volume()) {
+      throw new IllegalArgumentException("a black baseline is for image models; use the zero baseline for exams");
+    }
+    int w = model.input().width();
+    int h = model.input().height();
+    Image black = new Image("black", Tensor.zeros(model.input().channels().count(), h, w), 255f);
+    float[] one = model.preprocessor().toInput(List.of(black)).unsafeData();
+    float[] out = new float[input.size()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = one[i % one.length];
+    }
+    return out;
   }
 }
