@@ -4,6 +4,7 @@ import dev.lumen.app.output.ExplanationWriter;
 import dev.lumen.core.Version;
 import dev.lumen.core.explain.Explainer;
 import dev.lumen.core.explain.Explanation;
+import dev.lumen.core.explain.Progress;
 import dev.lumen.core.explain.Targets;
 import dev.lumen.core.explain.perturb.Fill;
 import dev.lumen.core.explain.gradient.IntegratedGradients;
@@ -133,16 +134,18 @@ final class ExplainCommand implements Callable<Integer> {
       try (ProgressBar bar = new ProgressBarBuilder().setTaskName("explain").setInitialMax(files.size())
           .setStyle(ProgressBarStyle.ASCII).setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(System.err))
           .continuousUpdate().build()) {
+        // long methods (occlusion, RISE, integrated gradients, ...) show how far the current studies are
+        Progress within = (stage, done, total) -> bar.setExtraMessage(" " + stage + " " + done + "/" + total);
         if (model.input().volume()) {
           for (Path study : files) {
             Volume volume = Studies.volume(model, study);
-            writer.write(study, volume.slices(), explainer.explain(volume, selection));
+            writer.write(study, volume.slices(), explainer.explain(volume, selection, within));
             bar.step();
           }
         } else {
           for (List<Path> chunk : Studies.chunks(files, model.options().batchSize())) {
             List<Image> images = Studies.images(model, chunk);
-            List<List<Explanation>> all = explainer.explain(images, selection);
+            List<List<Explanation>> all = explainer.explain(images, selection, within);
             for (int i = 0; i < chunk.size(); i++) {
               writer.write(chunk.get(i), List.of(images.get(i)), all.get(i));
               bar.step();

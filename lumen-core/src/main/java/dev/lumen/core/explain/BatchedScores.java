@@ -16,10 +16,12 @@ public final class BatchedScores {
    * Makes copies {@code 0 .. count-1} with {@code copy} (each a flat array of {@code itemShape}),
    * runs them through {@code run} at most {@code batch} at a time stacked along axis 0, and
    * returns one score row of {@code classes} values per copy. {@code run} maps a batch to its
-   * {@code [n, classes]} scores.
+   * {@code [n, classes]} scores. Each batch is reported to {@code progress} as {@code stage}.
+   *
+   * @throws ExplanationCancelledException if {@code progress} asks to stop
    */
   public static float[][] of(int count, IntFunction<float[]> copy, long[] itemShape, int batch, int classes,
-                             UnaryOperator<Tensor> run) {
+                             UnaryOperator<Tensor> run, Progress progress, String stage) {
     int itemSize = Math.toIntExact(Tensor.sizeOf(itemShape));
     float[][] out = new float[count][];
     for (int from = 0; from < count; from += batch) {
@@ -35,6 +37,7 @@ public final class BatchedScores {
         out[from + i] = new float[classes];
         System.arraycopy(scores, i * classes, out[from + i], 0, classes);
       }
+      progress.advance(stage, from + n, count);
     }
     return out;
   }

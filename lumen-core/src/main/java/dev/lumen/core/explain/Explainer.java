@@ -20,13 +20,31 @@ public interface Explainer extends AutoCloseable {
   String layer();
 
   /**
-   * Explains {@code targets} for every image, batching the model runs. The result holds, per
-   * image in order, one explanation per selected target.
+   * Explains {@code targets} for every image, batching the model runs, reporting to
+   * {@code progress} between batches. The result holds, per image in order, one explanation per
+   * selected target.
+   *
+   * @throws ExplanationCancelledException if {@code progress} asks to stop
    */
-  List<List<Explanation>> explain(List<Image> images, Targets targets);
+  List<List<Explanation>> explain(List<Image> images, Targets targets, Progress progress);
 
-  /** Explains {@code targets} for one exam of a volume model: maps have one slice per slice. */
-  List<Explanation> explain(Volume volume, Targets targets);
+  /**
+   * Explains {@code targets} for one exam of a volume model, reporting to {@code progress}:
+   * maps have one slice per slice.
+   *
+   * @throws ExplanationCancelledException if {@code progress} asks to stop
+   */
+  List<Explanation> explain(Volume volume, Targets targets, Progress progress);
+
+  /** Explains {@code targets} for every image (see {@link #explain(List, Targets, Progress)}). */
+  default List<List<Explanation>> explain(List<Image> images, Targets targets) {
+    return explain(images, targets, Progress.none());
+  }
+
+  /** Explains {@code targets} for one exam of a volume model. */
+  default List<Explanation> explain(Volume volume, Targets targets) {
+    return explain(volume, targets, Progress.none());
+  }
 
   /** Explains the top predicted label of {@code image}. */
   default Explanation explain(Image image) {

@@ -1,5 +1,6 @@
 package dev.lumen.core.explain.cam;
 
+import dev.lumen.core.explain.Progress;
 import dev.lumen.core.explain.LayerChoice;
 import dev.lumen.core.model.LabelScore;
 import dev.lumen.core.model.Model;
@@ -33,7 +34,8 @@ public final class AblationCam extends FeatureMapExplainer {
   }
 
   @Override
-  List<Tensor> rawMaps(Tensor features, Tensor scores, Tensor input, List<LabelScore> targets) {
+  List<Tensor> rawMaps(Tensor features, Tensor scores, Tensor input, List<LabelScore> targets,
+                       Progress progress) {
     int k = channels(features);
     int h = height(features);
     int w = width(features);
@@ -46,7 +48,7 @@ public final class AblationCam extends FeatureMapExplainer {
         }
       }
       return copy;
-    }, features);
+    }, features, progress);
     List<Tensor> out = new ArrayList<>();
     for (LabelScore target : targets) {
       int c = target.index();

@@ -1,5 +1,6 @@
 package dev.lumen.core.explain.cam;
 
+import dev.lumen.core.explain.Progress;
 import dev.lumen.core.LumenException;
 import dev.lumen.core.model.Head;
 import dev.lumen.core.model.LabelScore;
@@ -54,7 +55,8 @@ public final class Cam extends FeatureMapExplainer {
   }
 
   @Override
-  List<Tensor> rawMaps(Tensor features, Tensor scores, Tensor input, List<LabelScore> targets) {
+  List<Tensor> rawMaps(Tensor features, Tensor scores, Tensor input, List<LabelScore> targets,
+                       Progress progress) {
     List<Tensor> out = new ArrayList<>();
     for (LabelScore target : targets) {
       List<Tensor> slices = new ArrayList<>();

@@ -1,5 +1,6 @@
 package dev.lumen.core.explain.cam;
 
+import dev.lumen.core.explain.Progress;
 import dev.lumen.core.explain.LayerChoice;
 import dev.lumen.core.model.Head;
 import dev.lumen.core.model.LabelScore;
@@ -63,12 +64,13 @@ public final class Crm extends FeatureMapExplainer {
   }
 
   @Override
-  List<Tensor> rawMaps(Tensor features, Tensor scores, Tensor input, List<LabelScore> targets) {
+  List<Tensor> rawMaps(Tensor features, Tensor scores, Tensor input, List<LabelScore> targets,
+                       Progress progress) {
     int slices = features.dim(0);
     int h = height(features);
     int w = width(features);
     int classes = model.labels().size();
-    float[][] drops = linearHead != null ? closedFormDrops(features, classes) : dropsByHeadRuns(features, scores, classes);
+    float[][] drops = linearHead != null ? closedFormDrops(features, classes) : dropsByHeadRuns(features, scores, classes, progress);
     List<Tensor> out = new ArrayList<>();
     for (LabelScore target : targets) {
       float[] map = new float[slices * h * w];
@@ -103,7 +105,7 @@ public final class Crm extends FeatureMapExplainer {
     return drops;
   }
 
-  private float[][] dropsByHeadRuns(Tensor features, Tensor scores, int classes) {
+  private float[][] dropsByHeadRuns(Tensor features, Tensor scores, int classes, Progress progress) {
     int slices = features.dim(0);
     int h = height(features);
     int w = width(features);
@@ -118,7 +120,7 @@ public final class Crm extends FeatureMapExplainer {
         copy[index(features, s, ch, p / w, p % w)] = 0f;
       }
       return copy;
-    }, features);
+    }, features, progress);
     float[][] drops = new float[classes][slices * h * w];
     for (int e = 0; e < elements; e++) {
       for (int c = 0; c < classes; c++) {

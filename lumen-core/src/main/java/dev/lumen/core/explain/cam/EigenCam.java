@@ -1,5 +1,6 @@
 package dev.lumen.core.explain.cam;
 
+import dev.lumen.core.explain.Progress;
 import dev.lumen.core.explain.FeatureSlices;
 import dev.lumen.core.explain.LayerChoice;
 import dev.lumen.core.model.LabelScore;
@@ -32,7 +33,8 @@ public final class EigenCam extends FeatureMapExplainer {
   }
 
   @Override
-  List<Tensor> rawMaps(Tensor features, Tensor scores, Tensor input, List<LabelScore> targets) {
+  List<Tensor> rawMaps(Tensor features, Tensor scores, Tensor input, List<LabelScore> targets,
+                       Progress progress) {
     FeatureSlices a = FeatureSlices.of(features, layout);
     float[] out = new float[a.slices() * a.plane()];
     for (int s = 0; s < a.slices(); s++) {

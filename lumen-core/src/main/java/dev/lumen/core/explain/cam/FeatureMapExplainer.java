@@ -5,6 +5,7 @@ import dev.lumen.core.explain.BatchedScores;
 import dev.lumen.core.explain.Explainer;
 import dev.lumen.core.explain.Explanation;
 import dev.lumen.core.explain.Explanations;
+import dev.lumen.core.explain.Progress;
 import dev.lumen.core.explain.Targets;
 import dev.lumen.core.image.Image;
 import dev.lumen.core.image.Volume;
@@ -43,7 +44,8 @@ abstract class FeatureMapExplainer implements Explainer {
    * One raw map per target, each {@code [slices, h, w]}, from one item's features, its scores
    * ({@code [1, classes]}) and its model input (for methods that mask the input).
    */
-  abstract List<Tensor> rawMaps(Tensor features, Tensor scores, Tensor input, List<LabelScore> targets);
+  abstract List<Tensor> rawMaps(Tensor features, Tensor scores, Tensor input, List<LabelScore> targets,
+                                Progress progress);
 
   @Override
   public String layer() {
@@ -51,7 +53,7 @@ abstract class FeatureMapExplainer implements Explainer {
   }
 
   @Override
-  public List<List<Explanation>> explain(List<Image> images, Targets targets) {
+  public List<List<Explanation>> explain(List<Image> images, Targets targets, Progress progress) {
     model.requireImages();
     List<List<Explanation>> out = new ArrayList<>();
     for (List<Image> batch : model.batches(images)) {
@@ -64,14 +66,16 @@ abstract class FeatureMapExplainer implements Explainer {
         Tensor item = Tensor.stack(List.of(features.slice(i)));
         Tensor itemScores = Tensor.stack(List.of(scores.slice(i)));
         Tensor itemInput = Tensor.stack(List.of(input.slice(i)));
-        out.add(explanations(image.source(), item, itemScores, itemInput, targets, model.preprocessor().geometry(image)));
+        out.add(explanations(image.source(), item, itemScores, itemInput, targets, model.preprocessor().geometry(image),
+            progress));
       }
+      progress.advance("images", out.size(), images.size());
     }
     return out;
   }
 
   @Override
-  public List<Explanation> explain(Volume volume, Targets targets) {
+  public List<Explanation> explain(Volume volume, Targets targets, Progress progress) {
     model.requireVolume(volume.source());
     Tensor input = model.preprocessor().toInput(volume.slices());
     Map<String, Tensor> run = model.run(input, List.of(layer));
@@ -81,17 +85,17 @@ abstract class FeatureMapExplainer implements Explainer {
           + ", not one feature map per slice of an exam of " + volume.depth());
     }
     return explanations(volume.source(), features, run.get(model.scoresName()), input, targets,
-        model.preprocessor().geometry(volume.slices().get(0)));
+        model.preprocessor().geometry(volume.slices().get(0)), progress);
   }
 
   private List<Explanation> explanations(String source, Tensor features, Tensor scores, Tensor input,
-                                         Targets targets, Geometry geometry) {
+                                         Targets targets, Geometry geometry, Progress progress) {
     if (features.rank() != 4) {
       throw new LumenException(model.name() + ": layer " + layer + " is not a feature map (shape " + features + ")");
     }
     Prediction prediction = model.prediction(source, scores, 0);
     List<LabelScore> chosen = targets.select(model, prediction);
-    return Explanations.of(model, method(), layer, prediction, chosen, rawMaps(features, scores, input, chosen),
+    return Explanations.of(model, method(), layer, prediction, chosen, rawMaps(features, scores, input, chosen, progress),
         geometry, Maps::minMax);
   }
 
@@ -140,10 +144,10 @@ abstract class FeatureMapExplainer implements Explainer {
    * The scores of modified copies of one item's features, run through the part of the model
    * above the layer only: batched for images, one run per copy for exams.
    */
-  float[][] scoresAbove(int count, IntFunction<float[]> copy, Tensor features) {
+  float[][] scoresAbove(int count, IntFunction<float[]> copy, Tensor features, Progress progress) {
     int batch = model.input().volume() ? 1 : model.options().batchSize();
     return BatchedScores.of(count, copy, features.shape(), batch, model.labels().size(),
-        values -> model.runAbove(layer, values));
+        values -> model.runAbove(layer, values), progress, method() + " head runs");
   }
 
 }

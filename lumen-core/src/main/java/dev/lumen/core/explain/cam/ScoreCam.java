@@ -1,5 +1,6 @@
 package dev.lumen.core.explain.cam;
 
+import dev.lumen.core.explain.Progress;
 import dev.lumen.core.explain.LayerChoice;
 import dev.lumen.core.explain.BatchedScores;
 import dev.lumen.core.model.LabelScore;
@@ -40,7 +41,8 @@ public final class ScoreCam extends FeatureMapExplainer {
   }
 
   @Override
-  List<Tensor> rawMaps(Tensor features, Tensor scores, Tensor input, List<LabelScore> targets) {
+  List<Tensor> rawMaps(Tensor features, Tensor scores, Tensor input, List<LabelScore> targets,
+                       Progress progress) {
     InputSpec spec = model.input();
     int slices = features.dim(0);
     int k = channels(features);
@@ -49,7 +51,8 @@ public final class ScoreCam extends FeatureMapExplainer {
     float[] x = input.unsafeData();
     int batch = spec.volume() ? 1 : model.options().batchSize();
     float[][] masked = BatchedScores.of(k, ch -> maskedInput(features, ch, x), input.shape(), batch,
-        model.labels().size(), values -> model.run(values, List.of()).get(model.scoresName()));
+        model.labels().size(), values -> model.run(values, List.of()).get(model.scoresName()), progress,
+        "scorecam masked inputs");
     List<Tensor> out = new ArrayList<>();
     for (LabelScore target : targets) {
       float[] weights = new float[k];

@@ -7,6 +7,7 @@ import dev.lumen.core.autodiff.Seed;
 import dev.lumen.core.explain.Explainer;
 import dev.lumen.core.explain.Explanation;
 import dev.lumen.core.explain.Explanations;
+import dev.lumen.core.explain.Progress;
 import dev.lumen.core.explain.Targets;
 import dev.lumen.core.image.Image;
 import dev.lumen.core.image.Volume;
@@ -80,33 +81,34 @@ abstract class GradientExplainer implements Explainer {
    * The per-target outputs the method reads for a batch. Plain methods read the first pass;
    * path and noise methods combine further passes.
    */
-  Map<String, Tensor> perTargetOutputs(Tensor input, Pass first) {
+  Map<String, Tensor> perTargetOutputs(Tensor input, Pass first, Progress progress) {
     return first.outputs();
   }
 
   @Override
-  public List<List<Explanation>> explain(List<Image> images, Targets targets) {
+  public List<List<Explanation>> explain(List<Image> images, Targets targets, Progress progress) {
     model.requireImages();
     List<List<Explanation>> out = new ArrayList<>();
     for (List<Image> batch : model.batches(images)) {
       Tensor input = model.preprocessor().toInput(batch);
       Pass pass = pass(input, targets, batch.size());
-      Map<String, Tensor> gradients = perTargetOutputs(input, pass);
+      Map<String, Tensor> gradients = perTargetOutputs(input, pass, progress);
       for (int i = 0; i < batch.size(); i++) {
         int item = i;
         out.add(explanations(batch.get(i).source(), pass, gradients, input, i,
             t -> Tensor.stack(List.of(t.slice(item))), model.preprocessor().geometry(batch.get(i))));
       }
+      progress.advance("images", out.size(), images.size());
     }
     return out;
   }
 
   @Override
-  public List<Explanation> explain(Volume volume, Targets targets) {
+  public List<Explanation> explain(Volume volume, Targets targets, Progress progress) {
     model.requireVolume(volume.source());
     Tensor input = model.preprocessor().toInput(volume.slices());
     Pass pass = pass(input, targets, 1);
-    Map<String, Tensor> gradients = perTargetOutputs(input, pass);
+    Map<String, Tensor> gradients = perTargetOutputs(input, pass, progress);
     return explanations(volume.source(), pass, gradients, input, 0, GradientExplainer::slicesFirst,
         model.preprocessor().geometry(volume.slices().get(0)));
   }

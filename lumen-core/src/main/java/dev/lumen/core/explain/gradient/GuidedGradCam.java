@@ -2,6 +2,7 @@ package dev.lumen.core.explain.gradient;
 
 import dev.lumen.core.explain.Explainer;
 import dev.lumen.core.explain.Explanation;
+import dev.lumen.core.explain.Progress;
 import dev.lumen.core.explain.Provenance;
 import dev.lumen.core.explain.Targets;
 import dev.lumen.core.image.Image;
@@ -49,9 +50,9 @@ public final class GuidedGradCam implements Explainer {
   }
 
   @Override
-  public List<List<Explanation>> explain(List<Image> images, Targets targets) {
-    List<List<Explanation>> cams = gradCam.explain(images, targets);
-    List<List<Explanation>> backprops = guided.explain(images, targets);
+  public List<List<Explanation>> explain(List<Image> images, Targets targets, Progress progress) {
+    List<List<Explanation>> cams = gradCam.explain(images, targets, progress);
+    List<List<Explanation>> backprops = guided.explain(images, targets, progress);
     List<List<Explanation>> out = new ArrayList<>();
     for (int i = 0; i < images.size(); i++) {
       out.add(combine(cams.get(i), backprops.get(i), model.preprocessor().geometry(images.get(i))));
@@ -60,8 +61,8 @@ public final class GuidedGradCam implements Explainer {
   }
 
   @Override
-  public List<Explanation> explain(Volume volume, Targets targets) {
-    return combine(gradCam.explain(volume, targets), guided.explain(volume, targets),
+  public List<Explanation> explain(Volume volume, Targets targets, Progress progress) {
+    return combine(gradCam.explain(volume, targets, progress), guided.explain(volume, targets, progress),
         model.preprocessor().geometry(volume.slices().get(0)));
   }
 

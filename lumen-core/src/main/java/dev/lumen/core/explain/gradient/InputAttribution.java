@@ -2,6 +2,7 @@ package dev.lumen.core.explain.gradient;
 
 import dev.lumen.core.autodiff.Autodiff;
 import dev.lumen.core.explain.FeatureSlices;
+import dev.lumen.core.explain.Progress;
 import dev.lumen.core.model.Model;
 import dev.lumen.core.postprocess.Maps;
 import dev.lumen.core.tensor.Tensor;
@@ -23,7 +24,7 @@ public abstract class InputAttribution extends GradientExplainer {
   }
 
   /** The per-element attribution of a batch: {@code [K, ...input shape]}. */
-  abstract Tensor attribution(Tensor input, Pass first);
+  abstract Tensor attribution(Tensor input, Pass first, Progress progress);
 
   /** Whether channels reduce to their largest magnitude (saliency) rather than their sum. */
   boolean maxMagnitude() {
@@ -41,8 +42,8 @@ public abstract class InputAttribution extends GradientExplainer {
   }
 
   @Override
-  final Map<String, Tensor> perTargetOutputs(Tensor input, Pass first) {
-    return Map.of(Autodiff.gradientOf(model.input().name()), attribution(input, first));
+  final Map<String, Tensor> perTargetOutputs(Tensor input, Pass first, Progress progress) {
+    return Map.of(Autodiff.gradientOf(model.input().name()), attribution(input, first, progress));
   }
 
   @Override

@@ -1,6 +1,7 @@
 package dev.lumen.core.explain.gradient;
 
 import dev.lumen.core.autodiff.Propagation;
+import dev.lumen.core.explain.Progress;
 import dev.lumen.core.model.Model;
 import dev.lumen.core.tensor.Tensor;
 
@@ -65,7 +66,7 @@ public final class InputGradients extends InputAttribution {
   }
 
   @Override
-  Tensor attribution(Tensor input, Pass first) {
+  Tensor attribution(Tensor input, Pass first, Progress progress) {
     Tensor g = inputGradient(first.outputs());
     return kind == Kind.INPUT_X_GRADIENT ? times(g, input) : g;
   }

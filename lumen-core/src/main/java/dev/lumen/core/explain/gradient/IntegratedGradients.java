@@ -1,6 +1,7 @@
 package dev.lumen.core.explain.gradient;
 
 import dev.lumen.core.autodiff.Propagation;
+import dev.lumen.core.explain.Progress;
 import dev.lumen.core.image.Image;
 import dev.lumen.core.model.Model;
 import dev.lumen.core.tensor.Tensor;
@@ -43,9 +44,12 @@ public final class IntegratedGradients extends InputAttribution {
       }
     }
 
-    /** {@code steps} points by {@code rule} from the zero baseline, 8 points per run. */
+    /**
+     * {@code steps} points by {@code rule} from the zero baseline, one point per run (stacking
+     * points did not pay on the 2-core benchmark machine: see docs/benchmarks.md).
+     */
     public Settings(int steps, Rule rule) {
-      this(steps, rule, Baseline.ZERO, 8);
+      this(steps, rule, Baseline.ZERO, 1);
     }
 
     /** 50 Gauss–Legendre steps from the zero baseline, as Captum's defaults. */
@@ -77,7 +81,7 @@ public final class IntegratedGradients extends InputAttribution {
   }
 
   @Override
-  Tensor attribution(Tensor input, Pass first) {
+  Tensor attribution(Tensor input, Pass first, Progress progress) {
     double[][] points = settings.rule() == Rule.GAUSS_LEGENDRE ? Quadrature.gaussLegendre(settings.steps())
         : Quadrature.trapezoid(settings.steps());
     float[] x = input.unsafeData();
@@ -117,6 +121,7 @@ public final class IntegratedGradients extends InputAttribution {
           }
         }
       }
+      progress.advance("integrated gradients path points", start + n, points[0].length);
     }
     float[] difference = new float[x.length];
     for (int i = 0; i < x.length; i++) {

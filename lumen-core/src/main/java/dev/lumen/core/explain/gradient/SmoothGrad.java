@@ -1,6 +1,7 @@
 package dev.lumen.core.explain.gradient;
 
 import dev.lumen.core.autodiff.Propagation;
+import dev.lumen.core.explain.Progress;
 import dev.lumen.core.model.Model;
 import dev.lumen.core.tensor.Tensor;
 import java.util.Random;
@@ -77,7 +78,7 @@ public final class SmoothGrad extends InputAttribution {
   }
 
   @Override
-  Tensor attribution(Tensor input, Pass first) {
+  Tensor attribution(Tensor input, Pass first, Progress progress) {
     float[] x = input.unsafeData();
     float lo = Float.POSITIVE_INFINITY;
     float hi = Float.NEGATIVE_INFINITY;
@@ -96,7 +97,7 @@ public final class SmoothGrad extends InputAttribution {
         noisy[i] = (float) (x[i] + sigma * random.nextGaussian());
       }
       Tensor at = Tensor.of(noisy, input.shape());
-      Tensor q = inner.attribution(at, new Pass(inner.run(at, first.labels()), first.labels()));
+      Tensor q = inner.attribution(at, new Pass(inner.run(at, first.labels()), first.labels()), Progress.none());
       if (sum == null) {
         sum = new double[q.size()];
         squares = new double[q.size()];
@@ -107,6 +108,7 @@ public final class SmoothGrad extends InputAttribution {
         sum[i] += v;
         squares[i] += v * v;
       }
+      progress.advance(method() + " noisy samples", s + 1, settings.samples());
     }
     float[] out = new float[sum.length];
     int n = settings.samples();

@@ -4,6 +4,7 @@ import dev.lumen.core.explain.BatchedScores;
 import dev.lumen.core.explain.Explainer;
 import dev.lumen.core.explain.Explanation;
 import dev.lumen.core.explain.Explanations;
+import dev.lumen.core.explain.Progress;
 import dev.lumen.core.explain.Targets;
 import dev.lumen.core.image.Image;
 import dev.lumen.core.image.Volume;
@@ -36,7 +37,7 @@ abstract class InputMapExplainer implements Explainer {
    * Maps of the block of {@code input} at {@code offset}: {@code [targets][height * width]}.
    * {@code base} holds the unperturbed input's scores.
    */
-  abstract float[][] blockMaps(Tensor input, int offset, Tensor base, List<LabelScore> targets);
+  abstract float[][] blockMaps(Tensor input, int offset, Tensor base, List<LabelScore> targets, Progress progress);
 
   @Override
   public String layer() {
@@ -44,42 +45,43 @@ abstract class InputMapExplainer implements Explainer {
   }
 
   @Override
-  public List<List<Explanation>> explain(List<Image> images, Targets targets) {
+  public List<List<Explanation>> explain(List<Image> images, Targets targets, Progress progress) {
     model.requireImages();
     List<List<Explanation>> out = new ArrayList<>();
     for (Image image : images) {
       Tensor input = model.preprocessor().toInput(List.of(image));
-      out.add(explainInput(image.source(), input, 1, targets, model.preprocessor().geometry(image)));
+      out.add(explainInput(image.source(), input, 1, targets, model.preprocessor().geometry(image), progress));
     }
     return out;
   }
 
   @Override
-  public List<Explanation> explain(Volume volume, Targets targets) {
+  public List<Explanation> explain(Volume volume, Targets targets, Progress progress) {
     model.requireVolume(volume.source());
     Tensor input = model.preprocessor().toInput(volume.slices());
     return explainInput(volume.source(), input, volume.depth(), targets,
-        model.preprocessor().geometry(volume.slices().get(0)));
+        model.preprocessor().geometry(volume.slices().get(0)), progress);
   }
 
   /**
    * Scores of {@code count} perturbed copies of {@code input}, made by {@code copy}: batched for
    * images, one run per copy for exams.
    */
-  float[][] scores(int count, IntFunction<float[]> copy, Tensor input) {
+  float[][] scores(int count, IntFunction<float[]> copy, Tensor input, Progress progress) {
     int batch = model.input().volume() ? 1 : model.options().batchSize();
     return BatchedScores.of(count, copy, input.shape(), batch, model.labels().size(),
-        values -> model.run(values, List.of()).get(model.scoresName()));
+        values -> model.run(values, List.of()).get(model.scoresName()), progress, method() + " perturbed inputs");
   }
 
-  private List<Explanation> explainInput(String source, Tensor input, int blocks, Targets targets, Geometry geometry) {
+  private List<Explanation> explainInput(String source, Tensor input, int blocks, Targets targets, Geometry geometry,
+                                         Progress progress) {
     Tensor base = model.run(input, List.of()).get(model.scoresName());
     Prediction prediction = model.prediction(source, base, 0);
     List<LabelScore> chosen = targets.select(model, prediction);
     int plane = planes.height * planes.width;
     float[][] maps = new float[chosen.size()][blocks * plane];
     for (int b = 0; b < blocks; b++) {
-      float[][] block = blockMaps(input, b * planes.blockSize(), base, chosen);
+      float[][] block = blockMaps(input, b * planes.blockSize(), base, chosen, progress);
       for (int t = 0; t < chosen.size(); t++) {
         System.arraycopy(block[t], 0, maps[t], b * plane, plane);
       }

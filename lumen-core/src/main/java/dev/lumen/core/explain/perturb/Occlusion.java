@@ -1,5 +1,6 @@
 package dev.lumen.core.explain.perturb;
 
+import dev.lumen.core.explain.Progress;
 import dev.lumen.core.explain.Explanation;
 import dev.lumen.core.model.LabelScore;
 import dev.lumen.core.model.Model;
@@ -67,14 +68,15 @@ public final class Occlusion extends InputMapExplainer {
 
   /** Per target, the mean score drop at every pixel of the block at {@code offset}. */
   @Override
-  float[][] blockMaps(Tensor inputTensor, int offset, Tensor base, List<LabelScore> targets) {
+  float[][] blockMaps(Tensor inputTensor, int offset, Tensor base, List<LabelScore> targets,
+                       Progress progress) {
     float[] input = inputTensor.unsafeData();
     float[] fill = fillValues(input, offset);
     List<int[]> positions = positions();
     float[][] sum = new float[targets.size()][planes.height * planes.width];
     int[] count = new int[planes.height * planes.width];
     float[][] scores = scores(positions.size(),
-        i -> occluded(input, offset, fill, positions.get(i)[0], positions.get(i)[1]), inputTensor);
+        i -> occluded(input, offset, fill, positions.get(i)[0], positions.get(i)[1]), inputTensor, progress);
     for (int i = 0; i < positions.size(); i++) {
       int y0 = positions.get(i)[0];
       int x0 = positions.get(i)[1];

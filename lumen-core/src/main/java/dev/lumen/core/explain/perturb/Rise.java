@@ -1,5 +1,6 @@
 package dev.lumen.core.explain.perturb;
 
+import dev.lumen.core.explain.Progress;
 import dev.lumen.core.model.LabelScore;
 import dev.lumen.core.model.Model;
 import dev.lumen.core.preprocess.AxisMap;
@@ -63,7 +64,7 @@ public final class Rise extends InputMapExplainer {
 
   /** {@code [targets][H*W]}: the score-weighted mask sum for the block at {@code offset}. */
   @Override
-  float[][] blockMaps(Tensor input, int offset, Tensor base, List<LabelScore> targets) {
+  float[][] blockMaps(Tensor input, int offset, Tensor base, List<LabelScore> targets, Progress progress) {
     Random rng = new Random(settings.seed());
     int plane = planes.height * planes.width;
     float[][] sum = new float[targets.size()][plane];
@@ -74,7 +75,7 @@ public final class Rise extends InputMapExplainer {
       for (int i = 0; i < n; i++) {
         masks.add(mask(rng));
       }
-      float[][] scores = scores(n, i -> masked(input.unsafeData(), offset, masks.get(i)), input);
+      float[][] scores = scores(n, i -> masked(input.unsafeData(), offset, masks.get(i)), input, Progress.none());
       for (int i = 0; i < n; i++) {
         for (int t = 0; t < targets.size(); t++) {
           float score = scores[i][targets.get(t).index()];
@@ -84,6 +85,7 @@ public final class Rise extends InputMapExplainer {
           }
         }
       }
+      progress.advance("rise masks", from + n, settings.masks());
     }
     float norm = (float) (settings.masks() * settings.keep());
     for (float[] map : sum) {

@@ -149,7 +149,7 @@ class GradientMethodsTest {
           float[][][][] heat = (float[][][][]) result.get(CamGraph.HEATMAP).orElseThrow().getValue();
           GradientExplainer.Pass pass = cam.pass(input, targets, 1);
           for (int k = 0; k < 2; k++) {
-            Tensor lumen = cam.perTargetOutputs(input, pass).get(CamGraph.MAP).slice(k);
+            Tensor lumen = cam.perTargetOutputs(input, pass, dev.lumen.core.explain.Progress.none()).get(CamGraph.MAP).slice(k);
             Tensor plain = Tensor.of(flatten(maps[k]), 1, 7, 7);
             TestModels.assertClose(lumen, plain, 1e-5, formula + " map of target " + k);
             Tensor expected = dev.lumen.core.postprocess.Maps.toImageSpace(lumen,
@@ -261,7 +261,7 @@ class GradientMethodsTest {
       Tensor grad = TestModels.array("resnet18", "grad_input");  // [1, 3, 224, 224]
       InputGradients saliency = InputGradients.of(model, InputGradients.Kind.SALIENCY);
       GradientExplainer.Pass pass = saliency.pass(TestModels.array("resnet18", "input"), Targets.top1(), 1);
-      Tensor ours = saliency.attribution(TestModels.array("resnet18", "input"), pass);
+      Tensor ours = saliency.attribution(TestModels.array("resnet18", "input"), pass, dev.lumen.core.explain.Progress.none());
       float[] expected = new float[224 * 224];
       for (int c = 0; c < 3; c++) {
         for (int p = 0; p < expected.length; p++) {
