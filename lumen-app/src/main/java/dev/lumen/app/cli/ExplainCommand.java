@@ -8,6 +8,11 @@ import dev.lumen.core.explain.Progress;
 import dev.lumen.core.explain.Targets;
 import dev.lumen.core.explain.perturb.Fill;
 import dev.lumen.core.explain.gradient.IntegratedGradients;
+import dev.lumen.core.explain.lime.FeatureSelection;
+import dev.lumen.core.explain.lime.Hide;
+import dev.lumen.core.explain.lime.Lime;
+import dev.lumen.core.explain.lime.LimeResult;
+import dev.lumen.core.explain.lime.Segmentation;
 import dev.lumen.core.explain.gradient.SmoothGrad;
 import dev.lumen.core.explain.perturb.Occlusion;
 import dev.lumen.core.explain.perturb.Rise;
@@ -87,6 +92,30 @@ final class ExplainCommand implements Callable<Integer> {
   @Option(names = "--noise", description = "smoothgrad, smoothgrad2, vargrad: noise level as a fraction of the input range (default: ${DEFAULT-VALUE}).")
   double noise = 0.15;
 
+  @Option(names = "--lime-samples", description = "lime: perturbed copies (default: ${DEFAULT-VALUE}).")
+  int limeSamples = 1000;
+
+  @Option(names = "--segmentation", description = "lime: slic, felzenszwalb or meanshift (default: ${DEFAULT-VALUE}).")
+  String segmentation = "slic";
+
+  @Option(names = "--segments", description = "lime, slic: about this many superpixels (default: ${DEFAULT-VALUE}).")
+  int segments = 100;
+
+  @Option(names = "--hide", description = "lime: what hidden superpixels show: mean, zero or blur (default: ${DEFAULT-VALUE}).")
+  String hide = "mean";
+
+  @Option(names = "--kernel-width", description = "lime: width of the exponential kernel on cosine distance (default: ${DEFAULT-VALUE}).")
+  double kernelWidth = 0.25;
+
+  @Option(names = "--selection", description = "lime: auto, highest-weights, forward-selection or none (default: ${DEFAULT-VALUE}).")
+  String selection = "auto";
+
+  @Option(names = "--features", description = "lime: at most this many superpixels in the surrogate (default: all).")
+  int features = Integer.MAX_VALUE;
+
+  @Option(names = "--views", description = "lime: superpixels shown in the region, pros-and-cons and hide-rest pictures (default: ${DEFAULT-VALUE}).")
+  int views = 5;
+
   @Option(names = "--seed", description = "Seed of random methods (default: ${DEFAULT-VALUE}).")
   long seed = 0;
 
@@ -139,12 +168,26 @@ final class ExplainCommand implements Callable<Integer> {
         if (model.input().volume()) {
           for (Path study : files) {
             Volume volume = Studies.volume(model, study);
-            writer.write(study, volume.slices(), explainer.explain(volume, selection, within));
+            if (explainer instanceof Lime lime) {
+              writer.writeLime(study, volume.slices(), List.of(model.preprocessor().geometry(volume.slices().get(0))),
+                  lime.explainDetailed(volume, selection, within), views);
+            } else {
+              writer.write(study, volume.slices(), explainer.explain(volume, selection, within));
+            }
             bar.step();
           }
         } else {
           for (List<Path> chunk : Studies.chunks(files, model.options().batchSize())) {
             List<Image> images = Studies.images(model, chunk);
+            if (explainer instanceof Lime lime) {
+              List<List<LimeResult>> all = lime.explainDetailed(images, selection, within);
+              for (int i = 0; i < chunk.size(); i++) {
+                writer.writeLime(chunk.get(i), List.of(images.get(i)),
+                    List.of(model.preprocessor().geometry(images.get(i))), all.get(i), views);
+                bar.step();
+              }
+              continue;
+            }
             List<List<Explanation>> all = explainer.explain(images, selection, within);
             for (int i = 0; i < chunk.size(); i++) {
               writer.write(chunk.get(i), List.of(images.get(i)), all.get(i));
@@ -173,7 +216,32 @@ final class ExplainCommand implements Callable<Integer> {
     };
     return Methods.create(method, model, new Methods.Settings(new Occlusion.Settings(window, stride, Fill.named(fill)),
         new Rise.Settings(masks, grid, keep, seed), new IntegratedGradients.Settings(steps, quadrature, start, pointsPerRun),
-        new SmoothGrad.Settings(samples, noise, seed)), layer);
+        new SmoothGrad.Settings(samples, noise, seed), limeSettings()), layer);
+  }
+
+  private Lime.Settings limeSettings() {
+    Segmentation cut = switch (segmentation.toLowerCase(Locale.ROOT)) {
+      case "slic" -> Segmentation.slic(segments);
+      case "felzenszwalb" -> Segmentation.felzenszwalb(100f, 30);
+      case "meanshift" -> Segmentation.meanShift(6, 15f, 30);
+      default -> throw new IllegalArgumentException("unknown --segmentation '" + segmentation
+          + "': slic, felzenszwalb or meanshift");
+    };
+    Hide hidden = switch (hide.toLowerCase(Locale.ROOT)) {
+      case "mean" -> Hide.MEAN;
+      case "zero" -> Hide.ZERO;
+      case "blur" -> Hide.BLUR;
+      default -> throw new IllegalArgumentException("unknown --hide '" + hide + "': mean, zero or blur");
+    };
+    FeatureSelection chosen = switch (selection.toLowerCase(Locale.ROOT)) {
+      case "auto" -> FeatureSelection.AUTO;
+      case "highest-weights" -> FeatureSelection.HIGHEST_WEIGHTS;
+      case "forward-selection" -> FeatureSelection.FORWARD_SELECTION;
+      case "none" -> FeatureSelection.NONE;
+      default -> throw new IllegalArgumentException("unknown --selection '" + selection
+          + "': auto, highest-weights, forward-selection or none");
+    };
+    return new Lime.Settings(cut, hidden, limeSamples, kernelWidth, chosen, features, seed);
   }
 
 

@@ -15,6 +15,7 @@ import dev.lumen.core.explain.gradient.InputAttribution;
 import dev.lumen.core.explain.gradient.InputGradients;
 import dev.lumen.core.explain.gradient.IntegratedGradients;
 import dev.lumen.core.explain.gradient.SmoothGrad;
+import dev.lumen.core.explain.lime.Lime;
 import dev.lumen.core.explain.perturb.Occlusion;
 import dev.lumen.core.explain.perturb.Rise;
 import dev.lumen.core.model.Model;
@@ -32,10 +33,10 @@ final class Methods {
 
   /** The settings of the methods that have some. */
   record Settings(Occlusion.Settings occlusion, Rise.Settings rise, IntegratedGradients.Settings integrated,
-                  SmoothGrad.Settings smooth) {
+                  SmoothGrad.Settings smooth, Lime.Settings lime) {
     static Settings defaults() {
       return new Settings(Occlusion.Settings.defaults(), Rise.Settings.defaults(),
-          IntegratedGradients.Settings.defaults(), SmoothGrad.Settings.defaults());
+          IntegratedGradients.Settings.defaults(), SmoothGrad.Settings.defaults(), Lime.Settings.defaults());
     }
   }
 
@@ -82,6 +83,7 @@ final class Methods {
       case "crm-combined" -> Crm.of(model, true);
       case "occlusion" -> Occlusion.of(model, settings.occlusion());
       case "rise" -> Rise.of(model, settings.rise());
+      case "lime" -> Lime.of(model, settings.lime());
       default -> inputAttribution(method, model, settings);
     };
   }
@@ -136,6 +138,7 @@ final class Methods {
     }
     d.put("occlusion", "occlusion: score drop under a sliding window (--window, --stride, --fill)");
     d.put("rise", "RISE: score-weighted sum of random masks (--masks, --grid, --keep, --seed)");
+    d.put("lime", "LIME: weighted ridge surrogate over superpixels switched off at random (--lime-samples, --segmentation, --hide)");
     return d;
   }
 }

@@ -2,9 +2,13 @@ package dev.lumen.app.output;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lumen.core.explain.Explanation;
+import dev.lumen.core.explain.lime.LimeResult;
+import dev.lumen.core.explain.lime.LimeViews;
+import dev.lumen.core.explain.lime.Segments;
 import dev.lumen.core.image.Image;
 import dev.lumen.core.io.Npy;
 import dev.lumen.core.postprocess.Regions;
+import dev.lumen.core.preprocess.Geometry;
 import dev.lumen.core.render.BoxDrawing;
 import dev.lumen.core.render.Overlay;
 import dev.lumen.core.render.Panel;
@@ -56,15 +60,61 @@ public final class ExplanationWriter {
     this.header = new LinkedHashMap<>(header);
   }
 
+  /** Writes a method's own files for one explanation and returns what the manifest says of them. */
+  @FunctionalInterface
+  public interface Extras {
+    /** Writes files into {@code studyDir} (named from {@code base}) for explanation {@code index}. */
+    Map<String, Object> write(Path studyDir, String base, int index) throws IOException;
+  }
+
   /**
    * Writes the explanations of one study. {@code slices} are the images the maps are drawn on
    * (one for a 2D study), {@code input} the study's file.
    */
   public void write(Path input, List<Image> slices, List<Explanation> explanations) throws IOException {
+    write(input, slices, explanations, (studyDir, base, index) -> Map.of());
+  }
+
+  /**
+   * Writes the LIME explanations of one study with, per target, the surrogate's superpixel
+   * weights, intercept, R² and predictions in the manifest and, for 2D studies, the three views
+   * of the {@code views} strongest superpixels ({@code BASE.lime-region.png},
+   * {@code BASE.lime-pros-cons.png}, {@code BASE.lime-hide-rest.png}).
+   */
+  public void writeLime(Path input, List<Image> slices, List<Geometry> geometries, List<LimeResult> results, int views)
+      throws IOException {
+    write(input, slices, results.stream().map(LimeResult::explanation).toList(), (studyDir, base, index) -> {
+      LimeResult r = results.get(index);
+      Map<String, Object> lime = new LinkedHashMap<>();
+      lime.put("r2", r.r2());
+      lime.put("intercept", r.intercept());
+      lime.put("localPrediction", r.localPrediction());
+      lime.put("modelPrediction", r.modelPrediction());
+      lime.put("superpixels", r.segments().stream().mapToInt(Segments::count).sum());
+      lime.put("weights", r.weights());
+      if (slices.size() == 1) {
+        LimeViews pictures = new LimeViews(slices.get(0), geometries.get(0), r, 0);
+        Map<String, String> files = new LinkedHashMap<>();
+        files.put("region", writePicture(studyDir.resolve(base + ".lime-region.png"), pictures.region(views)));
+        files.put("prosAndCons", writePicture(studyDir.resolve(base + ".lime-pros-cons.png"), pictures.prosAndCons(views)));
+        files.put("hideRest", writePicture(studyDir.resolve(base + ".lime-hide-rest.png"), pictures.hideRest(views)));
+        lime.put("views", files);
+      }
+      return Map.of("lime", lime);
+    });
+  }
+
+  private String writePicture(Path file, BufferedImage picture) throws IOException {
+    ImageIO.write(picture, "png", file.toFile());
+    return relative(file);
+  }
+
+  private void write(Path input, List<Image> slices, List<Explanation> explanations, Extras extras) throws IOException {
     String stem = uniqueStem(input);
     Path studyDir = Files.createDirectories(dir.resolve(stem));
     List<Map<String, Object>> entries = new ArrayList<>();
-    for (Explanation e : explanations) {
+    for (int index = 0; index < explanations.size(); index++) {
+      Explanation e = explanations.get(index);
       String base = safe(e.target().label());
       Path raw = studyDir.resolve(base + ".raw.npy");
       Path map = studyDir.resolve(base + ".map.npy");
@@ -91,6 +141,7 @@ public final class ExplanationWriter {
         }
         entry.put("boxes", perSlice);
       }
+      entry.putAll(extras.write(studyDir, base, index));
       entries.add(entry);
     }
     Map<String, Object> study = new LinkedHashMap<>();

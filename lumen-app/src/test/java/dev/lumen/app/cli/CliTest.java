@@ -13,6 +13,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -181,6 +182,24 @@ class CliTest {
     Run wrong = lumen("explain", model.toString(), nodule.toString(), "--method", "rise", "--layer", layer,
         "-o", tmp.resolve("wrong").toString());
     assertEquals(2, wrong.code());
+  }
+
+  @Test
+  void limeWritesItsViewsAndSurrogate(@TempDir Path tmp) throws IOException {
+    Run r = lumen("explain", model.toString(), nodule.toString(), "--method", "lime", "--lime-samples", "64",
+        "--segments", "30", "--hide", "blur", "--views", "3", "--top", "2", "-o", tmp.toString());
+    assertEquals(0, r.code(), r.err());
+    JsonNode lime = new ObjectMapper().readTree(tmp.resolve("manifest.json").toFile())
+        .get("studies").get(0).get("explanations").get(0).get("lime");
+    assertTrue(lime.get("r2").isNumber() && lime.get("superpixels").asInt() > 10, lime.toString());
+    assertEquals(lime.get("superpixels").asInt(), lime.get("weights").size());
+    for (String view : List.of("region", "prosAndCons", "hideRest")) {
+      assertTrue(Files.size(tmp.resolve(lime.get("views").get(view).asText())) > 0, view);
+    }
+    Run bad = lumen("explain", model.toString(), nodule.toString(), "--method", "lime", "--hide", "noise",
+        "-o", tmp.toString());
+    assertEquals(2, bad.code());
+    assertTrue(bad.err().contains("unknown --hide 'noise'"), bad.err());
   }
 
   @Test

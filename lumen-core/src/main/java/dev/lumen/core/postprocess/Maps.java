@@ -73,6 +73,29 @@ public final class Maps {
     return out;
   }
 
+  /**
+   * The positive part of a signed map divided by its largest value: evidence for the target in
+   * (0, 1], evidence against at 0. A map with nothing positive becomes all zeros.
+   *
+   * @throws IllegalArgumentException if the map holds NaN or infinity
+   */
+  public static float[] positiveScale(float[] map) {
+    float hi = 0;
+    for (float v : map) {
+      if (!Float.isFinite(v)) {
+        throw new IllegalArgumentException("map holds a non-finite value (" + v + ")");
+      }
+      hi = Math.max(hi, v);
+    }
+    float[] out = new float[map.length];
+    if (hi > 0) {
+      for (int i = 0; i < map.length; i++) {
+        out[i] = Math.max(map[i], 0) / hi;
+      }
+    }
+    return out;
+  }
+
   /** {@link #cumulativeClip} at Captum's default 98 %: how attribution maps are shown. */
   public static float[] attributionScale(float[] map) {
     return cumulativeClip(map, 98);

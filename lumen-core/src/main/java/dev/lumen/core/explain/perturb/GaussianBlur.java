@@ -1,11 +1,11 @@
 package dev.lumen.core.explain.perturb;
 
 /** Separable Gaussian blur of one plane, edges extended. */
-final class GaussianBlur {
+public final class GaussianBlur {
   private GaussianBlur() {}
 
   /** {@code plane} ({@code w x h}) blurred with standard deviation {@code sigma} pixels. */
-  static float[] apply(float[] plane, int w, int h, double sigma) {
+  public static float[] apply(float[] plane, int w, int h, double sigma) {
     if (sigma <= 0) {
       return plane.clone();
     }

@@ -8,13 +8,14 @@ import dev.lumen.core.preprocess.Layout;
  * stored in the input's layout, starting at a block offset. Every image and every slice of an
  * NCHW or NHWC input is such a contiguous block.
  */
-final class InputPlanes {
-  final int channels;
-  final int height;
-  final int width;
+public final class InputPlanes {
+  public final int channels;
+  public final int height;
+  public final int width;
   private final boolean nhwc;
 
-  InputPlanes(InputSpec spec) {
+  /** The planes of {@code spec}'s images. */
+  public InputPlanes(InputSpec spec) {
     this.channels = spec.channels().count();
     this.height = spec.height();
     this.width = spec.width();
@@ -22,12 +23,12 @@ final class InputPlanes {
   }
 
   /** Values in one block. */
-  int blockSize() {
+  public int blockSize() {
     return channels * height * width;
   }
 
   /** The index of (channel, y, x) inside a block. */
-  int index(int c, int y, int x) {
+  public int index(int c, int y, int x) {
     return nhwc ? (y * width + x) * channels + c : (c * height + y) * width + x;
   }
 }
