@@ -7,6 +7,10 @@ import dev.lumen.core.autodiff.GradientRequest;
 import dev.lumen.core.autodiff.Propagation;
 import dev.lumen.core.autodiff.Seed;
 import dev.lumen.core.explain.Explainer;
+import dev.lumen.core.explain.Progress;
+import dev.lumen.core.explain.Targets;
+import dev.lumen.core.explain.lime.Lime;
+import dev.lumen.core.explain.lime.Phases;
 import dev.lumen.core.image.Image;
 import dev.lumen.core.model.Model;
 import dev.lumen.core.tensor.Tensor;
@@ -46,6 +50,9 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--gradients", description = "Also time the compiled gradient graphs against the forward pass.")
   boolean gradients;
 
+  @Option(names = "--lime", description = "Also time LIME (1000 samples, SLIC) phase by phase.")
+  boolean lime;
+
   @Spec
   CommandSpec spec;
 
@@ -80,6 +87,9 @@ final class BenchCommand implements Callable<Integer> {
         }
         if (gradients) {
           timeGradients(out, model);
+        }
+        if (lime) {
+          timeLime(out, model);
         }
         timeMethods(out, model);
       }
@@ -147,6 +157,24 @@ final class BenchCommand implements Callable<Integer> {
           batch, many, multiple, single, multiple / single);
       out.flush();
     }
+  }
+
+  /** LIME's phases on one image, the median round, against the forward pass. */
+  private void timeLime(PrintWriter out, Model model) {
+    Lime explainer = Lime.of(model, Lime.Settings.defaults());
+    Image image = randomImage(model);
+    explainer.explainDetailed(List.of(image), Targets.top1(), Progress.none());
+    List<Phases> all = new java.util.ArrayList<>();
+    for (int r = 0; r < rounds; r++) {
+      all.add(explainer.explainDetailed(List.of(image), Targets.top1(), Progress.none()).get(0).get(0).phases());
+    }
+    all.sort(java.util.Comparator.comparingDouble(Phases::total));
+    Phases p = all.get(all.size() / 2);
+    out.printf(Locale.ROOT, "lime (1000 samples): total %8.1f ms   segmentation %6.1f ms (%4.1f %%)   perturbation %6.1f ms "
+            + "(%4.1f %%)   inference %8.1f ms (%4.1f %%)   fit %6.1f ms (%4.1f %%)%n", p.total(),
+        p.segmentation(), 100 * p.segmentation() / p.total(), p.perturbation(), 100 * p.perturbation() / p.total(),
+        p.inference(), 100 * p.inference() / p.total(), p.fit(), 100 * p.fit() / p.total());
+    out.flush();
   }
 
   /** {@code k} one-hot seed rows (labels 0..k-1) for every item of a batch. */

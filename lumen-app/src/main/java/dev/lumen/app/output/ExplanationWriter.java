@@ -92,6 +92,7 @@ public final class ExplanationWriter {
       lime.put("modelPrediction", r.modelPrediction());
       lime.put("superpixels", r.segments().stream().mapToInt(Segments::count).sum());
       lime.put("weights", r.weights());
+      lime.put("phasesMs", r.phases());
       if (slices.size() == 1) {
         LimeViews pictures = new LimeViews(slices.get(0), geometries.get(0), r, 0);
         Map<String, String> files = new LinkedHashMap<>();

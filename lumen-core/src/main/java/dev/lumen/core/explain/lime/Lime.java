@@ -117,6 +117,7 @@ public final class Lime implements Explainer {
 
   private List<LimeResult> explainInput(String source, Tensor input, int blocks, Targets targets, Geometry geometry,
                                         Progress progress) {
+    long start = System.nanoTime();
     float[] x = input.unsafeData();
     List<Segments> segments = new ArrayList<>();
     int[] offsets = new int[blocks];
@@ -127,13 +128,20 @@ public final class Lime implements Explainer {
       offsets[b] = features;
       features += s.count();
     }
+    long segmented = System.nanoTime();
     float[] hidden = hidden(x, blocks, segments);
     Neighbourhood neighbourhood = Neighbourhood.sample(settings.samples(), features, settings.kernelWidth(),
         settings.seed());
     int batch = model.input().volume() ? 1 : model.options().batchSize();
+    long[] inference = {0};
     float[][] scores = BatchedScores.of(settings.samples(), s -> perturbed(x, hidden, neighbourhood.rows()[s], segments,
-        offsets), input.shape(), batch, model.labels().size(),
-        values -> model.run(values, List.of()).get(model.scoresName()), progress, "lime samples");
+        offsets), input.shape(), batch, model.labels().size(), values -> {
+          long before = System.nanoTime();
+          Tensor out = model.run(values, List.of()).get(model.scoresName());
+          inference[0] += System.nanoTime() - before;
+          return out;
+        }, progress, "lime samples");
+    long sampled = System.nanoTime();
     List<Prediction> predictions = new ArrayList<>();
     for (float[] row : scores) {
       predictions.add(model.prediction(source, Tensor.of(row, 1, row.length), 0));
@@ -154,7 +162,10 @@ public final class Lime implements Explainer {
       }
       out.add(surrogate(source, prediction, target, design, y, neighbourhood.weights(), segments, offsets, geometry));
     }
-    return out;
+    long fitted = System.nanoTime();
+    Phases phases = new Phases((segmented - start) / 1e6, (sampled - segmented - inference[0]) / 1e6,
+        inference[0] / 1e6, (fitted - sampled) / 1e6);
+    return out.stream().map(r -> r.withPhases(phases)).toList();
   }
 
   private LimeResult surrogate(String source, Prediction prediction, LabelScore target, double[][] design, double[] y,
@@ -177,7 +188,7 @@ public final class Lime implements Explainer {
     Explanation explanation = Explanations.of(model, method(), layer(), prediction, List.of(target), List.of(map),
         geometry, Maps::positiveScale).get(0);
     return new LimeResult(explanation, segments, featureWeights, fit.intercept(), fit.r2(columns, y, weights),
-        fit.predict(columns[0]), target.probability());
+        fit.predict(columns[0]), target.probability(), null);
   }
 
   /** Block {@code b}'s channels as planes. */

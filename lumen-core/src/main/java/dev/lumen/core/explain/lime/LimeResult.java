@@ -15,12 +15,18 @@ import java.util.List;
  * @param r2 the surrogate's weighted R² on the samples: how well it mimics the model locally
  * @param localPrediction the surrogate's prediction for the unperturbed image
  * @param modelPrediction the model's probability of the target for the unperturbed image
+ * @param phases where the study's explanation spent its time (shared by its targets)
  */
 public record LimeResult(Explanation explanation, List<Segments> segments, double[] weights, double intercept,
-                         double r2, double localPrediction, double modelPrediction) {
+                         double r2, double localPrediction, double modelPrediction, Phases phases) {
   public LimeResult {
     segments = List.copyOf(segments);
     weights = weights.clone();
+  }
+
+  /** This result with {@code phases}. */
+  LimeResult withPhases(Phases phases) {
+    return new LimeResult(explanation, segments, weights, intercept, r2, localPrediction, modelPrediction, phases);
   }
 
   @Override
