@@ -1,7 +1,6 @@
 package dev.lumen.core.explain;
 
 import dev.lumen.core.tensor.Tensor;
-import java.util.function.IntFunction;
 import java.util.function.UnaryOperator;
 
 /**
@@ -12,15 +11,22 @@ import java.util.function.UnaryOperator;
 public final class BatchedScores {
   private BatchedScores() {}
 
+  /** Writes modified copy {@code i} into a batch, at {@code offset}. */
+  @FunctionalInterface
+  public interface Copy {
+    void write(int i, float[] batch, int offset);
+  }
+
   /**
-   * Makes copies {@code 0 .. count-1} with {@code copy} (each a flat array of {@code itemShape}),
-   * runs them through {@code run} at most {@code batch} at a time stacked along axis 0, and
+   * Makes copies {@code 0 .. count-1} with {@code copy} (each {@code itemShape}, written straight
+   * into the batch), runs them through {@code run} at most {@code batch} at a time stacked along
+   * axis 0, and
    * returns one score row of {@code classes} values per copy. {@code run} maps a batch to its
    * {@code [n, classes]} scores. Each batch is reported to {@code progress} as {@code stage}.
    *
    * @throws ExplanationCancelledException if {@code progress} asks to stop
    */
-  public static float[][] of(int count, IntFunction<float[]> copy, long[] itemShape, int batch, int classes,
+  public static float[][] of(int count, Copy copy, long[] itemShape, int batch, int classes,
                              UnaryOperator<Tensor> run, Progress progress, String stage) {
     int itemSize = Math.toIntExact(Tensor.sizeOf(itemShape));
     float[][] out = new float[count][];
@@ -28,7 +34,7 @@ public final class BatchedScores {
       int n = Math.min(batch, count - from);
       float[] data = new float[n * itemSize];
       for (int i = 0; i < n; i++) {
-        System.arraycopy(copy.apply(from + i), 0, data, i * itemSize, itemSize);
+        copy.write(from + i, data, i * itemSize);
       }
       long[] shape = itemShape.clone();
       shape[0] *= n;

@@ -40,14 +40,13 @@ public final class AblationCam extends FeatureMapExplainer {
     int h = height(features);
     int w = width(features);
     float[] data = features.unsafeData();
-    float[][] ablated = scoresAbove(k, ch -> {
-      float[] copy = data.clone();
+    float[][] ablated = scoresAbove(k, (ch, batch, offset) -> {
+      System.arraycopy(data, 0, batch, offset, data.length);
       for (int s = 0; s < features.dim(0); s++) {
         for (int p = 0; p < h * w; p++) {
-          copy[index(features, s, ch, p / w, p % w)] = 0f;
+          batch[offset + index(features, s, ch, p / w, p % w)] = 0f;
         }
       }
-      return copy;
     }, features, progress);
     List<Tensor> out = new ArrayList<>();
     for (LabelScore target : targets) {

@@ -112,14 +112,13 @@ public final class Crm extends FeatureMapExplainer {
     int k = channels(features);
     float[] data = features.unsafeData();
     int elements = slices * h * w;
-    float[][] removed = scoresAbove(elements, e -> {
-      float[] copy = data.clone();
+    float[][] removed = scoresAbove(elements, (e, batch, offset) -> {
+      System.arraycopy(data, 0, batch, offset, data.length);
       int s = e / (h * w);
       int p = e % (h * w);
       for (int ch = 0; ch < k; ch++) {
-        copy[index(features, s, ch, p / w, p % w)] = 0f;
+        batch[offset + index(features, s, ch, p / w, p % w)] = 0f;
       }
-      return copy;
     }, features, progress);
     float[][] drops = new float[classes][slices * h * w];
     for (int e = 0; e < elements; e++) {

@@ -19,7 +19,6 @@ import dev.lumen.core.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.function.IntFunction;
 
 /**
  * The common frame of methods that explain from one layer's feature maps (CAM, Ablation-CAM,
@@ -144,7 +143,7 @@ abstract class FeatureMapExplainer implements Explainer {
    * The scores of modified copies of one item's features, run through the part of the model
    * above the layer only: batched for images, one run per copy for exams.
    */
-  float[][] scoresAbove(int count, IntFunction<float[]> copy, Tensor features, Progress progress) {
+  float[][] scoresAbove(int count, BatchedScores.Copy copy, Tensor features, Progress progress) {
     int batch = model.input().volume() ? 1 : model.options().batchSize();
     return BatchedScores.of(count, copy, features.shape(), batch, model.labels().size(),
         values -> model.runAbove(layer, values), progress, method() + " head runs");

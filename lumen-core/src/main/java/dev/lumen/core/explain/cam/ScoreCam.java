@@ -50,7 +50,7 @@ public final class ScoreCam extends FeatureMapExplainer {
     int w = width(features);
     float[] x = input.unsafeData();
     int batch = spec.volume() ? 1 : model.options().batchSize();
-    float[][] masked = BatchedScores.of(k, ch -> maskedInput(features, ch, x), input.shape(), batch,
+    float[][] masked = BatchedScores.of(k, (ch, out, at) -> maskedInput(features, ch, x, out, at), input.shape(), batch,
         model.labels().size(), values -> model.run(values, List.of()).get(model.scoresName()), progress,
         "scorecam masked inputs");
     List<Tensor> out = new ArrayList<>();
@@ -78,7 +78,7 @@ public final class ScoreCam extends FeatureMapExplainer {
   }
 
   /** The input with every slice multiplied by channel {@code ch}'s upsampled, normalised map. */
-  private float[] maskedInput(Tensor features, int ch, float[] x) {
+  private void maskedInput(Tensor features, int ch, float[] x, float[] out, int at) {
     InputSpec spec = model.input();
     int h = height(features);
     int w = width(features);
@@ -87,7 +87,7 @@ public final class ScoreCam extends FeatureMapExplainer {
     int c = spec.channels().count();
     boolean nhwc = spec.layout() == Layout.NHWC;
     float[] f = features.unsafeData();
-    float[] copy = x.clone();
+    System.arraycopy(x, 0, out, at, x.length);
     for (int s = 0; s < features.dim(0); s++) {
       float[] plane = new float[h * w];
       for (int p = 0; p < plane.length; p++) {
@@ -98,10 +98,9 @@ public final class ScoreCam extends FeatureMapExplainer {
       for (int cc = 0; cc < c; cc++) {
         for (int p = 0; p < mask.length; p++) {
           int i = block + (nhwc ? p * c + cc : cc * inH * inW + p);
-          copy[i] = x[i] * mask[p];
+          out[at + i] = x[i] * mask[p];
         }
       }
     }
-    return copy;
   }
 }

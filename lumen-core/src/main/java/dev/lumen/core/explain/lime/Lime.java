@@ -134,8 +134,8 @@ public final class Lime implements Explainer {
         settings.seed());
     int batch = model.input().volume() ? 1 : model.options().batchSize();
     long[] inference = {0};
-    float[][] scores = BatchedScores.of(settings.samples(), s -> perturbed(x, hidden, neighbourhood.rows()[s], segments,
-        offsets), input.shape(), batch, model.labels().size(), values -> {
+    float[][] scores = BatchedScores.of(settings.samples(), (s, out, at) -> perturbed(x, hidden, neighbourhood.rows()[s],
+        segments, offsets, out, at), input.shape(), batch, model.labels().size(), values -> {
           long before = System.nanoTime();
           Tensor out = model.run(values, List.of()).get(model.scoresName());
           inference[0] += System.nanoTime() - before;
@@ -198,7 +198,7 @@ public final class Lime implements Explainer {
     float[][] out = new float[planes.channels][plane];
     for (int c = 0; c < planes.channels; c++) {
       for (int p = 0; p < plane; p++) {
-        out[c][p] = x[offset + planes.index(c, p / planes.width, p % planes.width)];
+        out[c][p] = x[offset + planes.index(c, p)];
       }
     }
     return out;
@@ -220,7 +220,7 @@ public final class Lime implements Explainer {
           case MEAN -> segmentMeans(channels[c], s);
         };
         for (int p = 0; p < plane; p++) {
-          out[offset + planes.index(c, p / planes.width, p % planes.width)] = fill[p];
+          out[offset + planes.index(c, p)] = fill[p];
         }
       }
     }
@@ -242,9 +242,13 @@ public final class Lime implements Explainer {
     return out;
   }
 
-  /** The input with the superpixels switched off in {@code row} replaced by their hidden values. */
-  private float[] perturbed(float[] x, float[] hidden, boolean[] row, List<Segments> segments, int[] offsets) {
-    float[] out = x.clone();
+  /**
+   * The input with the superpixels switched off in {@code row} replaced by their hidden values,
+   * written into {@code out} at {@code at}.
+   */
+  private void perturbed(float[] x, float[] hidden, boolean[] row, List<Segments> segments, int[] offsets, float[] out,
+                         int at) {
+    System.arraycopy(x, 0, out, at, x.length);
     int plane = planes.width * planes.height;
     for (int b = 0; b < segments.size(); b++) {
       int offset = b * planes.blockSize();
@@ -252,12 +256,11 @@ public final class Lime implements Explainer {
       for (int p = 0; p < plane; p++) {
         if (!row[offsets[b] + s.at(p)]) {
           for (int c = 0; c < planes.channels; c++) {
-            int i = offset + planes.index(c, p / planes.width, p % planes.width);
-            out[i] = hidden[i];
+            int i = offset + planes.index(c, p);
+            out[at + i] = hidden[i];
           }
         }
       }
     }
-    return out;
   }
 }

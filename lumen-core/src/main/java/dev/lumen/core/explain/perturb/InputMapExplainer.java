@@ -16,7 +16,6 @@ import dev.lumen.core.preprocess.Geometry;
 import dev.lumen.core.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.IntFunction;
 
 /**
  * The common frame of methods that perturb the model input and map at its resolution
@@ -67,7 +66,7 @@ abstract class InputMapExplainer implements Explainer {
    * Scores of {@code count} perturbed copies of {@code input}, made by {@code copy}: batched for
    * images, one run per copy for exams.
    */
-  float[][] scores(int count, IntFunction<float[]> copy, Tensor input, Progress progress) {
+  float[][] scores(int count, BatchedScores.Copy copy, Tensor input, Progress progress) {
     int batch = model.input().volume() ? 1 : model.options().batchSize();
     return BatchedScores.of(count, copy, input.shape(), batch, model.labels().size(),
         values -> model.run(values, List.of()).get(model.scoresName()), progress, method() + " perturbed inputs");

@@ -27,6 +27,11 @@ public final class InputPlanes {
     return channels * height * width;
   }
 
+  /** The index of (channel, pixel {@code p} in row-major order) inside a block. */
+  public int index(int c, int p) {
+    return nhwc ? p * channels + c : c * height * width + p;
+  }
+
   /** The index of (channel, y, x) inside a block. */
   public int index(int c, int y, int x) {
     return nhwc ? (y * width + x) * channels + c : (c * height + y) * width + x;

@@ -76,7 +76,8 @@ public final class Occlusion extends InputMapExplainer {
     float[][] sum = new float[targets.size()][planes.height * planes.width];
     int[] count = new int[planes.height * planes.width];
     float[][] scores = scores(positions.size(),
-        i -> occluded(input, offset, fill, positions.get(i)[0], positions.get(i)[1]), inputTensor, progress);
+        (i, batch, at) -> occluded(input, offset, fill, positions.get(i)[0], positions.get(i)[1], batch, at),
+        inputTensor, progress);
     for (int i = 0; i < positions.size(); i++) {
       int y0 = positions.get(i)[0];
       int x0 = positions.get(i)[1];
@@ -115,17 +116,16 @@ public final class Occlusion extends InputMapExplainer {
     return out;
   }
 
-  private float[] occluded(float[] input, int offset, float[] fill, int y0, int x0) {
-    float[] copy = input.clone();
+  private void occluded(float[] input, int offset, float[] fill, int y0, int x0, float[] batch, int at) {
+    System.arraycopy(input, 0, batch, at, input.length);
     for (int c = 0; c < planes.channels; c++) {
       for (int y = y0; y < y0 + settings.window(); y++) {
         for (int x = x0; x < x0 + settings.window(); x++) {
           int i = planes.index(c, y, x);
-          copy[offset + i] = fill[i];
+          batch[at + offset + i] = fill[i];
         }
       }
     }
-    return copy;
   }
 
   /** The fill of every value of the block, in block order. */

@@ -75,7 +75,8 @@ public final class Rise extends InputMapExplainer {
       for (int i = 0; i < n; i++) {
         masks.add(mask(rng));
       }
-      float[][] scores = scores(n, i -> masked(input.unsafeData(), offset, masks.get(i)), input, Progress.none());
+      float[][] scores = scores(n, (i, batch, at) -> masked(input.unsafeData(), offset, masks.get(i), batch, at), input,
+          Progress.none());
       for (int i = 0; i < n; i++) {
         for (int t = 0; t < targets.size(); t++) {
           float score = scores[i][targets.get(t).index()];
@@ -112,14 +113,13 @@ public final class Rise extends InputMapExplainer {
     return Bilinear.resample(grid, s, s, planes.width, planes.height, mapX, mapY);
   }
 
-  private float[] masked(float[] input, int offset, float[] mask) {
-    float[] copy = input.clone();
+  private void masked(float[] input, int offset, float[] mask, float[] batch, int at) {
+    System.arraycopy(input, 0, batch, at, input.length);
     for (int c = 0; c < planes.channels; c++) {
       for (int p = 0; p < mask.length; p++) {
-        int i = offset + planes.index(c, p / planes.width, p % planes.width);
-        copy[i] = input[i] * mask[p];
+        int i = offset + planes.index(c, p);
+        batch[at + i] = input[i] * mask[p];
       }
     }
-    return copy;
   }
 }
