@@ -3,6 +3,7 @@ package dev.lumen.app.cli;
 import dev.lumen.app.output.ExplanationWriter;
 import dev.lumen.core.Version;
 import dev.lumen.core.explain.Explainer;
+import dev.lumen.core.explain.Ensemble;
 import dev.lumen.core.explain.Explanation;
 import dev.lumen.core.explain.Progress;
 import dev.lumen.core.explain.Targets;
@@ -19,10 +20,12 @@ import dev.lumen.core.explain.perturb.Rise;
 import dev.lumen.core.image.Image;
 import dev.lumen.core.image.Volume;
 import dev.lumen.core.model.Model;
+import dev.lumen.core.model.ModelCard;
 import dev.lumen.core.render.Colormap;
 import dev.lumen.core.render.Overlay;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -116,6 +119,10 @@ final class ExplainCommand implements Callable<Integer> {
   @Option(names = "--views", description = "lime: superpixels shown in the region, pros-and-cons and hide-rest pictures (default: ${DEFAULT-VALUE}).")
   int views = 5;
 
+  @Option(names = "--ensemble", paramLabel = "MODEL", split = ",",
+      description = "Explain the ensemble of MODEL and these models (same labels): mean prediction, mean normalised map.")
+  List<Path> ensemble = List.of();
+
   @Option(names = "--seed", description = "Seed of random methods (default: ${DEFAULT-VALUE}).")
   long seed = 0;
 
@@ -150,10 +157,18 @@ final class ExplainCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     List<Path> files = Studies.expand(studies);
-    try (Model model = options.load(); Explainer explainer = explainer(model)) {
+    List<Model> others = new ArrayList<>();
+    try (Model model = options.load(); Closer closer = () -> others.forEach(Model::close)) {
+      for (Path member : ensemble) {
+        others.add(Model.load(member, ModelCard.besideModel(member), model.options()));
+      }
+      Explainer explainer = explainer(model, others);
       Map<String, Object> header = new LinkedHashMap<>();
       header.put("model", options.model.toString());
       header.put("modelSha256", model.sha256());
+      if (!others.isEmpty()) {
+        header.put("ensemble", ensemble.stream().map(Path::toString).toList());
+      }
       header.put("method", explainer.method());
       header.put("layer", explainer.layer());
       header.put("lumenVersion", Version.get());
@@ -201,6 +216,25 @@ final class ExplainCommand implements Callable<Integer> {
       console.flush();
     }
     return 0;
+  }
+
+  /** Closes what it holds; no checked exception. */
+  private interface Closer extends AutoCloseable {
+    @Override
+    void close();
+  }
+
+  /** The explainer for {@code model}, or for its ensemble with {@code others}. */
+  private Explainer explainer(Model model, List<Model> others) {
+    if (others.isEmpty()) {
+      return explainer(model);
+    }
+    if (layer != null) {
+      throw new IllegalArgumentException("--layer names one model's tensor; it cannot apply to an --ensemble");
+    }
+    List<Model> all = new ArrayList<>(List.of(model));
+    all.addAll(others);
+    return Ensemble.of(all, this::explainer);
   }
 
   private Explainer explainer(Model model) {

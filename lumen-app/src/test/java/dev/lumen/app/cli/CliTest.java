@@ -203,6 +203,20 @@ class CliTest {
   }
 
   @Test
+  void ensembleExplainsTheMeanOfItsMembers(@TempDir Path tmp) throws IOException {
+    Run r = lumen("explain", testModel("resnet18").toString(), nodule.toString(), "--ensemble",
+        testModel("mobilenet_v2").toString(), "--method", "gradcam", "-o", tmp.toString());
+    assertEquals(0, r.code(), r.err());
+    JsonNode manifest = new ObjectMapper().readTree(tmp.resolve("manifest.json").toFile());
+    assertEquals(1, manifest.get("ensemble").size());
+    assertTrue(manifest.get("layer").asText().contains(" | "), manifest.get("layer").asText());
+    Run mismatch = lumen("explain", testModel("resnet18").toString(), nodule.toString(), "--ensemble",
+        model.toString(), "-o", tmp.resolve("x").toString());
+    assertEquals(2, mismatch.code());
+    assertTrue(mismatch.err().contains("share their labels"), mismatch.err());
+  }
+
+  @Test
   void methodsListsEveryMethodWithOneLine() {
     Run r = lumen("methods");
     assertEquals(0, r.code(), r.err());
