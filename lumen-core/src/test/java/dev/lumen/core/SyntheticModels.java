@@ -49,6 +49,54 @@ public final class SyntheticModels {
     return file;
   }
 
+  /**
+   * A small grey {@code size x size} CNN whose one logit depends on the rectangle at
+   * {@code (top, left)} only: the input masked to the rectangle, a 1x1 convolution to four
+   * channels, ReLU, global average pooling, a linear layer. Feature-map methods, gradient methods
+   * and perturbation methods all apply to it.
+   */
+  public static Path regionCnn(Path file, int size, int top, int left, int height, int width) throws IOException {
+    float[] mask = new float[size * size];
+    for (int y = top; y < top + height; y++) {
+      for (int x = left; x < left + width; x++) {
+        mask[y * size + x] = 1f;
+      }
+    }
+    GraphProto graph = GraphProto.newBuilder().setName("region_cnn")
+        .addInput(value("image", "n", 1, size, size))
+        .addOutput(value("score", "n", 1))
+        .addInitializer(floats("mask", mask, 1, 1, size, size))
+        .addInitializer(floats("w", new float[] {1f, 0.5f, 2f, 1.5f}, 4, 1, 1, 1))
+        .addInitializer(floats("b", new float[4], 4))
+        .addInitializer(floats("fc", new float[] {40f, 40f, 40f, 40f}, 1, 4))
+        .addInitializer(floats("fc_b", new float[] {1f}, 1))
+        .addNode(NodeProto.newBuilder().setOpType("Mul").setName("masked").addInput("image").addInput("mask").addOutput("m"))
+        .addNode(NodeProto.newBuilder().setOpType("Conv").setName("conv").addInput("m").addInput("w").addInput("b")
+            .addOutput("c"))
+        .addNode(NodeProto.newBuilder().setOpType("Relu").setName("relu").addInput("c").addOutput("features"))
+        .addNode(NodeProto.newBuilder().setOpType("GlobalAveragePool").setName("gap").addInput("features").addOutput("p"))
+        .addNode(NodeProto.newBuilder().setOpType("Flatten").setName("flat").addInput("p").addOutput("f"))
+        .addNode(NodeProto.newBuilder().setOpType("Gemm").setName("fc").addInput("f").addInput("fc").addInput("fc_b")
+            .addOutput("score").addAttribute(AttributeProto.newBuilder().setName("transB")
+                .setType(AttributeProto.AttributeType.INT).setI(1)))
+        .build();
+    ModelProto model = ModelProto.newBuilder().setIrVersion(7).setProducerName("lumen-tests")
+        .addOpsetImport(OperatorSetIdProto.newBuilder().setVersion(13)).setGraph(graph).build();
+    Files.write(file, model.toByteArray());
+    return file;
+  }
+
+  private static TensorProto floats(String name, float[] values, long... dims) {
+    TensorProto.Builder t = TensorProto.newBuilder().setName(name).setDataType(TensorProto.DataType.FLOAT_VALUE);
+    for (long d : dims) {
+      t.addDims(d);
+    }
+    for (float v : values) {
+      t.addFloatData(v);
+    }
+    return t.build();
+  }
+
   private static AttributeProto ints(String name, long... values) {
     AttributeProto.Builder a = AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INTS);
     for (long v : values) {
