@@ -86,6 +86,68 @@ public final class SyntheticModels {
     return file;
   }
 
+  /** How {@link #regionBranches} joins its two convolution branches. */
+  public enum Join { RESIDUAL, CONCAT }
+
+  /**
+   * Like {@link #regionCnn}, with two 3x3 convolution branches over the masked input joined by a
+   * residual addition (conv → ReLU → conv, plus the first ReLU's output) or a channel
+   * concatenation, then ReLU, global average pooling and a linear layer. Weights are positive.
+   */
+  public static Path regionBranches(Path file, Join join, int size, int top, int left, int height, int width)
+      throws IOException {
+    float[] mask = new float[size * size];
+    for (int y = top; y < top + height; y++) {
+      for (int x = left; x < left + width; x++) {
+        mask[y * size + x] = 1f;
+      }
+    }
+    java.util.Random random = new java.util.Random(3);
+    GraphProto.Builder graph = GraphProto.newBuilder().setName("region_" + join.name().toLowerCase())
+        .addInput(value("image", "n", 1, size, size))
+        .addOutput(value("score", "n", 1))
+        .addInitializer(floats("mask", mask, 1, 1, size, size))
+        .addInitializer(floats("w1", positive(random, 4 * 9), 4, 1, 3, 3))
+        .addInitializer(floats("w2", positive(random, 4 * (join == Join.RESIDUAL ? 4 : 1) * 9), 4,
+            join == Join.RESIDUAL ? 4 : 1, 3, 3))
+        .addInitializer(floats("fc", positive(random, join == Join.RESIDUAL ? 4 : 8), 1, join == Join.RESIDUAL ? 4 : 8))
+        .addInitializer(floats("fc_b", new float[] {0.5f}, 1))
+        .addNode(NodeProto.newBuilder().setOpType("Mul").setName("masked").addInput("image").addInput("mask").addOutput("m"))
+        .addNode(conv("conv1", "m", "w1", "c1"))
+        .addNode(NodeProto.newBuilder().setOpType("Relu").setName("relu1").addInput("c1").addOutput("r1"));
+    if (join == Join.RESIDUAL) {
+      graph.addNode(conv("conv2", "r1", "w2", "c2"))
+          .addNode(NodeProto.newBuilder().setOpType("Add").setName("residual").addInput("c2").addInput("r1").addOutput("j"));
+    } else {
+      graph.addNode(conv("conv2", "m", "w2", "c2"))
+          .addNode(NodeProto.newBuilder().setOpType("Concat").setName("concat").addInput("r1").addInput("c2").addOutput("j")
+              .addAttribute(AttributeProto.newBuilder().setName("axis").setType(AttributeProto.AttributeType.INT).setI(1)));
+    }
+    graph.addNode(NodeProto.newBuilder().setOpType("Relu").setName("relu2").addInput("j").addOutput("features"))
+        .addNode(NodeProto.newBuilder().setOpType("GlobalAveragePool").setName("gap").addInput("features").addOutput("p"))
+        .addNode(NodeProto.newBuilder().setOpType("Flatten").setName("flat").addInput("p").addOutput("f"))
+        .addNode(NodeProto.newBuilder().setOpType("Gemm").setName("fc").addInput("f").addInput("fc").addInput("fc_b")
+            .addOutput("score").addAttribute(AttributeProto.newBuilder().setName("transB")
+                .setType(AttributeProto.AttributeType.INT).setI(1)));
+    ModelProto model = ModelProto.newBuilder().setIrVersion(7).setProducerName("lumen-tests")
+        .addOpsetImport(OperatorSetIdProto.newBuilder().setVersion(13)).setGraph(graph).build();
+    Files.write(file, model.toByteArray());
+    return file;
+  }
+
+  private static NodeProto conv(String name, String input, String weights, String output) {
+    return NodeProto.newBuilder().setOpType("Conv").setName(name).addInput(input).addInput(weights).addOutput(output)
+        .addAttribute(ints("pads", 1, 1, 1, 1)).build();
+  }
+
+  private static float[] positive(java.util.Random random, int n) {
+    float[] out = new float[n];
+    for (int i = 0; i < n; i++) {
+      out[i] = 0.1f + 0.9f * random.nextFloat();
+    }
+    return out;
+  }
+
   private static TensorProto floats(String name, float[] values, long... dims) {
     TensorProto.Builder t = TensorProto.newBuilder().setName(name).setDataType(TensorProto.DataType.FLOAT_VALUE);
     for (long d : dims) {

@@ -6,6 +6,7 @@ import dev.lumen.core.explain.cam.Cam;
 import dev.lumen.core.explain.cam.Crm;
 import dev.lumen.core.explain.cam.EigenCam;
 import dev.lumen.core.explain.cam.ScoreCam;
+import dev.lumen.core.explain.fixations.CnnFixations;
 import dev.lumen.core.explain.gradient.CamFormula;
 import dev.lumen.core.explain.gradient.EigenGradCam;
 import dev.lumen.core.explain.gradient.FullGrad;
@@ -84,6 +85,7 @@ final class Methods {
       case "occlusion" -> Occlusion.of(model, settings.occlusion());
       case "rise" -> Rise.of(model, settings.rise());
       case "lime" -> Lime.of(model, settings.lime());
+      case "cnnfixations" -> CnnFixations.of(model, CnnFixations.Settings.defaults());
       default -> inputAttribution(method, model, settings);
     };
   }
@@ -138,6 +140,7 @@ final class Methods {
     }
     d.put("occlusion", "occlusion: score drop under a sliding window (--window, --stride, --fill)");
     d.put("rise", "RISE: score-weighted sum of random masks (--masks, --grid, --keep, --seed)");
+    d.put("cnnfixations", "CNN-Fixations: the target neuron traced back to input pixels through one forward pass");
     d.put("lime", "LIME: weighted ridge surrogate over superpixels switched off at random (--lime-samples, --segmentation, --hide)");
     return d;
   }

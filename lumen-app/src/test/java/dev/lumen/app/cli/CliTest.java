@@ -149,7 +149,7 @@ class CliTest {
     for (String method : new String[] {"cam", "ablationcam", "scorecam", "crm", "crm-combined", "gradcam", "gradcam++",
         "xgradcam", "hirescam", "gradcam-elementwise", "layercam", "saliency", "inputxgradient", "guidedbackprop",
         "deconvnet", "integratedgradients", "smoothgrad-saliency", "smoothgrad2-inputxgradient",
-        "vargrad-integratedgradients", "eigencam", "eigengradcam", "guidedgradcam", "fullgrad"}) {
+        "vargrad-integratedgradients", "eigencam", "eigengradcam", "guidedgradcam", "fullgrad", "cnnfixations"}) {
       Path dir = tmp.resolve(method);
       Run r = lumen("explain", model.toString(), nodule.toString(), "--method", method, "--steps", "8",
           "--samples", "3", "-o", dir.toString());

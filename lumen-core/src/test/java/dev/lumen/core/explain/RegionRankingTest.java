@@ -8,6 +8,7 @@ import dev.lumen.core.explain.cam.Cam;
 import dev.lumen.core.explain.cam.Crm;
 import dev.lumen.core.explain.cam.EigenCam;
 import dev.lumen.core.explain.cam.ScoreCam;
+import dev.lumen.core.explain.fixations.CnnFixations;
 import dev.lumen.core.explain.gradient.CamFormula;
 import dev.lumen.core.explain.gradient.EigenGradCam;
 import dev.lumen.core.explain.gradient.FullGrad;
@@ -53,7 +54,8 @@ class RegionRankingTest {
           Occlusion.of(model, new Occlusion.Settings(4, 2, Fill.ZERO)),
           Rise.of(model, new Rise.Settings(500, 4, 0.5, 3)),
           Lime.of(model, new Lime.Settings(Segmentation.slic(16), Hide.ZERO, 300, 0.25, FeatureSelection.AUTO,
-              Integer.MAX_VALUE, 2))));
+              Integer.MAX_VALUE, 2)),
+          CnnFixations.of(model, CnnFixations.Settings.defaults())));
       for (CamFormula f : CamFormula.values()) {
         methods.add(GradientCam.of(model, f));
       }
