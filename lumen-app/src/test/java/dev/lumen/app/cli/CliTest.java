@@ -216,6 +216,48 @@ class CliTest {
     assertTrue(mismatch.err().contains("share their labels"), mismatch.err());
   }
 
+  /** The demo's six studies, labelled by their names, with a mask on study 1's nodule. */
+  @Test
+  void evaluateScoresTheModelAndItsExplanations(@TempDir Path tmp) throws IOException {
+    java.awt.image.BufferedImage mask = new java.awt.image.BufferedImage(256, 256, java.awt.image.BufferedImage.TYPE_BYTE_GRAY);
+    java.awt.Graphics2D g = mask.createGraphics();
+    g.setColor(java.awt.Color.WHITE);
+    g.fillOval(197 - 24, 92 - 24, 48, 48);
+    g.dispose();
+    javax.imageio.ImageIO.write(mask, "png", tmp.resolve("nodule-mask.png").toFile());
+    StringBuilder csv = new StringBuilder("image,label,mask:nodule\n");
+    for (String study : List.of("study-1-nodule", "study-2-opacity", "study-3-normal", "study-4-nodule",
+        "study-5-opacity", "study-6-normal")) {
+      csv.append(demo.resolve("inputs/" + study + ".png").toAbsolutePath()).append(',')
+          .append(study.substring(study.lastIndexOf('-') + 1)).append(',')
+          .append(study.equals("study-1-nodule") ? "nodule-mask.png" : "").append('\n');
+    }
+    Path labels = Files.writeString(tmp.resolve("labels.csv"), csv.toString());
+    Run r = lumen("evaluate", model.toString(), labels.toString(), "--json", tmp.resolve("report.json").toString(),
+        "--roc", tmp.resolve("roc.svg").toString(), "--explanations", "cam,gradcam");
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("6 studies") && r.out().contains("macro AUC"), r.out());
+    JsonNode report = new ObjectMapper().readTree(tmp.resolve("report.json").toFile());
+    assertEquals(6, report.get("studies").asInt());
+    for (JsonNode label : report.get("labels")) {
+      assertEquals(2, label.get("positives").asInt(), label.toString());
+      assertTrue(label.get("auc").asDouble() >= 0 && label.get("auc").asDouble() <= 1);
+    }
+    assertTrue(report.get("multiClass").get("accuracy").asDouble() >= 0.5, report.get("multiClass").toString());
+    assertEquals(1.0, report.get("explanations").get("cam").get("nodule").get("pointingGame").asDouble(),
+        "CAM points at the nodule");
+    assertTrue(Files.readString(tmp.resolve("roc.svg")).contains("<polyline"));
+
+    Files.writeString(tmp.resolve("bad.csv"), "image,fracture\n" + nodule.toAbsolutePath() + ",1\n");
+    Run bad = lumen("evaluate", model.toString(), tmp.resolve("bad.csv").toString());
+    assertEquals(3, bad.code());
+    assertTrue(bad.err().contains("bad.csv") && bad.err().contains("names label 'fracture'"), bad.err());
+    Files.writeString(tmp.resolve("missing.csv"), "image,nodule\nnot-there.png,1\n");
+    Run missing = lumen("evaluate", model.toString(), tmp.resolve("missing.csv").toString());
+    assertEquals(3, missing.code());
+    assertTrue(missing.err().contains("not-there.png, which does not exist"), missing.err());
+  }
+
   @Test
   void methodsListsEveryMethodWithOneLine() {
     Run r = lumen("methods");

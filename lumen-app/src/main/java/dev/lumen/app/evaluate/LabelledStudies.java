@@ -1,0 +1,105 @@
+package dev.lumen.app.evaluate;
+
+import com.fasterxml.jackson.databind.MappingIterator;
+import com.fasterxml.jackson.dataformat.csv.CsvMapper;
+import com.fasterxml.jackson.dataformat.csv.CsvSchema;
+import dev.lumen.core.LumenException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A labelled set of studies read from a CSV file: a column {@code image} (a path relative to the
+ * file), then either one 0/1 column per label (multi-label, or one-hot multi-class) or one column
+ * {@code label} naming each study's class, and optionally columns {@code mask:LABEL} with the path
+ * of a mask of that finding (non-zero on it) for explanation scores.
+ *
+ * @param file the CSV file
+ * @param studies the rows
+ */
+public record LabelledStudies(Path file, List<Study> studies) {
+
+  /**
+   * One row.
+   *
+   * @param image the study's file
+   * @param truth per model label: whether the study has it
+   * @param masks per label: the finding's mask, where given
+   */
+  public record Study(Path image, boolean[] truth, Map<Integer, Path> masks) {}
+
+  /**
+   * Reads {@code file} against the model's {@code labels}.
+   *
+   * @throws LumenException naming the file and row when the file is unreadable, empty, names an
+   *     unknown label, holds a value other than 0/1, or names a missing image or mask
+   */
+  public static LabelledStudies read(Path file, List<String> labels) {
+    List<Map<String, String>> rows;
+    try {
+      CsvMapper mapper = new CsvMapper();
+      try (MappingIterator<Map<String, String>> it = mapper.readerFor(Map.class)
+          .with(CsvSchema.emptySchema().withHeader()).readValues(file.toFile())) {
+        rows = it.readAll();
+      }
+    } catch (IOException | RuntimeException e) {
+      throw new LumenException(file, "not a readable labels CSV (" + e.getMessage() + ")", e);
+    }
+    if (rows.isEmpty()) {
+      throw new LumenException(file, "holds no studies");
+    }
+    Path folder = file.toAbsolutePath().getParent();
+    List<Study> studies = new ArrayList<>();
+    for (int r = 0; r < rows.size(); r++) {
+      Map<String, String> row = rows.get(r);
+      String where = "row " + (r + 2);
+      String image = row.get("image");
+      if (image == null || image.isBlank()) {
+        throw new LumenException(file, where + " has no 'image' column value");
+      }
+      Path imageFile = existing(folder.resolve(image), file, where);
+      boolean[] truth = new boolean[labels.size()];
+      Map<Integer, Path> masks = new LinkedHashMap<>();
+      for (Map.Entry<String, String> cell : row.entrySet()) {
+        String column = cell.getKey();
+        String value = cell.getValue().trim();
+        if (column.equals("image") || value.isEmpty()) {
+          continue;
+        }
+        if (column.equals("label")) {
+          truth[index(labels, value, file, where)] = true;
+        } else if (column.startsWith("mask:")) {
+          masks.put(index(labels, column.substring(5), file, where), existing(folder.resolve(value), file, where));
+        } else {
+          int i = index(labels, column, file, where);
+          if (!value.equals("0") && !value.equals("1")) {
+            throw new LumenException(file, where + ": column '" + column + "' holds '" + value + "', not 0 or 1");
+          }
+          truth[i] = value.equals("1");
+        }
+      }
+      studies.add(new Study(imageFile, truth, masks));
+    }
+    return new LabelledStudies(file, List.copyOf(studies));
+  }
+
+  private static int index(List<String> labels, String label, Path file, String where) {
+    for (int i = 0; i < labels.size(); i++) {
+      if (labels.get(i).equalsIgnoreCase(label)) {
+        return i;
+      }
+    }
+    throw new LumenException(file, where + " names label '" + label + "', which the model does not have " + labels);
+  }
+
+  private static Path existing(Path path, Path file, String where) {
+    if (!Files.isRegularFile(path)) {
+      throw new LumenException(file, where + " names " + path.getFileName() + ", which does not exist");
+    }
+    return path;
+  }
+}

@@ -1,0 +1,55 @@
+package dev.lumen.core.metrics;
+
+/**
+ * How well a heat map agrees with a finding's mask (both the image's size, the mask non-zero on
+ * the finding): the scores of explanation benchmarks.
+ */
+public final class MapAgreement {
+  private MapAgreement() {}
+
+  /**
+   * The pointing game (Zhang et al. 2016): whether the map's maximum lies on the finding (ties:
+   * the first maximum in row-major order).
+   */
+  public static boolean pointingHit(float[] heat, float[] mask) {
+    check(heat, mask);
+    int best = 0;
+    for (int i = 1; i < heat.length; i++) {
+      best = heat[i] > heat[best] ? i : best;
+    }
+    return mask[best] != 0;
+  }
+
+  /** The share of the map's (non-negative) energy that lies on the finding; 0 for an empty map. */
+  public static double energyInside(float[] heat, float[] mask) {
+    check(heat, mask);
+    double inside = 0;
+    double total = 0;
+    for (int i = 0; i < heat.length; i++) {
+      double v = Math.max(heat[i], 0);
+      total += v;
+      inside += mask[i] != 0 ? v : 0;
+    }
+    return total == 0 ? 0 : inside / total;
+  }
+
+  /** Intersection over union of the region where the map is at or above {@code threshold} and the finding. */
+  public static double iou(float[] heat, float[] mask, double threshold) {
+    check(heat, mask);
+    int intersection = 0;
+    int union = 0;
+    for (int i = 0; i < heat.length; i++) {
+      boolean a = heat[i] >= threshold;
+      boolean b = mask[i] != 0;
+      intersection += a && b ? 1 : 0;
+      union += a || b ? 1 : 0;
+    }
+    return union == 0 ? 0 : (double) intersection / union;
+  }
+
+  private static void check(float[] heat, float[] mask) {
+    if (heat.length != mask.length || heat.length == 0) {
+      throw new IllegalArgumentException("map and mask differ in size: " + heat.length + " and " + mask.length);
+    }
+  }
+}
