@@ -33,25 +33,33 @@ public record LabelledStudies(Path file, List<Study> studies) {
   public record Study(Path image, boolean[] truth, Map<Integer, Path> masks) {}
 
   /**
+   * The labels a CSV defines: the distinct values of its {@code label} column in order of first
+   * appearance, or else its 0/1 columns in order.
+   *
+   * @throws LumenException if the file cannot be read or defines no label
+   */
+  public static List<String> labelsOf(Path file) {
+    List<Map<String, String>> rows = rows(file);
+    List<String> labels = new ArrayList<>();
+    if (rows.get(0).containsKey("label")) {
+      rows.stream().map(r -> r.get("label").trim()).filter(v -> !v.isEmpty() && !labels.contains(v)).forEach(labels::add);
+    } else {
+      rows.get(0).keySet().stream().filter(c -> !c.equals("image") && !c.startsWith("mask:")).forEach(labels::add);
+    }
+    if (labels.isEmpty()) {
+      throw new LumenException(file, "defines no labels: give 0/1 columns per label or a 'label' column");
+    }
+    return labels;
+  }
+
+  /**
    * Reads {@code file} against the model's {@code labels}.
    *
    * @throws LumenException naming the file and row when the file is unreadable, empty, names an
    *     unknown label, holds a value other than 0/1, or names a missing image or mask
    */
   public static LabelledStudies read(Path file, List<String> labels) {
-    List<Map<String, String>> rows;
-    try {
-      CsvMapper mapper = new CsvMapper();
-      try (MappingIterator<Map<String, String>> it = mapper.readerFor(Map.class)
-          .with(CsvSchema.emptySchema().withHeader()).readValues(file.toFile())) {
-        rows = it.readAll();
-      }
-    } catch (IOException | RuntimeException e) {
-      throw new LumenException(file, "not a readable labels CSV (" + e.getMessage() + ")", e);
-    }
-    if (rows.isEmpty()) {
-      throw new LumenException(file, "holds no studies");
-    }
+    List<Map<String, String>> rows = rows(file);
     Path folder = file.toAbsolutePath().getParent();
     List<Study> studies = new ArrayList<>();
     for (int r = 0; r < rows.size(); r++) {
@@ -85,6 +93,23 @@ public record LabelledStudies(Path file, List<Study> studies) {
       studies.add(new Study(imageFile, truth, masks));
     }
     return new LabelledStudies(file, List.copyOf(studies));
+  }
+
+  private static List<Map<String, String>> rows(Path file) {
+    List<Map<String, String>> rows;
+    try {
+      CsvMapper mapper = new CsvMapper();
+      try (MappingIterator<Map<String, String>> it = mapper.readerFor(Map.class)
+          .with(CsvSchema.emptySchema().withHeader()).readValues(file.toFile())) {
+        rows = it.readAll();
+      }
+    } catch (IOException | RuntimeException e) {
+      throw new LumenException(file, "not a readable labels CSV (" + e.getMessage() + ")", e);
+    }
+    if (rows.isEmpty()) {
+      throw new LumenException(file, "holds no studies");
+    }
+    return rows;
   }
 
   private static int index(List<String> labels, String label, Path file, String where) {

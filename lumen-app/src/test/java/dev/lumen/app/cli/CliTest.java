@@ -258,6 +258,31 @@ class CliTest {
     assertTrue(missing.err().contains("not-there.png, which does not exist"), missing.err());
   }
 
+  /** A new head on the demo backbone, trained on the demo's studies, then evaluated and explained. */
+  @Test
+  void trainHeadWritesAModelWithCardThatEvaluatesAndExplains(@TempDir Path tmp) throws IOException {
+    StringBuilder csv = new StringBuilder("image,label\n");
+    for (String study : List.of("study-1-nodule", "study-2-opacity", "study-3-normal", "study-4-nodule",
+        "study-5-opacity", "study-6-normal")) {
+      csv.append(demo.resolve("inputs/" + study + ".png").toAbsolutePath()).append(',')
+          .append(study.substring(study.lastIndexOf('-') + 1)).append('\n');
+    }
+    Path labels = Files.writeString(tmp.resolve("labels.csv"), csv.toString());
+    Path trained = tmp.resolve("head.onnx");
+    Run r = lumen("train-head", model.toString(), labels.toString(), "-o", trained.toString(), "--validation", "0",
+        "--epochs", "300", "--class-weights", "balanced");
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("multi-class") && r.out().contains("[nodule, opacity, normal]"), r.out());
+    JsonNode card = new ObjectMapper().readTree(tmp.resolve("head.lumen.json").toFile());
+    assertEquals("multi-class", card.get("task").asText());
+    Run scores = lumen("evaluate", trained.toString(), labels.toString(), "--json", tmp.resolve("r.json").toString());
+    assertEquals(0, scores.code(), scores.err());
+    assertEquals(1.0, new ObjectMapper().readTree(tmp.resolve("r.json").toFile()).get("multiClass").get("accuracy").asDouble(),
+        "the head fits its training studies");
+    Run cam = lumen("explain", trained.toString(), nodule.toString(), "-o", tmp.resolve("cam").toString());
+    assertEquals(0, cam.code(), cam.err());
+  }
+
   @Test
   void methodsListsEveryMethodWithOneLine() {
     Run r = lumen("methods");

@@ -241,6 +241,55 @@ public final class OnnxGraph {
     return new OnnxGraph(model.toBuilder().setGraph(graph).build(), source);
   }
 
+  /**
+   * The part of the graph that computes {@code tensor}: the same inputs, the nodes and
+   * initializers it needs, and {@code tensor} as the only output. A new head can be attached to
+   * it with {@link #rebuilt}.
+   *
+   * @throws IllegalArgumentException if the tensor is not produced by a node
+   */
+  public OnnxGraph below(String tensor) {
+    if (!producers.containsKey(tensor)) {
+      throw new IllegalArgumentException("tensor '" + tensor + "' is not produced by a node of " + source);
+    }
+    Set<Integer> needed = new java.util.TreeSet<>();
+    Set<String> usedInitializers = new LinkedHashSet<>();
+    java.util.ArrayDeque<String> todo = new java.util.ArrayDeque<>(List.of(tensor));
+    Set<String> seen = new java.util.HashSet<>();
+    while (!todo.isEmpty()) {
+      String t = todo.pop();
+      if (t.isEmpty() || !seen.add(t)) {
+        continue;
+      }
+      if (initializers.containsKey(t)) {
+        usedInitializers.add(t);
+        continue;
+      }
+      Node node = producers.get(t);
+      if (node != null && needed.add(node.index())) {
+        todo.addAll(node.inputs());
+      }
+    }
+    GraphProto.Builder graph = model.getGraph().toBuilder().clearNode().clearInitializer().clearOutput()
+        .clearValueInfo().addOutput(ValueInfoProto.newBuilder().setName(tensor));
+    graph.clearInput();
+    model.getGraph().getInputList().stream().filter(v -> !initializers.containsKey(v.getName()))
+        .forEach(graph::addInput);
+    needed.forEach(i -> graph.addNode(nodes.get(i).proto()));
+    usedInitializers.forEach(name -> graph.addInitializer(initializers.get(name)));
+    return new OnnxGraph(model.toBuilder().setGraph(graph).build(), source);
+  }
+
+  /**
+   * This graph with its outputs replaced by {@code outputs} (after adding {@code nodes} and
+   * {@code constants}): how a new head replaces the old one.
+   */
+  public OnnxGraph withHead(List<NodeProto> nodes, List<TensorProto> constants, List<String> outputs) {
+    GraphProto.Builder graph = model.getGraph().toBuilder().addAllNode(nodes).addAllInitializer(constants).clearOutput();
+    outputs.forEach(o -> graph.addOutput(ValueInfoProto.newBuilder().setName(o)));
+    return new OnnxGraph(model.toBuilder().setGraph(graph).build(), source);
+  }
+
   /** Every tensor a node produces, in topological order. */
   public List<String> intermediateTensors() {
     List<String> out = new ArrayList<>();
