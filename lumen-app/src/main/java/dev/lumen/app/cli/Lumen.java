@@ -8,7 +8,7 @@ import picocli.CommandLine.Option;
 /** The {@code lumen} command: subcommands for every job, usage when called alone. */
 @Command(name = "lumen", mixinStandardHelpOptions = true, versionProvider = LumenVersion.class,
     description = "Explains what convolutional networks see in medical images.",
-    subcommands = {DemoCommand.class, InspectCommand.class, PredictCommand.class,
+    subcommands = {DemoCommand.class, DemoDataCommand.class, InspectCommand.class, PredictCommand.class,
         ExplainCommand.class, MethodsCommand.class, ExportCommand.class, EvaluateCommand.class, TrainHeadCommand.class, BenchCommand.class})
 public final class Lumen implements Runnable {
   /** Exit code for images, models or cards Lumen cannot read or use. */
