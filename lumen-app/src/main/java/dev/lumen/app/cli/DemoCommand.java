@@ -1,5 +1,7 @@
 package dev.lumen.app.cli;
 
+import dev.lumen.app.demodata.ChestDataset;
+import dev.lumen.app.evaluate.LabelledStudies;
 import dev.lumen.app.output.ExplanationWriter;
 import dev.lumen.core.Version;
 import dev.lumen.core.explain.Explanation;
@@ -7,6 +9,7 @@ import dev.lumen.core.explain.Targets;
 import dev.lumen.core.explain.cam.Cam;
 import dev.lumen.core.image.Image;
 import dev.lumen.core.image.Images;
+import dev.lumen.core.metrics.MapAgreement;
 import dev.lumen.core.model.LabelScore;
 import dev.lumen.core.model.Model;
 import dev.lumen.core.render.Overlay;
@@ -31,11 +34,17 @@ import picocli.CommandLine.Model.CommandSpec;
 /**
  * {@code lumen demo}: Lumen's main job on built-in data, offline. Unpacks the shipped demo model
  * (a small CNN trained on synthetic chest radiographs) and its studies, predicts them and writes
- * CAM explanations of every label.
+ * CAM explanations of every label; then draws studies with ground truth ({@code lumen demo-data}),
+ * explains the shipped multi-label findings model on them and scores its maps against the
+ * findings' masks.
  */
 @Command(name = "demo", description = "Explain the built-in demo studies with the built-in demo model (offline).")
 final class DemoCommand implements Callable<Integer> {
   private static final String RESOURCES = "/dev/lumen/app/demo/";
+  /** Synthetic studies with ground truth the demo draws. */
+  private static final int GROUND_TRUTH_STUDIES = 8;
+  /** The side the findings model was trained at; its studies are drawn at it (a resized drawing blurs small nodules). */
+  private static final int MODEL_SIZE = 128;
   /** Regions above this normalised heat are boxed in the demo's boxes.png. */
   private static final float DEMO_BOXES = 0.7f;
 
@@ -75,7 +84,54 @@ final class DemoCommand implements Callable<Integer> {
           writer.manifest());
       console.flush();
     }
+    groundTruth(console);
     return 0;
+  }
+
+  /** Part two: synthetic studies with masks, the findings model's CAM on them, and how often it points at the finding. */
+  private void groundTruth(PrintWriter console) throws IOException {
+    Path dir = Files.createDirectories(out.resolve("ground-truth"));
+    Path modelFile = dir.resolve("chest-findings.onnx");
+    for (String name : List.of("chest-findings.onnx", "chest-findings.lumen.json")) {
+      try (InputStream in = DemoCommand.class.getResourceAsStream(RESOURCES + name)) {
+        if (in == null) {
+          throw new IllegalStateException("demo resource missing from the jar: " + name);
+        }
+        Files.copy(in, dir.resolve(name), StandardCopyOption.REPLACE_EXISTING);
+      }
+    }
+    Path studiesDir = dir.resolve("studies");
+    ChestDataset.write(studiesDir, GROUND_TRUTH_STUDIES, 2026, MODEL_SIZE, 0);
+    try (Model model = Model.load(modelFile)) {
+      LabelledStudies data = LabelledStudies.read(studiesDir.resolve("train.csv"), model.labels());
+      List<Image> images = data.studies().stream().map(s -> Images.read(s.image())).toList();
+      Cam cam = Cam.of(model);
+      Map<String, Object> header = new LinkedHashMap<>();
+      header.put("model", out.toAbsolutePath().relativize(modelFile.toAbsolutePath()).toString());
+      header.put("modelSha256", model.sha256());
+      header.put("method", cam.method());
+      header.put("layer", cam.layer());
+      header.put("lumenVersion", Version.get());
+      ExplanationWriter writer = new ExplanationWriter(dir.resolve("explanations"), Overlay.original(), DEMO_BOXES, header);
+      List<List<Explanation>> all = cam.explain(images, Targets.all());
+      int findings = 0;
+      int hits = 0;
+      for (int i = 0; i < images.size(); i++) {
+        LabelledStudies.Study study = data.studies().get(i);
+        writer.write(study.image(), List.of(images.get(i)), all.get(i));
+        for (Map.Entry<Integer, Path> mask : study.masks().entrySet()) {
+          float[] region = Images.read(mask.getValue()).pixels().unsafeData();
+          findings++;
+          hits += MapAgreement.pointingHit(all.get(i).get(mask.getKey()).heatmap(0).unsafeData(), region, MODEL_SIZE,
+              MapAgreement.pointingTolerance(MODEL_SIZE)) ? 1 : 0;
+        }
+      }
+      console.printf(Locale.ROOT, "model %s: %s, labels %s; %d synthetic studies with masks in %s%n", model.name(),
+          model.task().cardName(), model.labels(), images.size(), studiesDir);
+      console.printf(Locale.ROOT, "CAM's maximum lies on the finding for %d of %d findings (pointing game); wrote %s%n",
+          hits, findings, writer.manifest());
+      console.flush();
+    }
   }
 
   private List<Path> unpack(Path dir) throws IOException {

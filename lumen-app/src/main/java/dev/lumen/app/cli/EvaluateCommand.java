@@ -33,8 +33,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "evaluate", mixinStandardHelpOptions = true, versionProvider = LumenVersion.class,
     description = "Score MODEL on a labelled DATASET (a CSV: image, then 0/1 per label or a 'label' column, "
         + "optional mask:LABEL columns): AUC per label and macro, sensitivity, specificity, accuracy and confusion "
-        + "at a threshold, ROC curves; with --explanations, the pointing game, energy inside and IoU of each "
-        + "method's maps against the masks.")
+        + "at a threshold, ROC curves; with --explanations, the pointing game (15 px at 224, scaled), energy "
+        + "inside and IoU of each method's maps against the masks.")
 final class EvaluateCommand implements Callable<Integer> {
   @Mixin
   ModelOptions options;
@@ -172,7 +172,8 @@ final class EvaluateCommand implements Callable<Integer> {
           float[] region = maskPlane(mask.getValue(), image);
           double[] sum = sums.computeIfAbsent(model.labels().get(label), k -> new double[4]);
           sum[0]++;
-          sum[1] += MapAgreement.pointingHit(heat, region) ? 1 : 0;
+          sum[1] += MapAgreement.pointingHit(heat, region, image.width(),
+              MapAgreement.pointingTolerance(Math.max(image.width(), image.height()))) ? 1 : 0;
           sum[2] += MapAgreement.energyInside(heat, region);
           sum[3] += MapAgreement.iou(heat, region, iouThreshold);
         }

@@ -62,6 +62,28 @@ class CliTest {
     java.awt.image.BufferedImage panel = javax.imageio.ImageIO.read(
         demo.resolve("explanations").resolve(first.get("panel").asText()).toFile());
     assertTrue(panel.getWidth() > 4 * 256, "the study and its three overlays side by side: " + panel.getWidth());
+    JsonNode truth = new ObjectMapper().readTree(demo.resolve("ground-truth/explanations/manifest.json").toFile());
+    assertEquals(8, truth.get("studies").size(), "the synthetic studies with masks are explained too");
+    assertEquals(4, truth.get("studies").get(0).get("explanations").size());
+  }
+
+  /**
+   * On fresh synthetic studies the shipped findings model classifies every finding (macro AUC at
+   * least 0.9), and CAM points at the large findings (effusion, enlarged heart) in most cases.
+   */
+  @Test
+  void findingsModelClassifiesAndCamFindsLargeFindings(@TempDir Path tmp) throws IOException {
+    dev.lumen.app.demodata.ChestDataset.write(tmp, 60, 99, 128, 0);
+    Path findings = demo.resolve("ground-truth/chest-findings.onnx");
+    Run r = lumen("evaluate", findings.toString(), tmp.resolve("train.csv").toString(), "--json",
+        tmp.resolve("report.json").toString(), "--explanations", "cam");
+    assertEquals(0, r.code(), r.err());
+    JsonNode report = new ObjectMapper().readTree(tmp.resolve("report.json").toFile());
+    assertTrue(report.get("macroAuc").asDouble() >= 0.9, "macro AUC " + report.get("macroAuc"));
+    for (String finding : List.of("effusion", "cardiomegaly")) {
+      JsonNode scores = report.get("explanations").get("cam").get(finding);
+      assertTrue(scores.get("pointingGame").asDouble() >= 0.6, finding + ": " + scores);
+    }
   }
 
   @Test

@@ -8,16 +8,34 @@ public final class MapAgreement {
   private MapAgreement() {}
 
   /**
-   * The pointing game (Zhang et al. 2016): whether the map's maximum lies on the finding (ties:
-   * the first maximum in row-major order).
+   * The pointing game (Zhang et al., "Top-down neural attention by excitation backprop", 2016):
+   * whether the map's maximum (the first in row-major order) lies within {@code tolerance}
+   * pixels of the finding, on maps {@code width} pixels wide. The original uses 15 pixels at
+   * 224 × 224; {@link #pointingTolerance} scales that to other sizes.
    */
-  public static boolean pointingHit(float[] heat, float[] mask) {
+  public static boolean pointingHit(float[] heat, float[] mask, int width, double tolerance) {
     check(heat, mask);
     int best = 0;
     for (int i = 1; i < heat.length; i++) {
       best = heat[i] > heat[best] ? i : best;
     }
-    return mask[best] != 0;
+    int bx = best % width;
+    int by = best / width;
+    int reach = (int) Math.ceil(tolerance);
+    int height = heat.length / width;
+    for (int y = Math.max(0, by - reach); y <= Math.min(height - 1, by + reach); y++) {
+      for (int x = Math.max(0, bx - reach); x <= Math.min(width - 1, bx + reach); x++) {
+        if (mask[y * width + x] != 0 && Math.hypot(x - bx, y - by) <= tolerance) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /** The pointing game's 15 pixels at 224, scaled to a map whose longer side is {@code side}. */
+  public static double pointingTolerance(int side) {
+    return 15.0 * side / 224;
   }
 
   /** The share of the map's (non-negative) energy that lies on the finding; 0 for an empty map. */

@@ -48,8 +48,11 @@ class MetricsTest {
   void mapAgreementWithAMask() {
     float[] heat = {0.1f, 0.9f, 0.4f, 0f, 0.6f, 0f};
     float[] mask = {0, 1, 1, 0, 0, 0};
-    assertTrue(MapAgreement.pointingHit(heat, mask));
-    assertFalse(MapAgreement.pointingHit(heat, new float[] {1, 0, 0, 0, 1, 0}));
+    assertTrue(MapAgreement.pointingHit(heat, mask, 3, 0));
+    float[] elsewhere = {0, 0, 0, 0, 0, 1};   // maximum at (1, 0); the finding at (2, 1)
+    assertFalse(MapAgreement.pointingHit(heat, elsewhere, 3, 1.4));
+    assertTrue(MapAgreement.pointingHit(heat, elsewhere, 3, 1.5), "within the tolerance");
+    assertEquals(15, MapAgreement.pointingTolerance(224), 1e-12);
     assertEquals(1.3 / 2.0, MapAgreement.energyInside(heat, mask), 1e-6);
     // at 0.5: {1, 4} against {1, 2}: intersection 1, union 3
     assertEquals(1.0 / 3, MapAgreement.iou(heat, mask, 0.5), 1e-12);
