@@ -19,6 +19,8 @@ import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+
+from cnn_training import conv_block, recalibrate_batch_norm
 from PIL import Image
 
 SEED = 2027
@@ -37,10 +39,8 @@ class ChestNet(nn.Module):
     def __init__(self, classes):
         super().__init__()
 
-        def block(i, o):
-            return nn.Sequential(nn.Conv2d(i, o, 3, padding=1), nn.BatchNorm2d(o), nn.ReLU())
-        self.features = nn.Sequential(block(1, 16), nn.MaxPool2d(2), block(16, 32), nn.MaxPool2d(2),
-                                      block(32, 48), nn.MaxPool2d(2), block(48, 64), block(64, 64))
+        self.features = nn.Sequential(conv_block(1, 16), nn.MaxPool2d(2), conv_block(16, 32), nn.MaxPool2d(2),
+                                      conv_block(32, 48), nn.MaxPool2d(2), conv_block(48, 64), conv_block(64, 64))
         self.fc = nn.Linear(64, classes)
 
     def forward(self, x):  # x is normalised by the card's mean and std
@@ -64,18 +64,6 @@ def auc(scores, truth):
     return (ranks[truth == 1].sum() - p * (p + 1) / 2) / (p * n)
 
 
-def recalibrate_batch_norm(model, x):
-    """Exact BatchNorm statistics over the training set (the running averages lag the weights)."""
-    for m in model.modules():
-        if isinstance(m, nn.BatchNorm2d):
-            m.reset_running_stats()
-            m.momentum = None
-    model.train()
-    with torch.no_grad():
-        for i in range(0, len(x), 256):
-            model((x[i:i + 256] - MEAN) / STD)
-
-
 def main():
     data, out = sys.argv[1], sys.argv[2]
     os.makedirs(out, exist_ok=True)
@@ -94,7 +82,7 @@ def main():
             opt.zero_grad()
             loss.backward()
             opt.step()
-        recalibrate_batch_norm(model, x_train)
+        recalibrate_batch_norm(model, x_train, MEAN, STD)
         model.eval()
         with torch.no_grad():
             p = model((x_test - MEAN) / STD).numpy()

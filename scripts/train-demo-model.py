@@ -19,6 +19,8 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+from cnn_training import conv_block, recalibrate_batch_norm
+
 LABELS = ["normal", "nodule", "opacity"]
 TRAIN_SIZE = 128
 SEED = 2026
@@ -75,31 +77,13 @@ def study(rng, size, finding):
 class DemoNet(nn.Module):
     def __init__(self):
         super().__init__()
-        def block(i, o):
-            return nn.Sequential(nn.Conv2d(i, o, 3, padding=1), nn.BatchNorm2d(o), nn.ReLU())
-        self.features = nn.Sequential(block(1, 16), nn.MaxPool2d(2), block(16, 32), nn.MaxPool2d(2),
-                                      block(32, 48), nn.MaxPool2d(2), block(48, 64))
+        self.features = nn.Sequential(conv_block(1, 16), nn.MaxPool2d(2), conv_block(16, 32), nn.MaxPool2d(2),
+                                      conv_block(32, 48), nn.MaxPool2d(2), conv_block(48, 64))
         self.fc = nn.Linear(64, len(LABELS))
 
     def forward(self, x):
         f = self.features(x)  # x is normalised by the card's mean and std
         return torch.softmax(self.fc(F.adaptive_avg_pool2d(f, 1).flatten(1)), dim=1)
-
-
-def recalibrate_batch_norm(model, x):
-    """Sets BatchNorm's running statistics to their exact averages over the training set.
-
-    The weights move fast while training, so the running averages lag behind them; without
-    this the evaluation-mode model scores at chance level.
-    """
-    for m in model.modules():
-        if isinstance(m, nn.BatchNorm2d):
-            m.reset_running_stats()
-            m.momentum = None
-    model.train()
-    with torch.no_grad():
-        for i in range(0, len(x), 256):
-            model(normalise(x[i:i + 256]))
 
 
 def dataset(rng, n):
@@ -128,7 +112,7 @@ def main():
             opt.zero_grad()
             loss.backward()
             opt.step()
-        recalibrate_batch_norm(model, x_train)
+        recalibrate_batch_norm(model, x_train, MEAN, STD)
         model.eval()
         with torch.no_grad():
             acc = (model(normalise(x_test)).argmax(1) == y_test).float().mean().item()

@@ -3,7 +3,6 @@ package dev.lumen.app.cli;
 import dev.lumen.app.demodata.ChestDataset;
 import dev.lumen.app.evaluate.LabelledStudies;
 import dev.lumen.app.output.ExplanationWriter;
-import dev.lumen.core.Version;
 import dev.lumen.core.explain.Explanation;
 import dev.lumen.core.explain.Targets;
 import dev.lumen.core.explain.cam.Cam;
@@ -21,7 +20,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -63,12 +61,8 @@ final class DemoCommand implements Callable<Integer> {
     List<Path> studies = files.stream().filter(f -> f.toString().endsWith(".png")).sorted().toList();
     try (Model model = Model.load(modelFile)) {
       Cam cam = Cam.of(model);
-      Map<String, Object> header = new LinkedHashMap<>();
-      header.put("model", out.toAbsolutePath().relativize(modelFile.toAbsolutePath()).toString());
-      header.put("modelSha256", model.sha256());
-      header.put("method", cam.method());
-      header.put("layer", cam.layer());
-      header.put("lumenVersion", Version.get());
+      Map<String, Object> header = ExplanationWriter.header(
+          out.toAbsolutePath().relativize(modelFile.toAbsolutePath()).toString(), model, cam);
       ExplanationWriter writer = new ExplanationWriter(out.resolve("explanations"), Overlay.original(), DEMO_BOXES, header);
       List<Image> images = studies.stream().map(Images::read).toList();
       List<List<Explanation>> all = cam.explain(images, Targets.all());
@@ -93,12 +87,7 @@ final class DemoCommand implements Callable<Integer> {
     Path dir = Files.createDirectories(out.resolve("ground-truth"));
     Path modelFile = dir.resolve("chest-findings.onnx");
     for (String name : List.of("chest-findings.onnx", "chest-findings.lumen.json")) {
-      try (InputStream in = DemoCommand.class.getResourceAsStream(RESOURCES + name)) {
-        if (in == null) {
-          throw new IllegalStateException("demo resource missing from the jar: " + name);
-        }
-        Files.copy(in, dir.resolve(name), StandardCopyOption.REPLACE_EXISTING);
-      }
+      copy(name, dir.resolve(name));
     }
     Path studiesDir = dir.resolve("studies");
     ChestDataset.write(studiesDir, GROUND_TRUTH_STUDIES, 2026, MODEL_SIZE, 0);
@@ -106,12 +95,8 @@ final class DemoCommand implements Callable<Integer> {
       LabelledStudies data = LabelledStudies.read(studiesDir.resolve("train.csv"), model.labels());
       List<Image> images = data.studies().stream().map(s -> Images.read(s.image())).toList();
       Cam cam = Cam.of(model);
-      Map<String, Object> header = new LinkedHashMap<>();
-      header.put("model", out.toAbsolutePath().relativize(modelFile.toAbsolutePath()).toString());
-      header.put("modelSha256", model.sha256());
-      header.put("method", cam.method());
-      header.put("layer", cam.layer());
-      header.put("lumenVersion", Version.get());
+      Map<String, Object> header = ExplanationWriter.header(
+          out.toAbsolutePath().relativize(modelFile.toAbsolutePath()).toString(), model, cam);
       ExplanationWriter writer = new ExplanationWriter(dir.resolve("explanations"), Overlay.original(), DEMO_BOXES, header);
       List<List<Explanation>> all = cam.explain(images, Targets.all());
       int findings = 0;
@@ -141,15 +126,20 @@ final class DemoCommand implements Callable<Integer> {
         continue;
       }
       Path target = dir.resolve(name.trim());
-      try (InputStream in = DemoCommand.class.getResourceAsStream(RESOURCES + name.trim())) {
-        if (in == null) {
-          throw new IllegalStateException("demo resource missing from the jar: " + name);
-        }
-        Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
-      }
+      copy(name.trim(), target);
       files.add(target);
     }
     return files;
+  }
+
+  /** Copies the demo resource {@code name} to {@code target}. */
+  private static void copy(String name, Path target) throws IOException {
+    try (InputStream in = DemoCommand.class.getResourceAsStream(RESOURCES + name)) {
+      if (in == null) {
+        throw new IllegalStateException("demo resource missing from the jar: " + name);
+      }
+      Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
+    }
   }
 
   private static String resource(String name) throws IOException {

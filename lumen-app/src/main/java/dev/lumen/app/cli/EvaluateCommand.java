@@ -161,16 +161,17 @@ final class EvaluateCommand implements Callable<Integer> {
       Map<String, double[]> sums = new LinkedHashMap<>();   // label -> {cases, hits, energy, iou}
       for (int s = 0; s < images.size(); s++) {
         LabelledStudies.Study study = data.studies().get(s);
-        for (Map.Entry<Integer, Path> mask : study.masks().entrySet()) {
-          int label = mask.getKey();
-          if (!study.truth()[label]) {
-            continue;
-          }
-          Image image = images.get(s);
-          float[] heat = explainer.explain(image, Targets.labels(List.of(Integer.toString(label)))).get(0)
-              .heatmap(0).unsafeData();
-          float[] region = maskPlane(mask.getValue(), image);
-          double[] sum = sums.computeIfAbsent(model.labels().get(label), k -> new double[4]);
+        List<Integer> labels = study.masks().keySet().stream().filter(l -> study.truth()[l]).toList();
+        if (labels.isEmpty()) {
+          continue;
+        }
+        Image image = images.get(s);
+        // one explanation of every masked finding of the study
+        var explained = explainer.explain(image, Targets.labels(labels.stream().map(String::valueOf).toList()));
+        for (int t = 0; t < labels.size(); t++) {
+          float[] heat = explained.get(t).heatmap(0).unsafeData();
+          float[] region = maskPlane(study.masks().get(labels.get(t)), image);
+          double[] sum = sums.computeIfAbsent(model.labels().get(labels.get(t)), k -> new double[4]);
           sum[0]++;
           sum[1] += MapAgreement.pointingHit(heat, region, image.width(),
               MapAgreement.pointingTolerance(Math.max(image.width(), image.height()))) ? 1 : 0;

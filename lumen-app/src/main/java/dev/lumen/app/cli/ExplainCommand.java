@@ -1,7 +1,6 @@
 package dev.lumen.app.cli;
 
 import dev.lumen.app.output.ExplanationWriter;
-import dev.lumen.core.Version;
 import dev.lumen.core.explain.Explainer;
 import dev.lumen.core.explain.Ensemble;
 import dev.lumen.core.explain.Explanation;
@@ -26,7 +25,6 @@ import dev.lumen.core.render.Overlay;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -163,15 +161,10 @@ final class ExplainCommand implements Callable<Integer> {
         others.add(Model.load(member, ModelCard.besideModel(member), model.options()));
       }
       Explainer explainer = explainer(model, others);
-      Map<String, Object> header = new LinkedHashMap<>();
-      header.put("model", options.model.toString());
-      header.put("modelSha256", model.sha256());
+      Map<String, Object> header = ExplanationWriter.header(options.model.toString(), model, explainer);
       if (!others.isEmpty()) {
         header.put("ensemble", ensemble.stream().map(Path::toString).toList());
       }
-      header.put("method", explainer.method());
-      header.put("layer", explainer.layer());
-      header.put("lumenVersion", Version.get());
       ExplanationWriter writer = new ExplanationWriter(out, render.overlay(), render.boxes, header);
       Targets selection = targets.toTargets();
       PrintWriter console = spec.commandLine().getOut();

@@ -1,12 +1,15 @@
 package dev.lumen.app.output;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lumen.core.Version;
+import dev.lumen.core.explain.Explainer;
 import dev.lumen.core.explain.Explanation;
 import dev.lumen.core.explain.lime.LimeResult;
 import dev.lumen.core.explain.lime.LimeViews;
 import dev.lumen.core.explain.lime.Segments;
 import dev.lumen.core.image.Image;
 import dev.lumen.core.io.Npy;
+import dev.lumen.core.model.Model;
 import dev.lumen.core.postprocess.Regions;
 import dev.lumen.core.preprocess.Geometry;
 import dev.lumen.core.render.BoxDrawing;
@@ -58,6 +61,17 @@ public final class ExplanationWriter {
     this.overlay = overlay;
     this.boxThreshold = boxThreshold;
     this.header = new LinkedHashMap<>(header);
+  }
+
+  /** The manifest's head: the model (as {@code modelName} names it), its SHA-256, the method, the layer, Lumen's version. */
+  public static Map<String, Object> header(String modelName, Model model, Explainer explainer) {
+    Map<String, Object> header = new LinkedHashMap<>();
+    header.put("model", modelName);
+    header.put("modelSha256", model.sha256());
+    header.put("method", explainer.method());
+    header.put("layer", explainer.layer());
+    header.put("lumenVersion", Version.get());
+    return header;
   }
 
   /** Writes a method's own files for one explanation and returns what the manifest says of them. */
