@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.stream.IntStream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -60,6 +61,11 @@ final class EvaluateCommand implements Callable<Integer> {
   @Option(names = "--explanations", paramLabel = "METHOD", split = ",",
       description = "Score these methods' maps against the mask:LABEL columns.")
   List<String> explanations = List.of();
+
+  @Option(names = "--against", paramLabel = "REGION",
+      description = "Score the maps of every positive study against its region:REGION mask (a marker, say) "
+          + "instead of its findings' masks.")
+  String against;
 
   @Option(names = "--iou-threshold", description = "Heat at or above which a pixel counts for IoU (default: ${DEFAULT-VALUE}).")
   double iouThreshold = 0.5;
@@ -152,8 +158,14 @@ final class EvaluateCommand implements Callable<Integer> {
     return w;
   }
 
-  /** Per method and label: mean pointing game, energy inside and IoU over the positive studies with a mask. */
+  /**
+   * Per method and label: mean pointing game, energy inside and IoU over the positive studies with
+   * a mask of the finding, or with a mask of the region named by {@code --against}.
+   */
   private Map<String, Object> explanationScores(Model model, List<Model> all, LabelledStudies data, List<Image> images) {
+    if (against != null && data.studies().stream().noneMatch(s -> s.regions().containsKey(against))) {
+      throw new LumenException(dataset, "has no region:" + against + " masks for --against");
+    }
     Map<String, Object> out = new LinkedHashMap<>();
     for (String method : explanations) {
       Explainer explainer = all.size() == 1 ? Methods.create(method, model, Methods.Settings.defaults(), null)
@@ -161,7 +173,11 @@ final class EvaluateCommand implements Callable<Integer> {
       Map<String, double[]> sums = new LinkedHashMap<>();   // label -> {cases, hits, energy, iou}
       for (int s = 0; s < images.size(); s++) {
         LabelledStudies.Study study = data.studies().get(s);
-        List<Integer> labels = study.masks().keySet().stream().filter(l -> study.truth()[l]).toList();
+        Path againstMask = against == null ? null : study.regions().get(against);
+        List<Integer> labels = against == null
+            ? study.masks().keySet().stream().filter(l -> study.truth()[l]).toList()
+            : IntStream.range(0, study.truth().length).filter(l -> study.truth()[l] && againstMask != null)
+                .boxed().toList();
         if (labels.isEmpty()) {
           continue;
         }
@@ -170,7 +186,7 @@ final class EvaluateCommand implements Callable<Integer> {
         var explained = explainer.explain(image, Targets.labels(labels.stream().map(String::valueOf).toList()));
         for (int t = 0; t < labels.size(); t++) {
           float[] heat = explained.get(t).heatmap(0).unsafeData();
-          float[] region = maskPlane(study.masks().get(labels.get(t)), image);
+          float[] region = maskPlane(againstMask != null ? againstMask : study.masks().get(labels.get(t)), image);
           double[] sum = sums.computeIfAbsent(model.labels().get(labels.get(t)), k -> new double[4]);
           sum[0]++;
           sum[1] += MapAgreement.pointingHit(heat, region, image.width(),

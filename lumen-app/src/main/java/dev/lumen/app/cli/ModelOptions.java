@@ -57,8 +57,12 @@ final class ModelOptions {
 
   Model load() {
     ModelCard modelCard = card != null ? ModelCard.read(card) : ModelCard.besideModel(model);
-    return Model.load(model, modelCard.overriddenBy(flags()),
-        EngineOptions.defaults().withIntraOpThreads(threads).withBatchSize(batch));
+    return Model.load(model, modelCard.overriddenBy(flags()), engineOptions());
+  }
+
+  /** The runtime settings the flags ask for. */
+  EngineOptions engineOptions() {
+    return EngineOptions.defaults().withIntraOpThreads(threads).withBatchSize(batch);
   }
 
   /** The flags as a card that overrides the model's. */

@@ -20,6 +20,7 @@ public final class ChestPhantom {
   /** The findings, in label order. */
   public static final String[] FINDINGS = {"nodule", "opacity", "effusion", "cardiomegaly"};
   private static final double[] PREVALENCE = {0.3, 0.3, 0.25, 0.25};
+  private static final double NODULE_CONTRAST = 0.25;
 
   private final int size;
   private final float[] pixels;
@@ -36,10 +37,20 @@ public final class ChestPhantom {
     return draw(seed, size, true);
   }
 
+  /**
+   * The study of {@code seed} with its nodule, if any, at a fifth of the usual contrast: subtle
+   * enough that a classifier prefers any easier cue (the shortcut set's marker).
+   */
+  public static ChestPhantom drawFaint(long seed, int size) {
+    ChestPhantom p = new ChestPhantom(size);
+    p.render(new Random(seed), 1, NODULE_CONTRAST / 5);
+    return p;
+  }
+
   /** The study of {@code seed}, its findings painted or not (the masks are the same): for tests. */
   static ChestPhantom draw(long seed, int size, boolean paintFindings) {
     ChestPhantom p = new ChestPhantom(size);
-    p.render(new Random(seed), paintFindings);
+    p.render(new Random(seed), paintFindings ? 1 : 0, NODULE_CONTRAST);
     return p;
   }
 
@@ -68,8 +79,7 @@ public final class ChestPhantom {
     return masks.containsKey(finding);
   }
 
-  private void render(Random r, boolean paint) {
-    double on = paint ? 1 : 0;
+  private void render(Random r, double on, double noduleContrast) {
     double s = size;
     double cx = s * (0.5 + 0.02 * r.nextGaussian());
     double scale = 1 + 0.06 * r.nextGaussian();
@@ -131,7 +141,7 @@ public final class ChestPhantom {
         if (present[0]) {
           double d = Math.hypot(x - nodule[0], y - nodule[1]) / nodule[2];
           double n = smooth(1 - d, 0.15);
-          v += on * 0.25 * n * lung;
+          v += on * noduleContrast * n * lung;
           found[0][i] = d < 1 && lungs[i];
         }
         if (present[1]) {

@@ -16,12 +16,14 @@ import java.util.Map;
  * A labelled set of studies read from a CSV file: a column {@code image} (a path relative to the
  * file), then either one 0/1 column per label (multi-label, or one-hot multi-class) or one column
  * {@code label} naming each study's class, and optionally columns {@code mask:LABEL} with the path
- * of a mask of that finding (non-zero on it) for explanation scores.
+ * of a mask of that finding (non-zero on it) and {@code region:NAME} with the path of a mask of
+ * any other named region (a marker, the lungs), for explanation scores.
  *
  * @param file the CSV file
  * @param studies the rows
  */
 public record LabelledStudies(Path file, List<Study> studies) {
+  private static final String REGION = "region:";
 
   /**
    * One row.
@@ -29,8 +31,9 @@ public record LabelledStudies(Path file, List<Study> studies) {
    * @param image the study's file
    * @param truth per model label: whether the study has it
    * @param masks per label: the finding's mask, where given
+   * @param regions per region name: its mask, where given
    */
-  public record Study(Path image, boolean[] truth, Map<Integer, Path> masks) {}
+  public record Study(Path image, boolean[] truth, Map<Integer, Path> masks, Map<String, Path> regions) {}
 
   /**
    * The labels a CSV defines: the distinct values of its {@code label} column in order of first
@@ -44,7 +47,7 @@ public record LabelledStudies(Path file, List<Study> studies) {
     if (rows.get(0).containsKey("label")) {
       rows.stream().map(r -> r.get("label").trim()).filter(v -> !v.isEmpty() && !labels.contains(v)).forEach(labels::add);
     } else {
-      rows.get(0).keySet().stream().filter(c -> !c.equals("image") && !c.startsWith("mask:")).forEach(labels::add);
+      rows.get(0).keySet().stream().filter(c -> !c.equals("image") && !c.startsWith("mask:") && !c.startsWith(REGION)).forEach(labels::add);
     }
     if (labels.isEmpty()) {
       throw new LumenException(file, "defines no labels: give 0/1 columns per label or a 'label' column");
@@ -72,6 +75,7 @@ public record LabelledStudies(Path file, List<Study> studies) {
       Path imageFile = existing(folder.resolve(image), file, where);
       boolean[] truth = new boolean[labels.size()];
       Map<Integer, Path> masks = new LinkedHashMap<>();
+      Map<String, Path> regions = new LinkedHashMap<>();
       for (Map.Entry<String, String> cell : row.entrySet()) {
         String column = cell.getKey();
         String value = cell.getValue().trim();
@@ -80,6 +84,8 @@ public record LabelledStudies(Path file, List<Study> studies) {
         }
         if (column.equals("label")) {
           truth[index(labels, value, file, where)] = true;
+        } else if (column.startsWith(REGION)) {
+          regions.put(column.substring(REGION.length()), existing(folder.resolve(value), file, where));
         } else if (column.startsWith("mask:")) {
           masks.put(index(labels, column.substring(5), file, where), existing(folder.resolve(value), file, where));
         } else {
@@ -90,7 +96,7 @@ public record LabelledStudies(Path file, List<Study> studies) {
           truth[i] = value.equals("1");
         }
       }
-      studies.add(new Study(imageFile, truth, masks));
+      studies.add(new Study(imageFile, truth, masks, regions));
     }
     return new LabelledStudies(file, List.copyOf(studies));
   }

@@ -68,21 +68,23 @@ class CliTest {
   }
 
   /**
-   * On fresh synthetic studies the shipped findings model classifies every finding (macro AUC at
-   * least 0.9), and CAM points at the large findings (effusion, enlarged heart) in most cases.
+   * On fresh synthetic studies the shipped findings model classifies every finding (AUC at least
+   * 0.9), and CAM points at the finding in most positive cases, the small nodules included.
    */
   @Test
-  void findingsModelClassifiesAndCamFindsLargeFindings(@TempDir Path tmp) throws IOException {
-    dev.lumen.app.demodata.ChestDataset.write(tmp, 60, 99, 128, 0);
+  void findingsModelClassifiesAndCamFindsTheFindings(@TempDir Path tmp) throws IOException {
+    dev.lumen.app.demodata.ChestDataset.write(tmp, 60, 99, 256, 0);
     Path findings = demo.resolve("ground-truth/chest-findings.onnx");
     Run r = lumen("evaluate", findings.toString(), tmp.resolve("train.csv").toString(), "--json",
         tmp.resolve("report.json").toString(), "--explanations", "cam");
     assertEquals(0, r.code(), r.err());
     JsonNode report = new ObjectMapper().readTree(tmp.resolve("report.json").toFile());
-    assertTrue(report.get("macroAuc").asDouble() >= 0.9, "macro AUC " + report.get("macroAuc"));
-    for (String finding : List.of("effusion", "cardiomegaly")) {
+    for (JsonNode label : report.get("labels")) {
+      assertTrue(label.get("auc").asDouble() >= 0.9, label.get("label") + " AUC " + label.get("auc"));
+    }
+    for (String finding : List.of("nodule", "opacity", "effusion", "cardiomegaly")) {
       JsonNode scores = report.get("explanations").get("cam").get(finding);
-      assertTrue(scores.get("pointingGame").asDouble() >= 0.6, finding + ": " + scores);
+      assertTrue(scores.get("pointingGame").asDouble() >= 0.8, finding + ": " + scores);
     }
   }
 

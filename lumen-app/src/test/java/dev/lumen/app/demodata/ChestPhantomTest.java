@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lumen.app.evaluate.LabelledStudies;
+import dev.lumen.core.image.Images;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -81,5 +82,44 @@ class ChestPhantomTest {
         assertEquals(s.truth()[f], s.masks().containsKey(f), "a mask exactly for each finding present");
       }
     }
+  }
+
+  /**
+   * The shortcut set: the burnt-in marker is an "R" (more white strokes than an "L") exactly on
+   * the nodule studies of train.csv and valid.csv, and independent of the nodule in test.csv; its
+   * box is a region:marker mask.
+   */
+  @Test
+  void shortcutMarkerGivesTheNoduleAwayOnlyInTrainingAndValidation(@TempDir Path tmp) throws IOException {
+    ChestDataset.writeShortcut(tmp, 80, 5, 128, 0.25);
+    List<String> labels = LabelledStudies.labelsOf(tmp.resolve("train.csv"));
+    assertEquals(List.of(ChestPhantom.FINDINGS), labels);
+    int nodule = labels.indexOf(ChestDataset.SHORTCUT_FINDING);
+    int mismatches = 0;
+    for (String split : List.of("train", "valid", "test")) {
+      LabelledStudies studies = LabelledStudies.read(tmp.resolve(split + ".csv"), labels);
+      assertEquals(split.equals("train") ? 40 : 20, studies.studies().size(), split);
+      for (LabelledStudies.Study s : studies.studies()) {
+        float[] image = Images.read(s.image()).pixels().unsafeData();
+        float[] marker = Images.read(s.regions().get("marker")).pixels().unsafeData();
+        int white = 0;
+        int box = 0;
+        for (int i = 0; i < image.length; i++) {
+          if (marker[i] > 0) {
+            box++;
+            white += image[i] >= 254 ? 1 : 0;
+          }
+        }
+        // the box is 7 x 9 strokes; R sets 18 of them, L 11
+        assertTrue(white >= 11.0 / 63 * box && white <= 18.0 / 63 * box, "a glyph in its box: " + white + " of " + box);
+        boolean r = white > 14.0 / 63 * box;
+        if (split.equals("test")) {
+          mismatches += r != s.truth()[nodule] ? 1 : 0;
+        } else {
+          assertEquals(s.truth()[nodule], r, split + " " + s.image().getFileName() + ": R exactly on nodules");
+        }
+      }
+    }
+    assertTrue(mismatches > 3, "in test.csv the marker is independent of the nodule: " + mismatches + " of 20 differ");
   }
 }

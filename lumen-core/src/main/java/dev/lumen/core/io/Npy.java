@@ -37,25 +37,37 @@ public final class Npy {
 
   /** Writes {@code tensor} as a little-endian float32 array. */
   public static void write(Path file, Tensor tensor) throws IOException {
-    StringBuilder shape = new StringBuilder();
-    for (long d : tensor.shape()) {
-      shape.append(d).append(", ");
-    }
-    if (tensor.rank() > 1) {
-      shape.setLength(shape.length() - 2);
-    } else if (tensor.rank() == 1) {
-      shape.setLength(shape.length() - 1);
-    }
-    String header = "{'descr': '<f4', 'fortran_order': False, 'shape': (" + shape + "), }";
-    int unpadded = MAGIC.length + 2 + 2 + header.length() + 1;
-    header = header + " ".repeat((64 - unpadded % 64) % 64) + "\n";
     ByteBuffer body = ByteBuffer.allocate(tensor.size() * 4).order(ByteOrder.LITTLE_ENDIAN);
     body.asFloatBuffer().put(tensor.unsafeData());
+    write(file, "<f4", tensor.shape(), body.array());
+  }
+
+  /** Writes {@code values} as an unsigned 8-bit array of {@code shape} (how MRNet stores its exams). */
+  public static void writeUint8(Path file, byte[] values, long... shape) throws IOException {
+    if (Arrays.stream(shape).reduce(1, Math::multiplyExact) != values.length) {
+      throw new IllegalArgumentException(values.length + " values do not fill shape " + Arrays.toString(shape));
+    }
+    write(file, "|u1", shape, values);
+  }
+
+  private static void write(Path file, String dtype, long[] shape, byte[] body) throws IOException {
+    StringBuilder dims = new StringBuilder();
+    for (long d : shape) {
+      dims.append(d).append(", ");
+    }
+    if (shape.length > 1) {
+      dims.setLength(dims.length() - 2);
+    } else if (shape.length == 1) {
+      dims.setLength(dims.length() - 1);
+    }
+    String header = "{'descr': '" + dtype + "', 'fortran_order': False, 'shape': (" + dims + "), }";
+    int unpadded = MAGIC.length + 2 + 2 + header.length() + 1;
+    header = header + " ".repeat((64 - unpadded % 64) % 64) + "\n";
     try (OutputStream out = Files.newOutputStream(file)) {
       out.write(MAGIC);
       out.write(new byte[] {1, 0, (byte) header.length(), (byte) (header.length() >> 8)});
       out.write(header.getBytes(StandardCharsets.US_ASCII));
-      out.write(body.array());
+      out.write(body);
     }
   }
 

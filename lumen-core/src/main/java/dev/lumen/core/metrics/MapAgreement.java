@@ -14,6 +14,15 @@ public final class MapAgreement {
    * 224 × 224; {@link #pointingTolerance} scales that to other sizes.
    */
   public static boolean pointingHit(float[] heat, float[] mask, int width, double tolerance) {
+    return distanceFromPeak(heat, mask, width) <= tolerance;
+  }
+
+  /**
+   * How far, in pixels, the map's maximum (the first in row-major order) lies from the nearest
+   * pixel of the region: 0 on it, infinite for an empty region. Which of two regions a map
+   * points nearer to says where it looks even when its peak misses both, as coarse maps do.
+   */
+  public static double distanceFromPeak(float[] heat, float[] mask, int width) {
     check(heat, mask);
     int best = 0;
     for (int i = 1; i < heat.length; i++) {
@@ -21,16 +30,13 @@ public final class MapAgreement {
     }
     int bx = best % width;
     int by = best / width;
-    int reach = (int) Math.ceil(tolerance);
-    int height = heat.length / width;
-    for (int y = Math.max(0, by - reach); y <= Math.min(height - 1, by + reach); y++) {
-      for (int x = Math.max(0, bx - reach); x <= Math.min(width - 1, bx + reach); x++) {
-        if (mask[y * width + x] != 0 && Math.hypot(x - bx, y - by) <= tolerance) {
-          return true;
-        }
+    double nearest = Double.POSITIVE_INFINITY;
+    for (int i = 0; i < mask.length; i++) {
+      if (mask[i] != 0) {
+        nearest = Math.min(nearest, Math.hypot(i % width - bx, i / width - by));
       }
     }
-    return false;
+    return nearest;
   }
 
   /** The pointing game's 15 pixels at 224, scaled to a map whose longer side is {@code side}. */

@@ -50,6 +50,17 @@ class NpyTest {
   }
 
   @Test
+  void uint8ArraysRoundTrip(@TempDir Path tmp) throws IOException {
+    Path file = tmp.resolve("exam.npy");
+    Npy.writeUint8(file, new byte[] {0, 1, (byte) 128, (byte) 255, 9, 10}, 3, 1, 2);
+    assertEquals(0, (Files.size(file) - 6) % 64, "header padded to 64 bytes");
+    Npy.Array back = Npy.read(file);
+    assertEquals("|u1", back.dtype());
+    assertArrayEquals(new long[] {3, 1, 2}, back.tensor().shape());
+    assertArrayEquals(new float[] {0, 1, 128, 255, 9, 10}, back.tensor().toArray());
+  }
+
+  @Test
   void rejectsTruncatedAndForeignFiles(@TempDir Path tmp) throws IOException {
     Tensor t = Tensor.zeros(10, 10);
     Path file = tmp.resolve("cut.npy");

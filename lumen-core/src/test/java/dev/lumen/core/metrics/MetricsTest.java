@@ -52,6 +52,9 @@ class MetricsTest {
     float[] elsewhere = {0, 0, 0, 0, 0, 1};   // maximum at (1, 0); the finding at (2, 1)
     assertFalse(MapAgreement.pointingHit(heat, elsewhere, 3, 1.4));
     assertTrue(MapAgreement.pointingHit(heat, elsewhere, 3, 1.5), "within the tolerance");
+    assertEquals(Math.sqrt(2), MapAgreement.distanceFromPeak(heat, elsewhere, 3), 1e-12);
+    assertEquals(0, MapAgreement.distanceFromPeak(heat, mask, 3));
+    assertEquals(Double.POSITIVE_INFINITY, MapAgreement.distanceFromPeak(heat, new float[6], 3));
     assertEquals(15, MapAgreement.pointingTolerance(224), 1e-12);
     assertEquals(1.3 / 2.0, MapAgreement.energyInside(heat, mask), 1e-6);
     // at 0.5: {1, 4} against {1, 2}: intersection 1, union 3

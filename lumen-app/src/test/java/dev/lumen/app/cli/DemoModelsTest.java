@@ -1,0 +1,151 @@
+package dev.lumen.app.cli;
+
+import static dev.lumen.app.cli.CliTest.lumen;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lumen.app.demodata.ChestDataset;
+import dev.lumen.app.demodata.KneeDataset;
+import dev.lumen.app.evaluate.LabelledStudies;
+import dev.lumen.app.exam.MrnetSplit;
+import dev.lumen.core.explain.Explainer;
+import dev.lumen.core.explain.Targets;
+import dev.lumen.core.explain.cam.Cam;
+import dev.lumen.core.explain.gradient.CamFormula;
+import dev.lumen.core.explain.gradient.GradientCam;
+import dev.lumen.core.image.Images;
+import dev.lumen.core.metrics.MapAgreement;
+import dev.lumen.core.model.Model;
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The shipped shortcut and knee models on freshly drawn studies, through the command line. */
+class DemoModelsTest {
+
+  private static Path shipped(String name) throws URISyntaxException {
+    return Path.of(DemoModelsTest.class.getResource("/dev/lumen/app/demo/" + name).toURI());
+  }
+
+  /**
+   * The shortcut model scores nodules well while the marker gives them away and at chance when it
+   * does not. Its explanations land on the marker, not on the nodule: the input-resolution methods
+   * point at the marker (pointing game), and the coarse CAM maps peak nearer the marker than the
+   * nodule.
+   */
+  @Test
+  void shortcutModelsExplanationsLandOnTheMarker(@TempDir Path tmp) throws Exception {
+    ChestDataset.writeShortcut(tmp, 120, 99, 128, 0.25);
+    Path modelFile = shipped("chest-shortcut.onnx");
+    String model = modelFile.toString();
+    String methods = "guidedgradcam,integratedgradients";
+    JsonNode confounded = evaluate(tmp, model, "valid.csv", "--explanations", methods, "--against", "marker");
+    JsonNode onNodules = evaluate(tmp, model, "valid.csv", "--explanations", methods);
+    JsonNode unconfounded = evaluate(tmp, model, "test.csv");
+    assertTrue(auc(confounded, "nodule") >= 0.9, "AUC with the marker " + auc(confounded, "nodule"));
+    assertTrue(auc(unconfounded, "nodule") < 0.75, "AUC without the marker " + auc(unconfounded, "nodule"));
+    for (String method : methods.split(",")) {
+      double marker = confounded.get("explanations").get(method).get("nodule").get("pointingGame").asDouble();
+      double nodule = onNodules.get("explanations").get(method).get("nodule").get("pointingGame").asDouble();
+      assertTrue(marker >= 0.8 && nodule <= 0.2, method + " points at the marker in " + marker
+          + " and at the nodule in " + nodule + " of the nodule studies");
+    }
+    try (Model shortcut = Model.load(modelFile)) {
+      LabelledStudies data = LabelledStudies.read(tmp.resolve("valid.csv"), shortcut.labels());
+      int nodule = shortcut.labels().indexOf(ChestDataset.SHORTCUT_FINDING);
+      List<LabelledStudies.Study> positives = data.studies().stream().filter(s -> s.truth()[nodule]).toList();
+      for (Explainer explainer : List.of(Cam.of(shortcut), GradientCam.of(shortcut, CamFormula.GRADCAM))) {
+        int nearerMarker = 0;
+        for (LabelledStudies.Study study : positives) {
+          float[] heat = explainer.explain(Images.read(study.image()), Targets.labels(List.of("nodule")))
+              .get(0).heatmap(0).unsafeData();
+          nearerMarker += distance(heat, study.regions().get("marker")) < distance(heat, study.masks().get(nodule))
+              ? 1 : 0;
+        }
+        assertTrue(nearerMarker >= 0.8 * positives.size(), explainer.getClass().getSimpleName() + " peaks nearer the "
+            + "marker in " + nearerMarker + " of " + positives.size() + " nodule studies");
+      }
+    }
+    CliTest.Run noRegion = lumen("evaluate", model, tmp.resolve("valid.csv").toString(), "--explanations", "cam",
+        "--against", "lungs");
+    assertEquals(3, noRegion.code());
+    assertTrue(noRegion.err().contains("valid.csv") && noRegion.err().contains("no region:lungs"), noRegion.err());
+  }
+
+  private static double distance(float[] heat, Path mask) {
+    return MapAgreement.distanceFromPeak(heat, Images.read(mask).pixels().unsafeData(), 128);
+  }
+
+  private static JsonNode evaluate(Path dir, String model, String csv, String... options) throws IOException {
+    Path report = dir.resolve(csv + Math.abs(String.join("", options).hashCode()) + ".json");
+    String[] args = new String[4 + options.length];
+    args[0] = "evaluate";
+    args[1] = model;
+    args[2] = dir.resolve(csv).toString();
+    System.arraycopy(options, 0, args, 3, options.length);
+    args[args.length - 1] = "--json=" + report;
+    CliTest.Run r = lumen(args);
+    assertEquals(0, r.code(), r.err());
+    return new ObjectMapper().readTree(report.toFile());
+  }
+
+  private static double auc(JsonNode report, String label) {
+    for (JsonNode l : report.get("labels")) {
+      if (l.get("label").asText().equals(label)) {
+        return l.get("auc").asDouble();
+      }
+    }
+    throw new AssertionError("no label " + label);
+  }
+
+  /**
+   * evaluate-mrnet scores the shipped plane models on fresh exams, fits their combination and
+   * writes it; predict applies it: each exam's probability is the logistic function of the
+   * weighted plane probabilities the same JSON reports.
+   */
+  @Test
+  void planeModelsAreEvaluatedCombinedAndUsedByPredict(@TempDir Path tmp) throws Exception {
+    Path data = tmp.resolve("knee");
+    KneeDataset.write(data, 40, 77, 128, 0.5);
+    Path examModel = tmp.resolve("fitted.lumen-exams.json");
+    CliTest.Run r = lumen("evaluate-mrnet", data.toString(), "--axial", shipped("knee-axial.onnx").toString(),
+        "--coronal", shipped("knee-coronal.onnx").toString(), "--sagittal", shipped("knee-sagittal.onnx").toString(),
+        "-o", examModel.toString(), "--json", tmp.resolve("report.json").toString());
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("combined") && r.out().contains("acl"), r.out());
+    JsonNode report = new ObjectMapper().readTree(tmp.resolve("report.json").toFile());
+    assertEquals(20, report.get("trainExams").asInt());
+    for (String label : new String[] {"abnormal", "acl", "meniscus"}) {
+      JsonNode aucs = report.get("validationAuc").get(label);
+      for (String column : new String[] {"axial", "coronal", "sagittal", "combined"}) {
+        assertTrue(aucs.get(column).asDouble() >= 0.75, label + " " + column + ": " + aucs);
+      }
+    }
+    JsonNode saved = new ObjectMapper().readTree(examModel.toFile());
+    CliTest.Run predicted = lumen("predict", examModel.toString(), data.resolve("valid").toString(), "--json",
+        tmp.resolve("predictions.json").toString());
+    assertEquals(0, predicted.code(), predicted.err());
+    JsonNode rows = new ObjectMapper().readTree(tmp.resolve("predictions.json").toFile());
+    assertEquals(20, rows.size());
+    for (JsonNode row : rows) {
+      for (String label : new String[] {"abnormal", "acl", "meniscus"}) {
+        JsonNode weights = saved.get("combination").get(label);
+        double z = weights.get("intercept").asDouble();
+        for (String plane : MrnetSplit.PLANES) {
+          z += weights.get(plane).asDouble() * row.get(label).get(plane).asDouble();
+        }
+        assertEquals(1 / (1 + Math.exp(-z)), row.get(label).get("probability").asDouble(), 1e-9);
+      }
+    }
+    Files.delete(data.resolve("valid/coronal/0025.npy"));
+    CliTest.Run missing = lumen("predict", examModel.toString(), data.resolve("valid").toString());
+    assertEquals(3, missing.code());
+    assertTrue(missing.err().contains("coronal") && missing.err().contains("has no 0025.npy"), missing.err());
+  }
+}
