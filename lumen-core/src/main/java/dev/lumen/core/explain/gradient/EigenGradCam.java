@@ -1,17 +1,14 @@
 package dev.lumen.core.explain.gradient;
 
 import dev.lumen.core.autodiff.Autodiff;
-import dev.lumen.core.autodiff.Propagation;
 import dev.lumen.core.explain.FeatureSlices;
 import dev.lumen.core.explain.LayerChoice;
 import dev.lumen.core.model.Model;
-import dev.lumen.core.postprocess.Maps;
 import dev.lumen.core.postprocess.PrincipalComponent;
 import dev.lumen.core.preprocess.Layout;
 import dev.lumen.core.tensor.Tensor;
 import java.util.List;
 import java.util.Map;
-import java.util.function.UnaryOperator;
 
 /**
  * Eigen-Grad-CAM (pytorch-grad-cam): the projection of {@code G ⊙ A} — the layer's activations
@@ -49,16 +46,6 @@ public final class EigenGradCam extends GradientExplainer {
   @Override
   List<String> wrt() {
     return List.of(layer);
-  }
-
-  @Override
-  Propagation propagation() {
-    return Propagation.GRADIENT;
-  }
-
-  @Override
-  UnaryOperator<float[]> normalization() {
-    return Maps::minMax;
   }
 
   @Override

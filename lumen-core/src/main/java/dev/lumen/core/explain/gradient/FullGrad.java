@@ -3,18 +3,15 @@ package dev.lumen.core.explain.gradient;
 import dev.lumen.core.autodiff.Autodiff;
 import dev.lumen.core.autodiff.GradientRequest;
 import dev.lumen.core.autodiff.GraphEmitter;
-import dev.lumen.core.autodiff.Propagation;
 import dev.lumen.core.model.Model;
 import dev.lumen.core.onnx.Node;
 import dev.lumen.core.onnx.OnnxGraph;
 import dev.lumen.core.onnx.TensorShapes;
-import dev.lumen.core.postprocess.Maps;
 import dev.lumen.core.preprocess.Layout;
 import dev.lumen.core.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.function.UnaryOperator;
 
 /**
  * FullGrad (Srinivas &amp; Fleuret, NeurIPS 2019), as pytorch-grad-cam computes it: the input
@@ -74,16 +71,6 @@ public final class FullGrad extends GradientExplainer {
   @Override
   List<String> perTarget() {
     return List.of(MAP);
-  }
-
-  @Override
-  Propagation propagation() {
-    return Propagation.GRADIENT;
-  }
-
-  @Override
-  UnaryOperator<float[]> normalization() {
-    return Maps::minMax;
   }
 
   @Override

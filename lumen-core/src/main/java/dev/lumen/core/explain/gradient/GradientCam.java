@@ -1,19 +1,16 @@
 package dev.lumen.core.explain.gradient;
 
 import dev.lumen.core.autodiff.GradientRequest;
-import dev.lumen.core.autodiff.Propagation;
 import dev.lumen.core.autodiff.Seed;
 import dev.lumen.core.explain.Targets;
 import dev.lumen.core.explain.LayerChoice;
 import dev.lumen.core.model.Model;
 import dev.lumen.core.onnx.OnnxGraph;
 import dev.lumen.core.onnx.TensorShapes;
-import dev.lumen.core.postprocess.Maps;
 import dev.lumen.core.preprocess.Layout;
 import dev.lumen.core.tensor.Tensor;
 import java.util.List;
 import java.util.Map;
-import java.util.function.UnaryOperator;
 
 /**
  * Gradient-weighted class activation maps at one layer — Grad-CAM, Grad-CAM++, XGrad-CAM,
@@ -93,16 +90,6 @@ public final class GradientCam extends GradientExplainer {
   @Override
   List<String> wrt() {
     return layers;
-  }
-
-  @Override
-  Propagation propagation() {
-    return Propagation.GRADIENT;
-  }
-
-  @Override
-  UnaryOperator<float[]> normalization() {
-    return Maps::minMax;
   }
 
   @Override

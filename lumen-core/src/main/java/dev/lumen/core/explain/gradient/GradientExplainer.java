@@ -22,6 +22,7 @@ import dev.lumen.core.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import dev.lumen.core.postprocess.Maps;
 import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
@@ -46,8 +47,10 @@ abstract class GradientExplainer implements Explainer {
   /** The tensors whose gradients the method reads. */
   abstract List<String> wrt();
 
-  /** The rule at rectifiers. */
-  abstract Propagation propagation();
+  /** The rule at rectifiers: plain gradients unless a method rectifies them. */
+  Propagation propagation() {
+    return Propagation.GRADIENT;
+  }
 
   /**
    * The raw map ({@code [slices, h, w]}) of one item and one target from that item's slice of
@@ -56,8 +59,10 @@ abstract class GradientExplainer implements Explainer {
    */
   abstract Tensor rawMap(Map<String, Tensor> item);
 
-  /** How one slice of a raw map becomes a heat map in [0, 1]. */
-  abstract UnaryOperator<float[]> normalization();
+  /** How one slice of a raw map becomes a heat map in [0, 1]: min-max, as the CAM family's maps. */
+  UnaryOperator<float[]> normalization() {
+    return Maps::minMax;
+  }
 
   /** Outputs shaped {@code [N, ...]} the method reads (forward values). */
   List<String> perItem() {

@@ -1,6 +1,5 @@
 package dev.lumen.core.explain.gradient;
 
-import dev.lumen.core.autodiff.Propagation;
 import dev.lumen.core.explain.Progress;
 import dev.lumen.core.image.Image;
 import dev.lumen.core.model.Model;
@@ -73,11 +72,6 @@ public final class IntegratedGradients extends InputAttribution {
   @Override
   public String method() {
     return "integratedgradients";
-  }
-
-  @Override
-  Propagation propagation() {
-    return Propagation.GRADIENT;
   }
 
   @Override
