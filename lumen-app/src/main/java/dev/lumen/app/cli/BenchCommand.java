@@ -44,7 +44,7 @@ final class BenchCommand implements Callable<Integer> {
   int runs = 20;
 
   @Option(names = "--methods", split = ",", paramLabel = "METHOD",
-      description = "Also time these explanation methods on one image, e.g. cam,ablationcam,crm,occlusion.")
+      description = "Also time these explanation methods on one image, e.g. cam,ablationcam,crm,occlusion (all: every method).")
   List<String> methods = List.of();
 
   @Option(names = "--gradients", description = "Also time the compiled gradient graphs against the forward pass.")
@@ -109,7 +109,7 @@ final class BenchCommand implements Callable<Integer> {
     }
     double f = median(forward);
     Image image = randomImage(model);
-    for (String name : methods) {
+    for (String name : Methods.named(methods)) {
       try (Explainer explainer = Methods.create(name, model, Methods.Settings.defaults(), null)) {
         explainer.explain(image);
         double[] times = new double[rounds];
@@ -119,7 +119,7 @@ final class BenchCommand implements Callable<Integer> {
           times[r] = (System.nanoTime() - start) / 1e6;
         }
         double m = median(times);
-        out.printf(Locale.ROOT, "%-13s %9.1f ms/image  = %7.1f forward passes%n", name, m, m / f);
+        out.printf(Locale.ROOT, "%-31s %9.1f ms/image  = %7.1f forward passes%n", name, m, m / f);
         out.flush();
       }
     }

@@ -1,6 +1,5 @@
 package dev.lumen.app.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lumen.app.evaluate.Evaluation;
 import dev.lumen.app.evaluate.LabelledStudies;
 import dev.lumen.app.evaluate.RocPlot;
@@ -23,6 +22,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.IntStream;
+import me.tongfei.progressbar.ProgressBar;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -59,8 +59,11 @@ final class EvaluateCommand implements Callable<Integer> {
   Path roc;
 
   @Option(names = "--explanations", paramLabel = "METHOD", split = ",",
-      description = "Score these methods' maps against the mask:LABEL columns.")
+      description = "Score these methods' maps against the mask:LABEL columns (all: every method).")
   List<String> explanations = List.of();
+
+  @Mixin
+  MethodSettingsOptions methodSettings;
 
   @Option(names = "--against", paramLabel = "REGION",
       description = "Score the maps of every positive study against its region:REGION mask (a marker, say) "
@@ -111,26 +114,37 @@ final class EvaluateCommand implements Callable<Integer> {
         }
       }
     }
-    boolean[][] truth = data.studies().stream().map(LabelledStudies.Study::truth).toArray(boolean[][]::new);
+    // only the labels the CSV annotates are scored: a label without a column is unknown, not absent
+    List<Integer> scored = data.annotated();
+    List<String> scoredLabels = scored.stream().map(model.labels()::get).toList();
+    float[][] scoredProbabilities = new float[images.size()][scored.size()];
+    boolean[][] truth = new boolean[images.size()][scored.size()];
+    for (int s = 0; s < images.size(); s++) {
+      for (int c = 0; c < scored.size(); c++) {
+        scoredProbabilities[s][c] = probabilities[s][scored.get(c)];
+        truth[s][c] = data.studies().get(s).truth()[scored.get(c)];
+      }
+    }
     List<Roc> curves = new ArrayList<>();
     Map<String, Object> report = new LinkedHashMap<>();
     report.put("models", all.stream().map(Model::name).toList());
     report.put("weights", w);
     report.put("dataset", dataset.toString());
-    report.putAll(Evaluation.report(model.labels(), probabilities, truth, threshold, curves));
+    report.putAll(Evaluation.report(scoredLabels, scoredProbabilities, truth, threshold, curves));
     if (!explanations.isEmpty()) {
-      report.put("explanations", explanationScores(model, all, data, images));
+      Map<String, Object> scores = new LinkedHashMap<>();
+      report.put("explanations", scores);
+      // each method's scores join the JSON report as they come: a long run stopped halfway keeps them
+      explanationScores(model, all, data, images, scores, () -> Reports.writeJson(json, report));
     }
     print(report);
-    if (json != null) {
-      new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(json.toFile(), report);
-    }
+    Reports.writeJson(json, report);
     if (roc != null) {
       List<String> names = new ArrayList<>();
       List<Roc> drawn = new ArrayList<>();
       for (int c = 0; c < curves.size(); c++) {
         if (curves.get(c) != null) {
-          names.add(model.labels().get(c));
+          names.add(scoredLabels.get(c));
           drawn.add(curves.get(c));
         }
       }
@@ -162,45 +176,48 @@ final class EvaluateCommand implements Callable<Integer> {
    * Per method and label: mean pointing game, energy inside and IoU over the positive studies with
    * a mask of the finding, or with a mask of the region named by {@code --against}.
    */
-  private Map<String, Object> explanationScores(Model model, List<Model> all, LabelledStudies data, List<Image> images) {
+  private void explanationScores(Model model, List<Model> all, LabelledStudies data, List<Image> images,
+      Map<String, Object> out, Runnable afterEachMethod) {
     if (against != null && data.studies().stream().noneMatch(s -> s.regions().containsKey(against))) {
       throw new LumenException(dataset, "has no region:" + against + " masks for --against");
     }
-    Map<String, Object> out = new LinkedHashMap<>();
-    for (String method : explanations) {
-      Explainer explainer = all.size() == 1 ? Methods.create(method, model, Methods.Settings.defaults(), null)
-          : Ensemble.of(all, m -> Methods.create(method, m, Methods.Settings.defaults(), null));
+    for (String method : Methods.named(explanations)) {
       Map<String, double[]> sums = new LinkedHashMap<>();   // label -> {cases, hits, energy, iou}
-      for (int s = 0; s < images.size(); s++) {
-        LabelledStudies.Study study = data.studies().get(s);
-        Path againstMask = against == null ? null : study.regions().get(against);
-        List<Integer> labels = against == null
-            ? study.masks().keySet().stream().filter(l -> study.truth()[l]).toList()
-            : IntStream.range(0, study.truth().length).filter(l -> study.truth()[l] && againstMask != null)
-                .boxed().toList();
-        if (labels.isEmpty()) {
-          continue;
-        }
-        Image image = images.get(s);
-        // one explanation of every masked finding of the study
-        var explained = explainer.explain(image, Targets.labels(labels.stream().map(String::valueOf).toList()));
-        for (int t = 0; t < labels.size(); t++) {
-          float[] heat = explained.get(t).heatmap(0).unsafeData();
-          float[] region = maskPlane(againstMask != null ? againstMask : study.masks().get(labels.get(t)), image);
-          double[] sum = sums.computeIfAbsent(model.labels().get(labels.get(t)), k -> new double[4]);
-          sum[0]++;
-          sum[1] += MapAgreement.pointingHit(heat, region, image.width(),
-              MapAgreement.pointingTolerance(Math.max(image.width(), image.height()))) ? 1 : 0;
-          sum[2] += MapAgreement.energyInside(heat, region);
-          sum[3] += MapAgreement.iou(heat, region, iouThreshold);
+      try (Explainer explainer = all.size() == 1 ? Methods.create(method, model, methodSettings.settings(), null)
+          : Ensemble.of(all, m -> Methods.create(method, m, methodSettings.settings(), null));
+          ProgressBar bar = ProgressBars.start(method, images.size())) {
+        for (int s = 0; s < images.size(); s++) {
+          bar.step();
+          LabelledStudies.Study study = data.studies().get(s);
+          Path againstMask = against == null ? null : study.regions().get(against);
+          List<Integer> labels = against == null
+              ? study.masks().keySet().stream().filter(l -> study.truth()[l]).toList()
+              : IntStream.range(0, study.truth().length).filter(l -> study.truth()[l] && againstMask != null)
+                  .boxed().toList();
+          if (labels.isEmpty()) {
+            continue;
+          }
+          Image image = images.get(s);
+          // one explanation of every masked finding of the study
+          var explained = explainer.explain(image, Targets.labels(labels.stream().map(String::valueOf).toList()));
+          for (int t = 0; t < labels.size(); t++) {
+            float[] heat = explained.get(t).heatmap(0).unsafeData();
+            float[] region = maskPlane(againstMask != null ? againstMask : study.masks().get(labels.get(t)), image);
+            double[] sum = sums.computeIfAbsent(model.labels().get(labels.get(t)), k -> new double[4]);
+            sum[0]++;
+            sum[1] += MapAgreement.pointingHit(heat, region, image.width(),
+                MapAgreement.pointingTolerance(Math.max(image.width(), image.height()))) ? 1 : 0;
+            sum[2] += MapAgreement.energyInside(heat, region);
+            sum[3] += MapAgreement.iou(heat, region, iouThreshold);
+          }
         }
       }
       Map<String, Object> perLabel = new LinkedHashMap<>();
       sums.forEach((label, sum) -> perLabel.put(label, Map.of("cases", (int) sum[0], "pointingGame", sum[1] / sum[0],
           "energyInside", sum[2] / sum[0], "iou", sum[3] / sum[0])));
       out.put(method, perLabel);
+      afterEachMethod.run();
     }
-    return out;
   }
 
   /** A mask image as one plane, non-zero on the finding; it must have the study's size. */

@@ -1,6 +1,5 @@
 package dev.lumen.app.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lumen.app.exam.ExamModel;
 import dev.lumen.app.exam.MrnetSplit;
 import dev.lumen.app.exam.PlaneCombination;
@@ -24,12 +23,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.stream.IntStream;
 import java.util.concurrent.Callable;
-import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -63,8 +61,11 @@ final class EvaluateMrnetCommand implements Callable<Integer> {
   Path json;
 
   @Option(names = "--explanations", paramLabel = "METHOD", split = ",",
-      description = "Score these methods' maps of every plane against the findings' masks (masks/PLANE/ID-LABEL.npy).")
+      description = "Score these methods' maps of every plane against the findings' masks (masks/PLANE/ID-LABEL.npy) (all: every method).")
   List<String> explanations = List.of();
+
+  @Mixin
+  MethodSettingsOptions methodSettings;
 
   @Option(names = "--threads", description = "Threads per operator; 0 = one per core (default: ${DEFAULT-VALUE}).")
   int threads = 0;
@@ -104,16 +105,17 @@ final class EvaluateMrnetCommand implements Callable<Integer> {
         aucs.put(labels.get(l), perLabel);
       }
       report.put("validationAuc", aucs);
-      if (!explanations.isEmpty()) {
-        report.put("explanations", explanationScores(models, valid));
-      }
       String name = out.getFileName().toString().replace(ExamModel.SUFFIX, "");
       ExamModel.write(out, name, String.format(Locale.ROOT, "plane combination fitted by lumen evaluate-mrnet on %d "
           + "training exams of %s", train.ids().size(), data), files, combination);
-      print(labels, aucs, report.get("explanations"));
-      if (json != null) {
-        new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(json.toFile(), report);
+      Reports.writeJson(json, report);
+      if (!explanations.isEmpty()) {
+        Map<String, Object> scores = new LinkedHashMap<>();
+        report.put("explanations", scores);
+        // each method's scores join the JSON report as they come: a long run stopped halfway keeps them
+        explanationScores(models, valid, scores, () -> Reports.writeJson(json, report));
       }
+      print(labels, aucs, report.get("explanations"));
     }
     return 0;
   }
@@ -123,37 +125,51 @@ final class EvaluateMrnetCommand implements Callable<Integer> {
    * pointing game — the slice holding the map's largest raw value, then the peak of that slice's
    * map; a hit when it lies within the pointing tolerance of the finding on that slice.
    */
-  private Map<String, Object> explanationScores(PlaneModels models, MrnetSplit valid) {
-    Map<String, Object> out = new LinkedHashMap<>();
-    for (String method : explanations) {
+  private void explanationScores(PlaneModels models, MrnetSplit valid, Map<String, Object> out,
+      Runnable afterEachMethod) {
+    for (String method : Methods.named(explanations)) {
       Map<String, Object> perPlane = new LinkedHashMap<>();
-      for (String plane : MrnetSplit.PLANES) {
-        Model model = models.model(plane);
-        Explainer explainer = Methods.create(method, model, Methods.Settings.defaults(), null);
-        Map<String, Object> perLabel = new LinkedHashMap<>();
-        for (int l = 0; l < models.labels().size(); l++) {
-          String label = models.labels().get(l);
-          int cases = 0;
-          int hits = 0;
-          for (String id : valid.ids()) {
-            Path mask = valid.mask(id, plane, label);
-            if (!valid.truth().get(id)[l] || !Files.isRegularFile(mask)) {
-              continue;
-            }
-            Volume volume = Images.readNpyVolume(valid.stack(id, plane));
-            Explanation map = explainer.explain(volume, Targets.labels(List.of(label))).get(0);
-            cases++;
-            hits += pointsAtFinding(map, Npy.read(mask).tensor(), volume) ? 1 : 0;
-          }
-          if (cases > 0) {
-            perLabel.put(label, Map.of("cases", cases, "pointingGame", (double) hits / cases));
+      try (ProgressBar bar = ProgressBars.start(method, (long) MrnetSplit.PLANES.size() * valid.ids().size())) {
+        for (String plane : MrnetSplit.PLANES) {
+          try (Explainer explainer = Methods.create(method, models.model(plane), methodSettings.settings(), null)) {
+            perPlane.put(plane, pointingGame(explainer, plane, models.labels(), valid, bar));
           }
         }
-        perPlane.put(plane, perLabel);
       }
       out.put(method, perPlane);
+      afterEachMethod.run();
     }
-    return out;
+  }
+
+  /** Per label of one plane: the cases and the share of them the maps point at. */
+  private static Map<String, Object> pointingGame(Explainer explainer, String plane, List<String> labels,
+      MrnetSplit valid, ProgressBar bar) {
+    int[] cases = new int[labels.size()];
+    int[] hits = new int[labels.size()];
+    for (String id : valid.ids()) {
+      // one explanation of every finding of the exam that has a mask
+      List<Integer> found = IntStream.range(0, labels.size())
+          .filter(l -> valid.truth().get(id)[l] && Files.isRegularFile(valid.mask(id, plane, labels.get(l))))
+          .boxed().toList();
+      if (!found.isEmpty()) {
+        Volume volume = Images.readNpyVolume(valid.stack(id, plane));
+        List<Explanation> maps = explainer.explain(volume, Targets.labels(found.stream().map(labels::get).toList()));
+        for (int t = 0; t < found.size(); t++) {
+          int l = found.get(t);
+          Tensor mask = Npy.read(valid.mask(id, plane, labels.get(l))).tensor();
+          cases[l]++;
+          hits[l] += pointsAtFinding(maps.get(t), mask, volume) ? 1 : 0;
+        }
+      }
+      bar.step();
+    }
+    Map<String, Object> perLabel = new LinkedHashMap<>();
+    for (int l = 0; l < labels.size(); l++) {
+      if (cases[l] > 0) {
+        perLabel.put(labels.get(l), Map.of("cases", cases[l], "pointingGame", (double) hits[l] / cases[l]));
+      }
+    }
+    return perLabel;
   }
 
   private static boolean pointsAtFinding(Explanation map, Tensor mask, Volume volume) {
@@ -180,9 +196,7 @@ final class EvaluateMrnetCommand implements Callable<Integer> {
 
   private static double[][][] score(PlaneModels models, MrnetSplit split) {
     double[][][] scores = new double[split.ids().size()][][];
-    try (ProgressBar bar = new ProgressBarBuilder().setTaskName("score " + split.folder().getFileName())
-        .setInitialMax(scores.length).setStyle(ProgressBarStyle.ASCII)
-        .setConsumer(new ConsoleProgressBarConsumer(System.err)).build()) {
+    try (ProgressBar bar = ProgressBars.start("score " + split.folder().getFileName(), scores.length)) {
       for (int e = 0; e < scores.length; e++) {
         scores[e] = models.scores(split, split.ids().get(e));
         bar.step();

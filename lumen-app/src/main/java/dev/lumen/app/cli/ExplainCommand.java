@@ -6,16 +6,8 @@ import dev.lumen.core.explain.Ensemble;
 import dev.lumen.core.explain.Explanation;
 import dev.lumen.core.explain.Progress;
 import dev.lumen.core.explain.Targets;
-import dev.lumen.core.explain.perturb.Fill;
-import dev.lumen.core.explain.gradient.IntegratedGradients;
-import dev.lumen.core.explain.lime.FeatureSelection;
-import dev.lumen.core.explain.lime.Hide;
 import dev.lumen.core.explain.lime.Lime;
 import dev.lumen.core.explain.lime.LimeResult;
-import dev.lumen.core.explain.lime.Segmentation;
-import dev.lumen.core.explain.gradient.SmoothGrad;
-import dev.lumen.core.explain.perturb.Occlusion;
-import dev.lumen.core.explain.perturb.Rise;
 import dev.lumen.core.image.Image;
 import dev.lumen.core.image.Volume;
 import dev.lumen.core.model.Model;
@@ -30,8 +22,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -57,63 +47,6 @@ final class ExplainCommand implements Callable<Integer> {
           + "`lumen inspect` lists them).")
   List<String> layer;
 
-  @Option(names = "--window", description = "occlusion: window side in model input pixels (default: ${DEFAULT-VALUE}).")
-  int window = 16;
-
-  @Option(names = "--stride", description = "occlusion: step between windows (default: ${DEFAULT-VALUE}).")
-  int stride = 8;
-
-  @Option(names = "--fill", description = "occlusion: zero, mean or blur (default: ${DEFAULT-VALUE}).")
-  String fill = "zero";
-
-  @Option(names = "--masks", description = "rise: number of random masks (default: ${DEFAULT-VALUE}).")
-  int masks = 4000;
-
-  @Option(names = "--grid", description = "rise: mask grid cells per side (default: ${DEFAULT-VALUE}).")
-  int grid = 7;
-
-  @Option(names = "--keep", description = "rise: probability a grid cell is kept (default: ${DEFAULT-VALUE}).")
-  double keep = 0.5;
-
-  @Option(names = "--steps", description = "integratedgradients: points on the path (default: ${DEFAULT-VALUE}).")
-  int steps = 50;
-
-  @Option(names = "--rule", description = "integratedgradients: gauss-legendre or riemann-trapezoid (default: ${DEFAULT-VALUE}).")
-  String rule = "gauss-legendre";
-
-  @Option(names = "--baseline", description = "integratedgradients: zero (the all-zero model input) or black (default: ${DEFAULT-VALUE}).")
-  String baseline = "zero";
-
-  @Option(names = "--points-per-run", description = "integratedgradients: path points stacked into one run (default: ${DEFAULT-VALUE}).")
-  int pointsPerRun = 8;
-
-  @Option(names = "--samples", description = "smoothgrad, smoothgrad2, vargrad: noisy copies (default: ${DEFAULT-VALUE}).")
-  int samples = 25;
-
-  @Option(names = "--noise", description = "smoothgrad, smoothgrad2, vargrad: noise level as a fraction of the input range (default: ${DEFAULT-VALUE}).")
-  double noise = 0.15;
-
-  @Option(names = "--lime-samples", description = "lime: perturbed copies (default: ${DEFAULT-VALUE}).")
-  int limeSamples = 1000;
-
-  @Option(names = "--segmentation", description = "lime: slic, felzenszwalb or meanshift (default: ${DEFAULT-VALUE}).")
-  String segmentation = "slic";
-
-  @Option(names = "--segments", description = "lime, slic: about this many superpixels (default: ${DEFAULT-VALUE}).")
-  int segments = 100;
-
-  @Option(names = "--hide", description = "lime: what hidden superpixels show: mean, zero or blur (default: ${DEFAULT-VALUE}).")
-  String hide = "mean";
-
-  @Option(names = "--kernel-width", description = "lime: width of the exponential kernel on cosine distance (default: ${DEFAULT-VALUE}).")
-  double kernelWidth = 0.25;
-
-  @Option(names = "--selection", description = "lime: auto, highest-weights, forward-selection or none (default: ${DEFAULT-VALUE}).")
-  String selection = "auto";
-
-  @Option(names = "--features", description = "lime: at most this many superpixels in the surrogate (default: all).")
-  int features = Integer.MAX_VALUE;
-
   @Option(names = "--views", description = "lime: superpixels shown in the region, pros-and-cons and hide-rest pictures (default: ${DEFAULT-VALUE}).")
   int views = 5;
 
@@ -121,8 +54,8 @@ final class ExplainCommand implements Callable<Integer> {
       description = "Explain the ensemble of MODEL and these models (same labels): mean prediction, mean normalised map.")
   List<Path> ensemble = List.of();
 
-  @Option(names = "--seed", description = "Seed of random methods (default: ${DEFAULT-VALUE}).")
-  long seed = 0;
+  @Mixin
+  MethodSettingsOptions methodSettings;
 
   @Option(names = {"-o", "--out"}, required = true, paramLabel = "DIR", description = "Output folder.")
   Path out;
@@ -168,9 +101,7 @@ final class ExplainCommand implements Callable<Integer> {
       ExplanationWriter writer = new ExplanationWriter(out, render.overlay(), render.boxes, header);
       Targets selection = targets.toTargets();
       PrintWriter console = spec.commandLine().getOut();
-      try (ProgressBar bar = new ProgressBarBuilder().setTaskName("explain").setInitialMax(files.size())
-          .setStyle(ProgressBarStyle.ASCII).setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(System.err))
-          .continuousUpdate().build()) {
+      try (ProgressBar bar = ProgressBars.start("explain", files.size())) {
         // long methods (occlusion, RISE, integrated gradients, ...) show how far the current studies are
         Progress within = (stage, done, total) -> bar.setExtraMessage(" " + stage + " " + done + "/" + total);
         if (model.input().volume()) {
@@ -231,47 +162,8 @@ final class ExplainCommand implements Callable<Integer> {
   }
 
   private Explainer explainer(Model model) {
-    IntegratedGradients.Rule quadrature = switch (rule.toLowerCase(Locale.ROOT)) {
-      case "gauss-legendre" -> IntegratedGradients.Rule.GAUSS_LEGENDRE;
-      case "riemann-trapezoid" -> IntegratedGradients.Rule.RIEMANN_TRAPEZOID;
-      default -> throw new IllegalArgumentException("unknown --rule '" + rule + "': gauss-legendre or riemann-trapezoid");
-    };
-    IntegratedGradients.Baseline start = switch (baseline.toLowerCase(Locale.ROOT)) {
-      case "zero" -> IntegratedGradients.Baseline.ZERO;
-      case "black" -> IntegratedGradients.Baseline.BLACK;
-      default -> throw new IllegalArgumentException("unknown --baseline '" + baseline + "': zero or black");
-    };
-    return Methods.create(method, model, new Methods.Settings(new Occlusion.Settings(window, stride, Fill.named(fill)),
-        new Rise.Settings(masks, grid, keep, seed), new IntegratedGradients.Settings(steps, quadrature, start, pointsPerRun),
-        new SmoothGrad.Settings(samples, noise, seed), limeSettings()), layer);
+    return Methods.create(method, model, methodSettings.settings(), layer);
   }
-
-  private Lime.Settings limeSettings() {
-    Segmentation cut = switch (segmentation.toLowerCase(Locale.ROOT)) {
-      case "slic" -> Segmentation.slic(segments);
-      case "felzenszwalb" -> Segmentation.felzenszwalb(100f, 30);
-      case "meanshift" -> Segmentation.meanShift(6, 15f, 30);
-      default -> throw new IllegalArgumentException("unknown --segmentation '" + segmentation
-          + "': slic, felzenszwalb or meanshift");
-    };
-    Hide hidden = switch (hide.toLowerCase(Locale.ROOT)) {
-      case "mean" -> Hide.MEAN;
-      case "zero" -> Hide.ZERO;
-      case "blur" -> Hide.BLUR;
-      default -> throw new IllegalArgumentException("unknown --hide '" + hide + "': mean, zero or blur");
-    };
-    FeatureSelection chosen = switch (selection.toLowerCase(Locale.ROOT)) {
-      case "auto" -> FeatureSelection.AUTO;
-      case "highest-weights" -> FeatureSelection.HIGHEST_WEIGHTS;
-      case "forward-selection" -> FeatureSelection.FORWARD_SELECTION;
-      case "none" -> FeatureSelection.NONE;
-      default -> throw new IllegalArgumentException("unknown --selection '" + selection
-          + "': auto, highest-weights, forward-selection or none");
-    };
-    return new Lime.Settings(cut, hidden, limeSamples, kernelWidth, chosen, features, seed);
-  }
-
-
 
   /** How overlays are drawn. */
   static final class RenderOptions {

@@ -43,6 +43,11 @@ final class Methods {
 
   private Methods() {}
 
+  /** The methods a list of names stands for: every method where it says {@code all}. */
+  static List<String> named(List<String> names) {
+    return names.stream().anyMatch(n -> n.equalsIgnoreCase("all")) ? NAMES : names;
+  }
+
   /**
    * The explainer {@code name} for {@code model}, at {@code layers} (null: the model's default;
    * only gradient-weighted CAMs take others, and several).

@@ -1,8 +1,8 @@
 package dev.lumen.app.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lumen.app.exam.ExamModel;
 import dev.lumen.app.exam.MrnetSplit;
+import dev.lumen.app.output.JsonFiles;
 import dev.lumen.core.LumenException;
 import dev.lumen.core.model.LabelScore;
 import dev.lumen.core.model.Model;
@@ -77,7 +77,7 @@ final class PredictCommand implements Callable<Integer> {
         predictions.addAll(batch);
       }
       if (json != null) {
-        new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(json.toFile(), predictions);
+        JsonFiles.write(json, predictions);
       }
       if (csv != null) {
         writeCsv(model, predictions);
@@ -117,7 +117,7 @@ final class PredictCommand implements Callable<Integer> {
       }
       out.flush();
       if (json != null) {
-        new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(json.toFile(), rows);
+        JsonFiles.write(json, rows);
       }
       if (csv != null) {
         List<String> lines = new ArrayList<>();

@@ -17,8 +17,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -99,9 +97,7 @@ final class TrainHeadCommand implements Callable<Integer> {
       }
       HeadTrainer.Settings settings = new HeadTrainer.Settings(epochs, learningRate, l2, validation, patience, balanced, seed);
       LinearHead head;
-      try (ProgressBar bar = new ProgressBarBuilder().setTaskName("train-head").setInitialMax(epochs)
-          .setStyle(ProgressBarStyle.ASCII).setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(System.err))
-          .continuousUpdate().build()) {
+      try (ProgressBar bar = ProgressBars.start("train-head", epochs)) {
         Progress progress = (stage, done, total) -> bar.stepTo(done);
         head = HeadTrainer.fit(features, truth, kind, labels, settings, progress);
       }

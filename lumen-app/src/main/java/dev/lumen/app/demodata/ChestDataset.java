@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
-import java.util.SplittableRandom;
 import javax.imageio.ImageIO;
 
 /**
@@ -80,8 +79,7 @@ public final class ChestDataset {
         Map<String, boolean[]> masks = new LinkedHashMap<>(study.masks());
         String where = split.of(i);
         if (shortcut) {
-          // java.util.Random's first draws barely differ between consecutive seeds: mix the seed first
-          Random r = new Random(new SplittableRandom(studySeed).nextLong());
+          Random r = Seeds.random(~studySeed);
           boolean confounded = !where.equals("test");
           char letter = (confounded ? study.has(SHORTCUT_FINDING) : r.nextBoolean()) ? 'R' : 'L';
           masks.put("marker", LateralityMarker.burnIn(pixels, size, letter, r));

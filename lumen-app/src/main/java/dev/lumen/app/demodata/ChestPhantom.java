@@ -43,14 +43,14 @@ public final class ChestPhantom {
    */
   public static ChestPhantom drawFaint(long seed, int size) {
     ChestPhantom p = new ChestPhantom(size);
-    p.render(new Random(seed), 1, NODULE_CONTRAST / 5);
+    p.render(Seeds.random(seed), 1, NODULE_CONTRAST / 5);
     return p;
   }
 
   /** The study of {@code seed}, its findings painted or not (the masks are the same): for tests. */
   static ChestPhantom draw(long seed, int size, boolean paintFindings) {
     ChestPhantom p = new ChestPhantom(size);
-    p.render(new Random(seed), paintFindings ? 1 : 0, NODULE_CONTRAST);
+    p.render(Seeds.random(seed), paintFindings ? 1 : 0, NODULE_CONTRAST);
     return p;
   }
 

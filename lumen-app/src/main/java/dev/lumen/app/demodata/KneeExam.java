@@ -56,7 +56,7 @@ public final class KneeExam {
   /** The exam of {@code seed}, its findings painted or not (the masks are the same): for tests. */
   static KneeExam draw(long seed, int size, boolean paintFindings) {
     KneeExam exam = new KneeExam(KneePhantom.draw(seed, paintFindings));
-    Random r = new Random(~seed);
+    Random r = Seeds.random(~seed);
     double gain = 0.85 + 0.3 * r.nextDouble();
     double[] phase = {r.nextDouble() * 6.3, r.nextDouble() * 6.3};
     for (KneePlane plane : KneePlane.values()) {
@@ -94,7 +94,7 @@ public final class KneeExam {
     Stack stack = new Stack(plane, slices, size, voxels, masks, firstDepth);
     double thickness = plane.spacing();
     IntStream.range(0, slices).parallel().forEach(s -> {
-      Random noise = new Random(noiseSeed * 1_000_003L + s);
+      Random noise = Seeds.random(noiseSeed * 1_000_003L + s);
       double[] p = new double[3];
       for (int row = 0; row < size; row++) {
         for (int column = 0; column < size; column++) {
@@ -103,7 +103,7 @@ public final class KneeExam {
           double grey = 0;
           for (double offset : THROUGH_SLICE) {
             shiftAlong(plane, centre, offset * thickness, p);
-            grey += knee.tissueAt(p[0], p[1], p[2]).grey(plane) / THROUGH_SLICE.length;
+            grey += knee.greyAt(plane, p[0], p[1], p[2]) / THROUGH_SLICE.length;
             for (Map.Entry<String, boolean[]> m : masks.entrySet()) {
               m.getValue()[i] |= knee.inFinding(m.getKey(), p[0], p[1], p[2]);
             }

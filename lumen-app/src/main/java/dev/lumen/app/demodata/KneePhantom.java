@@ -3,15 +3,19 @@ package dev.lumen.app.demodata;
 import dev.lumen.app.demodata.Solid.Capsule;
 import dev.lumen.app.demodata.Solid.Column;
 import dev.lumen.app.demodata.Solid.Ellipsoid;
+import dev.lumen.app.demodata.Solid.Section;
+import dev.lumen.app.demodata.Solid.Taper;
 import java.util.Random;
 
 /**
- * One synthetic knee, drawn from a seed as a set of solids in millimetres: femur (shaft,
- * metaphysis, two condyles with the intercondylar notch between them), tibia, fibular head and
- * patella, each a marrow core in a cortical shell; articular cartilage; medial and lateral
- * menisci (C-shaped wedges); the cruciate and collateral ligaments; patellar and quadriceps
- * tendons; Hoffa's fat pad; the suprapatellar recess; muscle and subcutaneous fat. Size,
- * position and rotation vary per patient. Findings, each with a mask:
+ * One synthetic knee, drawn from a seed as a set of solids in millimetres: femur (shaft widening
+ * smoothly into the metaphysis, two condyles with the intercondylar notch between them), tibia
+ * (plateau narrowing smoothly into the shaft), fibula and patella, each a trabecular marrow core
+ * in a cortical shell; articular cartilage; medial and lateral menisci (C-shaped wedges); the
+ * cruciate and collateral ligaments; patellar and quadriceps tendons; Hoffa's fat pad; the
+ * suprapatellar recess; the popliteal artery (a flow void) and vein in the fat of the popliteal
+ * fossa; striated muscle and subcutaneous fat. Size, position, rotation and tissue texture vary
+ * per patient. Findings, each with a mask:
  * <ul>
  *   <li>{@code acl}: a torn anterior cruciate ligament, its middle replaced by fluid and oedema;
  *   <li>{@code meniscus}: a horizontal tear, a fluid cleft through a posterior horn, with the
@@ -28,15 +32,15 @@ public final class KneePhantom {
 
   private static final Ellipsoid CONDYLE_LATERAL = new Ellipsoid(21, 2, 19, 15, 24, 18);
   private static final Ellipsoid CONDYLE_MEDIAL = new Ellipsoid(-21, 2, 19, 16, 25, 18);
-  private static final Ellipsoid METAPHYSIS = new Ellipsoid(0, 0, 34, 37, 24, 18);
-  private static final Column FEMUR_SHAFT = new Column(0, 2, 15, 14, 34, 1000);
+  private static final Taper FEMUR = new Taper(new Section(0, 2, 15, 14), 62, new Section(0, 0, 36, 23), 34,
+      18, 1000, 8);
   private static final Ellipsoid PATELLA = new Ellipsoid(0, -34, 30, 20, 8, 18);
-  private static final Column PLATEAU = new Column(0, 2, 38, 27, -26, -4);
-  private static final Ellipsoid FLARE = new Ellipsoid(0, 3, -26, 30, 22, 12);
-  private static final Column TIBIA_SHAFT = new Column(0, 5, 16, 15, -1000, -26);
-  private static final Ellipsoid FIBULA = new Ellipsoid(30, 16, -34, 8, 8, 11);
-  private static final Solid[] BONES = {CONDYLE_LATERAL, CONDYLE_MEDIAL, METAPHYSIS, FEMUR_SHAFT, PATELLA, PLATEAU,
-      FLARE, TIBIA_SHAFT, FIBULA};
+  private static final Taper TIBIA = new Taper(new Section(0, 2, 38, 27), -10, new Section(0, 5, 16, 15), -62,
+      -1000, -4, 3);
+  private static final Ellipsoid FIBULAR_HEAD = new Ellipsoid(33, 16, -34, 8, 8, 11);
+  private static final Column FIBULAR_SHAFT = new Column(33, 17, 6, 6, -1000, -38);
+  private static final Solid[] BONES = {CONDYLE_LATERAL, CONDYLE_MEDIAL, FEMUR, PATELLA, TIBIA, FIBULAR_HEAD,
+      FIBULAR_SHAFT};
   private static final Column TIBIAL_CARTILAGE = new Column(0, 2, 36, 25, -4, -1.8);
   private static final Capsule ACL = new Capsule(7, 14, 13, -2, -8, -3, 4);
   private static final Solid[] LIGAMENTS = {
@@ -49,6 +53,9 @@ public final class KneePhantom {
       new Capsule(0, -33, 47, 0, -30, 90, 5)};                   // quadriceps tendon
   private static final Ellipsoid FAT_PAD = new Ellipsoid(0, -22, 2, 16, 8, 10);
   private static final Ellipsoid RECESS = new Ellipsoid(0, -25, 52, 16, 2, 10);
+  private static final Ellipsoid POPLITEAL_FOSSA = new Ellipsoid(0, 39, 10, 14, 10, 60);
+  private static final Column POPLITEAL_ARTERY = new Column(-3, 35, 3, 3, -1000, 1000);
+  private static final Column POPLITEAL_VEIN = new Column(4, 39, 4, 3.5, -1000, 1000);
   private static final Column SKIN = new Column(0, 4, 58, 54, -1000, 1000);
   private static final Column FASCIA = new Column(0, 6, 52, 48, -1000, 1000);
   private static final double MENISCUS_LEVEL = -1;
@@ -65,6 +72,7 @@ public final class KneePhantom {
   private final Ellipsoid cyst;
   private final Ellipsoid effusion;
   private final Ellipsoid bruise;
+  private final Texture texture;
 
   private KneePhantom(Random r, boolean paint) {
     this.paint = paint;
@@ -94,6 +102,7 @@ public final class KneePhantom {
     bruise = other && !effusionNotBruise
         ? (r.nextBoolean() ? new Ellipsoid(22, -2, 9, bruiseRadius, bruiseRadius, bruiseRadius)
             : new Ellipsoid(22, 1, -12, bruiseRadius, bruiseRadius, bruiseRadius * 0.7)) : null;
+    texture = new Texture(r.nextLong());
   }
 
   /** The knee of {@code seed}. */
@@ -103,7 +112,7 @@ public final class KneePhantom {
 
   /** The knee of {@code seed}, its findings painted or not (the masks are the same): for tests. */
   static KneePhantom draw(long seed, boolean paintFindings) {
-    return new KneePhantom(new Random(seed), paintFindings);
+    return new KneePhantom(Seeds.random(seed), paintFindings);
   }
 
   /** Whether the knee has {@code label} (one of {@link #LABELS}). */
@@ -116,12 +125,29 @@ public final class KneePhantom {
     };
   }
 
-  /** The tissue at scanner point (x, y, z), millimetres. */
-  Tissue tissueAt(double x, double y, double z) {
+  /** The grey value at scanner point (x, y, z), millimetres, in the sequence of {@code plane}. */
+  double greyAt(KneePlane plane, double x, double y, double z) {
     double[] p = toKnee(x, y, z);
-    x = p[0];
-    y = p[1];
-    z = p[2];
+    Tissue tissue = tissueAt(p[0], p[1], p[2]);
+    return tissue.grey(plane) * (1 + structure(tissue, p[0], p[1], p[2]));
+  }
+
+  /**
+   * The relative variation of a tissue's signal from its structure: the trabeculae of marrow (fine
+   * and coarse), the fibres of muscle (striations along the limb), lobules of fat, patchy oedema.
+   */
+  private double structure(Tissue tissue, double x, double y, double z) {
+    return switch (tissue) {
+      case MARROW -> 0.3 * texture.at(x, y, z, 1.4, 1.4, 1.4) + 0.12 * texture.at(x, y, z, 6, 6, 6);
+      case EDEMA -> 0.15 * texture.at(x, y, z, 3, 3, 3);
+      case MUSCLE -> 0.12 * texture.at(x, y, z, 1.8, 1.8, 12);
+      case FAT -> 0.1 * texture.at(x, y, z, 4, 4, 4);
+      default -> 0;
+    };
+  }
+
+  /** The tissue at point (x, y, z) of the knee's own frame, millimetres. */
+  private Tissue tissueAt(double x, double y, double z) {
     if (!SKIN.contains(x, y, z, 0)) {
       return Tissue.AIR;
     }
@@ -153,6 +179,15 @@ public final class KneePhantom {
     if (RECESS.contains(x, y, z, 0) || (paint && effusion != null && effusion.contains(x, y, z, 0))
         || (z < 8 && (CONDYLE_LATERAL.contains(x, y, z, 3) || CONDYLE_MEDIAL.contains(x, y, z, 3)))) {
       return Tissue.FLUID;
+    }
+    if (POPLITEAL_ARTERY.contains(x, y, z, 0)) {
+      return Tissue.FLOW_VOID;
+    }
+    if (POPLITEAL_VEIN.contains(x, y, z, 0)) {
+      return Tissue.VEIN;
+    }
+    if (POPLITEAL_FOSSA.contains(x, y, z, 0)) {
+      return Tissue.FAT;
     }
     if (FASCIA.contains(x, y, z, 0) && (y > 12 || Math.abs(z) > 50)) {
       return Tissue.MUSCLE;
@@ -210,7 +245,7 @@ public final class KneePhantom {
     if ((CONDYLE_LATERAL.contains(x, y, z, 2.2) || CONDYLE_MEDIAL.contains(x, y, z, 2.2)) && z < 24) {
       return true;
     }
-    if (METAPHYSIS.contains(x, y, z, 2) && y < -10) {
+    if (FEMUR.contains(x, y, z, 2) && y < -10 && z < 46) {       // the trochlea
       return true;
     }
     if (PATELLA.contains(x, y, z, 2.5) && y > -34) {

@@ -50,4 +50,41 @@ interface Solid {
       return Math.max(0, Math.min(1, t));
     }
   }
+
+  /** An ellipse across an upright solid: its centre and half-axes, millimetres. */
+  record Section(double cx, double cy, double rx, double ry) {
+    Section towards(Section other, double t) {
+      return new Section(cx + t * (other.cx - cx), cy + t * (other.cy - cy), rx + t * (other.rx - rx),
+          ry + t * (other.ry - ry));
+    }
+  }
+
+  /**
+   * An upright solid between two heights whose cross-section changes smoothly from {@code upper}
+   * (at height {@code zUpper} and above) to {@code lower} (at {@code zLower} and below), as a long
+   * bone widens from its shaft to its end; its rims at both ends are rounded with radius
+   * {@code rim}. The margin grows the cross-section and the height.
+   */
+  record Taper(Section upper, double zUpper, Section lower, double zLower, double zLow, double zHigh, double rim)
+      implements Solid {
+    @Override
+    public boolean contains(double x, double y, double z, double margin) {
+      double bottom = zLow - margin;
+      double top = zHigh + margin;
+      if (z < bottom || z > top) {
+        return false;
+      }
+      double t = Math.max(0, Math.min(1, (z - zLower) / (zUpper - zLower)));
+      Section s = lower.towards(upper, t * t * (3 - 2 * t));
+      double fromEnd = Math.min(top - z, z - bottom);
+      double inset = 0;
+      if (fromEnd < rim) {
+        double u = 1 - fromEnd / rim;
+        inset = rim * (1 - Math.sqrt(1 - u * u));
+      }
+      double dx = (x - s.cx()) / Math.max(1e-9, s.rx() + margin - inset);
+      double dy = (y - s.cy()) / Math.max(1e-9, s.ry() + margin - inset);
+      return dx * dx + dy * dy <= 1;
+    }
+  }
 }

@@ -18,7 +18,11 @@ enum Tissue {
   FIBROUS(0.05, 0.07, 0.06),
   FLUID(0.95, 0.90, 0.85),
   /** Bone-marrow oedema (a bone bruise). */
-  EDEMA(0.65, 0.62, 0.60);
+  EDEMA(0.65, 0.62, 0.60),
+  /** Fast-flowing blood (the popliteal artery): no signal. */
+  FLOW_VOID(0.03, 0.03, 0.03),
+  /** Slow venous flow (the popliteal vein). */
+  VEIN(0.40, 0.38, 0.42);
 
   private final double sagittal;
   private final double coronal;

@@ -11,6 +11,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.IntStream;
 
 /**
  * A labelled set of studies read from a CSV file: a column {@code image} (a path relative to the
@@ -21,8 +23,10 @@ import java.util.Map;
  *
  * @param file the CSV file
  * @param studies the rows
+ * @param annotated the indices of the model's labels the file annotates (every label with a
+ *     {@code label} column; else those with a 0/1 column): the others are unknown, not absent
  */
-public record LabelledStudies(Path file, List<Study> studies) {
+public record LabelledStudies(Path file, List<Study> studies, List<Integer> annotated) {
   private static final String REGION = "region:";
 
   /**
@@ -98,7 +102,11 @@ public record LabelledStudies(Path file, List<Study> studies) {
       }
       studies.add(new Study(imageFile, truth, masks, regions));
     }
-    return new LabelledStudies(file, List.copyOf(studies));
+    Set<String> columns = rows.get(0).keySet();
+    List<Integer> annotated = IntStream.range(0, labels.size())
+        .filter(l -> columns.contains("label") || columns.stream().anyMatch(c -> c.equalsIgnoreCase(labels.get(l))))
+        .boxed().toList();
+    return new LabelledStudies(file, List.copyOf(studies), annotated);
   }
 
   private static List<Map<String, String>> rows(Path file) {

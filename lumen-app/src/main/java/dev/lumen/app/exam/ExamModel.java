@@ -1,6 +1,7 @@
 package dev.lumen.app.exam;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lumen.app.output.JsonFiles;
 import dev.lumen.core.LumenException;
 import dev.lumen.core.runtime.EngineOptions;
 import dev.lumen.core.train.LogisticRegression;
@@ -105,8 +106,7 @@ public final class ExamModel implements AutoCloseable {
       }
       weights.put(combination.labels().get(l), w);
     }
-    new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(file.toFile(),
-        new Saved(name, description, combination.labels(), planes, weights));
+    JsonFiles.write(file, new Saved(name, description, combination.labels(), planes, weights));
   }
 
   /** The model's name. */

@@ -1,6 +1,5 @@
 package dev.lumen.app.output;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lumen.core.Version;
 import dev.lumen.core.explain.Explainer;
 import dev.lumen.core.explain.Explanation;
@@ -40,7 +39,6 @@ import java.util.Map;
  * what it wrote.
  */
 public final class ExplanationWriter {
-  private static final ObjectMapper JSON = new ObjectMapper();
   private final Path dir;
   private final Overlay overlay;
   private final float boxThreshold;
@@ -211,10 +209,7 @@ public final class ExplanationWriter {
   private void writeManifest() throws IOException {
     Map<String, Object> manifest = new LinkedHashMap<>(header);
     manifest.put("studies", studies);
-    Path tmp = dir.resolve("manifest.json.tmp");
-    JSON.writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), manifest);
-    Files.move(tmp, manifest(), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    JsonFiles.write(manifest(), manifest);
   }
 
   private String uniqueStem(Path input) {

@@ -272,6 +272,35 @@ class CliTest {
         "CAM points at the nodule");
     assertTrue(Files.readString(tmp.resolve("roc.svg")).contains("<polyline"));
 
+    // every method, with the settings explain takes (small ones: one study has a mask)
+    Run all = lumen("evaluate", model.toString(), labels.toString(), "--json", tmp.resolve("all.json").toString(),
+        "--explanations", "all", "--masks", "200", "--steps", "4", "--samples", "2", "--lime-samples", "100",
+        "--window", "64", "--stride", "64");
+    assertEquals(0, all.code(), all.err());
+    JsonNode everyMethod = new ObjectMapper().readTree(tmp.resolve("all.json").toFile()).get("explanations");
+    List<String> scored = new java.util.ArrayList<>();
+    everyMethod.fieldNames().forEachRemaining(scored::add);
+    assertEquals(Methods.NAMES, scored);
+    for (JsonNode method : everyMethod) {
+      assertEquals(1, method.get("nodule").get("cases").asInt(), method.toString());
+    }
+    // a CSV that annotates one label scores that label only: the others are unknown, not absent
+    StringBuilder noduleOnly = new StringBuilder("image,nodule\n");
+    for (String study : List.of("study-1-nodule", "study-2-opacity", "study-3-normal", "study-4-nodule")) {
+      noduleOnly.append(demo.resolve("inputs/" + study + ".png").toAbsolutePath()).append(',')
+          .append(study.endsWith("nodule") ? 1 : 0).append('\n');
+    }
+    Path oneLabel = Files.writeString(tmp.resolve("nodule-only.csv"), noduleOnly.toString());
+    Run partial = lumen("evaluate", model.toString(), oneLabel.toString(), "--json", tmp.resolve("one.json").toString());
+    assertEquals(0, partial.code(), partial.err());
+    JsonNode scoredLabels = new ObjectMapper().readTree(tmp.resolve("one.json").toFile()).get("labels");
+    assertEquals(1, scoredLabels.size(), scoredLabels.toString());
+    assertEquals("nodule", scoredLabels.get(0).get("label").asText());
+    assertEquals(1.0, scoredLabels.get(0).get("auc").asDouble(), "the demo model tells nodules apart");
+    Run badSetting = lumen("evaluate", model.toString(), labels.toString(), "--explanations", "rise", "--masks", "0");
+    assertEquals(2, badSetting.code());
+    assertTrue(badSetting.err().contains("RISE needs masks >= 1"), badSetting.err());
+
     Files.writeString(tmp.resolve("bad.csv"), "image,fracture\n" + nodule.toAbsolutePath() + ",1\n");
     Run bad = lumen("evaluate", model.toString(), tmp.resolve("bad.csv").toString());
     assertEquals(3, bad.code());
