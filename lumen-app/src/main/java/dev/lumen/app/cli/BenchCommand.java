@@ -44,7 +44,8 @@ final class BenchCommand implements Callable<Integer> {
   int runs = 20;
 
   @Option(names = "--methods", split = ",", paramLabel = "METHOD",
-      description = "Also time these explanation methods on one image, e.g. cam,ablationcam,crm,occlusion (all: every method).")
+      description = "Also time these explanation methods on one image, e.g. cam,ablationcam,crm,occlusion "
+          + "(all: every method).")
   List<String> methods = List.of();
 
   @Option(names = "--gradients", description = "Also time the compiled gradient graphs against the forward pass.")

@@ -13,7 +13,6 @@ import dev.lumen.core.image.Volume;
 import dev.lumen.core.io.Npy;
 import dev.lumen.core.metrics.MapAgreement;
 import dev.lumen.core.metrics.Roc;
-import dev.lumen.core.model.Model;
 import dev.lumen.core.tensor.Tensor;
 import dev.lumen.core.runtime.EngineOptions;
 import java.io.PrintWriter;
@@ -23,8 +22,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.stream.IntStream;
 import java.util.concurrent.Callable;
+import java.util.stream.IntStream;
 import me.tongfei.progressbar.ProgressBar;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -61,7 +60,8 @@ final class EvaluateMrnetCommand implements Callable<Integer> {
   Path json;
 
   @Option(names = "--explanations", paramLabel = "METHOD", split = ",",
-      description = "Score these methods' maps of every plane against the findings' masks (masks/PLANE/ID-LABEL.npy) (all: every method).")
+      description = "Score these methods' maps of every plane against the findings' masks "
+          + "(masks/PLANE/ID-LABEL.npy); all: every method.")
   List<String> explanations = List.of();
 
   @Mixin
