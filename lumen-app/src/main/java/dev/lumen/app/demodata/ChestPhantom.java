@@ -6,9 +6,11 @@ import java.util.Random;
 
 /**
  * One synthetic frontal chest radiograph, drawn from a seed as an attenuation map (bright =
- * dense): soft tissue, two lung fields with domed bases, spine, clavicles, ribs, the heart
- * shadow, noise and per-"patient" variation of size, position and exposure; and any of four
- * findings, each with its pixel mask:
+ * dense): the normal chest of {@link ChestAnatomy} (lungs with apices, diaphragm domes and
+ * costophrenic angles, heart, mediastinum, trachea, spine, ribs, clavicles, scapulae, shoulders,
+ * gastric bubble), the lung markings of {@link PulmonaryVessels}, parenchymal texture, noise and
+ * per-"patient" variation of size, position, inspiration and exposure; and any of four findings,
+ * each with its pixel mask:
  * <ul>
  *   <li>{@code nodule}: a small dense disc in a lung;
  *   <li>{@code opacity}: a large fuzzy consolidation in a lung (pneumonia-like);
@@ -20,7 +22,8 @@ public final class ChestPhantom {
   /** The findings, in label order. */
   public static final String[] FINDINGS = {"nodule", "opacity", "effusion", "cardiomegaly"};
   private static final double[] PREVALENCE = {0.3, 0.3, 0.25, 0.25};
-  private static final double NODULE_CONTRAST = 0.25;
+  private static final double NODULE_CONTRAST = 0.35;
+  private static final double FAINT_NODULE_CONTRAST = 0.05;
 
   private final int size;
   private final float[] pixels;
@@ -38,12 +41,12 @@ public final class ChestPhantom {
   }
 
   /**
-   * The study of {@code seed} with its nodule, if any, at a fifth of the usual contrast: subtle
+   * The study of {@code seed} with its nodule, if any, at a seventh of the usual contrast: subtle
    * enough that a classifier prefers any easier cue (the shortcut set's marker).
    */
   public static ChestPhantom drawFaint(long seed, int size) {
     ChestPhantom p = new ChestPhantom(size);
-    p.render(Seeds.random(seed), 1, NODULE_CONTRAST / 5);
+    p.render(Seeds.random(seed), 1, FAINT_NODULE_CONTRAST);
     return p;
   }
 
@@ -80,89 +83,67 @@ public final class ChestPhantom {
   }
 
   private void render(Random r, double on, double noduleContrast) {
-    double s = size;
-    double cx = s * (0.5 + 0.02 * r.nextGaussian());
-    double scale = 1 + 0.06 * r.nextGaussian();
-    double lungW = s * 0.17 * scale;
-    double lungH = s * 0.30 * scale;
-    double lungY = s * 0.47;
-    double gap = s * 0.12 * scale;
-    double[] lungX = {cx - gap - lungW * 0.55, cx + gap + lungW * 0.55};
     boolean[] present = new boolean[FINDINGS.length];
     for (int f = 0; f < FINDINGS.length; f++) {
       present[f] = r.nextDouble() < PREVALENCE[f];
     }
-    double heartW = s * (present[3] ? 0.22 + 0.03 * r.nextDouble() : 0.13 + 0.02 * r.nextDouble()) * scale;
-    double heartH = s * 0.13 * scale;
-    double heartX = cx + s * 0.03;
-    double heartY = lungY + lungH * 0.3;
+    ChestAnatomy anatomy = new ChestAnatomy(r, size, present[3]);
+    float[] vessels = PulmonaryVessels.draw(anatomy, r, size);
+    Texture texture = new Texture(r.nextLong());
     double exposure = 0.9 + 0.2 * r.nextDouble();
-    int side = r.nextInt(2);
-    double effusionLevel = lungY + lungH * (0.35 + 0.2 * r.nextDouble());
-    double[] nodule = {lungX[r.nextInt(2)] + lungW * 0.5 * (r.nextDouble() - 0.5), lungY + lungH * (r.nextDouble() - 0.6) * 0.7,
-        s * (0.022 + 0.015 * r.nextDouble())};
-    double[] opacity = {lungX[r.nextInt(2)] + lungW * 0.3 * (r.nextDouble() - 0.5), lungY + lungH * (r.nextDouble() - 0.5) * 0.6,
-        s * (0.07 + 0.04 * r.nextDouble())};
-    float[] texture = smoothNoise(r, 12);
+    double[] field = new double[size * size];
     lungs = new boolean[size * size];
+    for (int y = 0; y < size; y++) {
+      for (int x = 0; x < size; x++) {
+        field[y * size + x] = anatomy.lungField(x, y);
+        lungs[y * size + x] = field[y * size + x] > 0.5;
+      }
+    }
+    double s = size;
+    double noduleRadius = s * (0.022 + 0.015 * r.nextDouble());
+    double[] nodule = insideLung(r, field, noduleRadius);
+    double opacityRadius = s * (0.07 + 0.04 * r.nextDouble());
+    double[] opacity = insideLung(r, field, opacityRadius / 2);
+    int side = r.nextInt(2);
+    double depth = (0.15 + 0.25 * r.nextDouble()) * anatomy.lungHeight();
+    double angle = anatomy.row(anatomy.diaphragm(ChestAnatomy.BASAL_WALL, side));
     boolean[][] found = new boolean[FINDINGS.length][size * size];
     for (int y = 0; y < size; y++) {
       for (int x = 0; x < size; x++) {
         int i = y * size + x;
-        double halfWidth = s * (0.40 + 0.06 * Math.min(1, y / (s * 0.3))) * scale;
-        double body = smooth(1 - Math.abs(x - cx) / halfWidth, 0.08) * smooth((y - s * 0.04) / (s * 0.05), 1);
-        double v = 0.05 + 0.42 * body;
-        double lung = 0;
-        for (int l = 0; l < 2; l++) {
-          double dy = (y - lungY) / lungH;
-          double dx = (x - lungX[l]) / lungW;
-          double inside = 1 - dx * dx - dy * dy * (dy > 0 ? 1.4 : 1);
-          lung = Math.max(lung, smooth(inside, 0.08));
-        }
-        lungs[i] = lung > 0.5;
-        v -= 0.3 * lung;
-        double ribs = 0;
-        for (int k = 0; k < 9; k++) {
-          double ry = lungY - lungH * 0.95 + k * lungH * 0.22 + 0.0008 * Math.pow(x - cx, 2) / scale;
-          ribs += Math.exp(-Math.pow((y - ry) / (s * 0.009), 2));
-        }
-        v += 0.07 * Math.min(ribs, 1) * lung;
-        double spine = Math.exp(-Math.pow((x - cx) / (s * 0.035), 2)) * (0.9 + 0.1 * Math.sin(y / (s * 0.018)));
-        v += 0.3 * spine * body;
-        double clavicle = Math.exp(-Math.pow((y - s * 0.16 - 0.0015 * Math.pow(Math.abs(x - cx), 1.6)) / (s * 0.012), 2))
-            * smooth(1 - Math.abs(x - cx) / (s * 0.33), 0.05);
-        v += 0.18 * clavicle;
-        double heartInside = 1 - Math.pow((x - heartX) / heartW, 2) - Math.pow((y - heartY) / heartH, 2);
-        double heart = smooth(heartInside, 0.1);
-        v += 0.28 * heart;
-        if (present[3] && heartInside > 0) {
-          found[3][i] = true;
-        }
+        double lung = field[i];
+        double v = anatomy.density(x, y) - 0.26 * lung;
+        v += lung * (vessels[i] + 0.025 * texture.at(x, y, 0, s * 0.02, s * 0.02, 1));
+        double grain = texture.at(x, y, 1, s * 0.09, s * 0.09, 1);
         if (present[0]) {
-          double d = Math.hypot(x - nodule[0], y - nodule[1]) / nodule[2];
-          double n = smooth(1 - d, 0.15);
-          v += on * noduleContrast * n * lung;
+          double d = Math.hypot(x - nodule[0], y - nodule[1]) / noduleRadius;
+          v += on * noduleContrast * Ramps.step(1 - d, 0.15) * lung;
           found[0][i] = d < 1 && lungs[i];
         }
         if (present[1]) {
-          double d = Math.hypot(x - opacity[0], (y - opacity[1]) * 1.2) / opacity[2];
-          double o = Math.exp(-d * d * 1.5) * (0.7 + 0.6 * texture[i]);
+          double d = Math.hypot(x - opacity[0], (y - opacity[1]) * 1.2) / opacityRadius;
+          double o = Math.exp(-d * d * 1.5) * (1 + 0.3 * grain);
           v += on * 0.22 * o * lung;
           found[1][i] = o > 0.35 && lungs[i];
         }
-        if (present[2] && Math.abs(x - lungX[side]) < lungW * 1.1) {
-          double lateral = Math.max(0, (x - lungX[side]) / lungW * (side == 0 ? -1 : 1));
-          double meniscus = effusionLevel - s * 0.08 * lateral * lateral;
-          double fluid = smooth((y - meniscus) / (s * 0.01), 1);
-          v += on * 0.3 * fluid * lung;
+        if (present[2] && anatomy.side(x) == side) {
+          // Fluid fills the base up to a meniscus that climbs the chest wall, blunting the costophrenic
+          // angle, and lies over the whole dome, hiding it.
+          double a = Math.max(0, anatomy.lateral(x, side));
+          double toWall = Math.min(1, a / ChestAnatomy.BASAL_WALL);
+          double meniscus = Math.min(angle - depth * (0.55 + 0.45 * toWall * toWall),
+              anatomy.row(anatomy.diaphragm(a, side)) - 0.4 * depth);
+          double fluid = Ramps.step(y - meniscus, s * 0.01);
+          v += on * 0.26 * fluid * lung;
           found[2][i] = fluid > 0.5 && lungs[i];
         }
-        v += 0.03 * (texture[i] - 0.5);
+        found[3][i] = present[3] && anatomy.heartInside(x, y) > 0;
+        v += 0.02 * grain;
         pixels[i] = (float) v;
       }
     }
     for (int i = 0; i < pixels.length; i++) {
-      pixels[i] = (float) Math.max(0, Math.min(1, pixels[i] * exposure + 0.015 * r.nextGaussian()));
+      pixels[i] = (float) Math.max(0, Math.min(1, film(pixels[i] * exposure) + 0.015 * r.nextGaussian()));
     }
     for (int f = 0; f < FINDINGS.length; f++) {
       if (present[f] && any(found[f])) {
@@ -171,33 +152,35 @@ public final class ChestPhantom {
     }
   }
 
-  /** A smooth step of {@code v} over a ramp of {@code width} (0 below -width/2 ... 1 above). */
-  private static double smooth(double v, double width) {
-    double t = Math.max(0, Math.min(1, v / width + 0.5));
-    return t * t * (3 - 2 * t);
+  /**
+   * The film's (or detector's display curve's) response to density: steep for the thin lungs,
+   * flattening for soft tissue and bone, so that ribs and vessels stand out over the lungs more
+   * than over the heart and abdomen, as on a radiograph.
+   */
+  private static double film(double density) {
+    return (1 - Math.exp(-2.2 * density)) / (1 - Math.exp(-2.2));
   }
 
-  /** Value noise in [0, 1] on a coarse grid of {@code cells}, bilinearly interpolated. */
-  private float[] smoothNoise(Random r, int cells) {
-    float[] grid = new float[(cells + 1) * (cells + 1)];
-    for (int i = 0; i < grid.length; i++) {
-      grid[i] = r.nextFloat();
-    }
-    float[] out = new float[size * size];
-    for (int y = 0; y < size; y++) {
-      double gy = (double) y / size * cells;
-      int y0 = (int) gy;
-      double fy = gy - y0;
-      for (int x = 0; x < size; x++) {
-        double gx = (double) x / size * cells;
-        int x0 = (int) gx;
-        double fx = gx - x0;
-        double top = grid[y0 * (cells + 1) + x0] * (1 - fx) + grid[y0 * (cells + 1) + x0 + 1] * fx;
-        double bottom = grid[(y0 + 1) * (cells + 1) + x0] * (1 - fx) + grid[(y0 + 1) * (cells + 1) + x0 + 1] * fx;
-        out[y * size + x] = (float) (top * (1 - fy) + bottom * fy);
+  /**
+   * A point {x, y} drawn uniformly from the lung fields whose disc of {@code radius} lies within
+   * them (at its centre and four compass points).
+   */
+  private double[] insideLung(Random r, double[] field, double radius) {
+    for (int attempt = 0; attempt < 10_000; attempt++) {
+      double x = size * r.nextDouble();
+      double y = size * r.nextDouble();
+      if (inLung(field, x, y) && inLung(field, x - radius, y) && inLung(field, x + radius, y)
+          && inLung(field, x, y - radius) && inLung(field, x, y + radius)) {
+        return new double[] {x, y};
       }
     }
-    return out;
+    throw new IllegalStateException("no room for a finding of radius " + radius + " in the lungs");
+  }
+
+  private boolean inLung(double[] field, double x, double y) {
+    int ix = (int) x;
+    int iy = (int) y;
+    return ix >= 0 && iy >= 0 && ix < size && iy < size && field[iy * size + ix] > 0.9;
   }
 
   private static boolean any(boolean[] mask) {
