@@ -8,7 +8,7 @@ import java.util.Random;
  *
  * <p>Positions are measured in the patient's own frame: {@code a}, the distance from the midline
  * towards that side's chest wall in thorax half-widths (0 at the spine, about 0.95 at the inner
- * ribs), and {@code Y}, the height below the lung apices in lung heights (0 at the apex, about 1
+ * ribs), and {@code h}, the height below the lung apices in lung heights (0 at the apex, about 1
  * at the costophrenic angles). The image shows the patient's right on its left, as a PA film is
  * read, so the heart bulges into the image's right half.
  */
@@ -18,6 +18,8 @@ final class ChestAnatomy {
   static final int LEFT = 1;
 
   private static final int POSTERIOR_RIBS = 10;
+  /** The hila as {lateral, height}, per side: the left one a little higher. */
+  private static final double[][] HILA = {{0.20, 0.44}, {0.22, 0.40}};
   /** The height of the heart's centre: its lower border rests on the diaphragm. */
   private static final double HEART_LEVEL = 0.64;
 
@@ -141,7 +143,7 @@ final class ChestAnatomy {
       v -= 0.14 * Ramps.step(1 - bx * bx - by * by, 0.3);
     }
     v -= 0.08 * airways(a, h, side);
-    v += 0.05 * Math.exp(-Math.pow((a - hilum(side)[0]) / 0.07, 2) - Math.pow((h - hilum(side)[1]) / 0.07, 2));
+    v += 0.05 * Math.exp(-Math.pow((a - HILA[side][0]) / 0.07, 2) - Math.pow((h - HILA[side][1]) / 0.07, 2));
     v += spine(x, h) * (1 - 0.4 * heart);
     v += ribs(a, h);
     v += clavicle(a, h) + scapula(a, h) + humerus(a, h);
@@ -150,7 +152,7 @@ final class ChestAnatomy {
 
   /** The hilum of {@code side}, where its vessels fan out, as {lateral, height}. */
   double[] hilum(int side) {
-    return side == RIGHT ? new double[] {0.20, 0.44} : new double[] {0.22, 0.40};
+    return HILA[side].clone();
   }
 
   /** The inner chest wall at height {@code h}: narrow at the apex, widest at the bases. */
@@ -180,7 +182,7 @@ final class ChestAnatomy {
   /** Trachea down to the carina, then the two main bronchi to the hila. */
   private double airways(double a, double h, int side) {
     double trachea = h < 0.30 ? Ramps.step((0.045 - a) * halfWidth, edge) * Ramps.step((h + 0.5) * lungHeight, edge) : 0;
-    double[] hilum = hilum(side);
+    double[] hilum = HILA[side];
     double bronchus = Segment.distance(a, h * lungHeight / halfWidth, 0, 0.30 * lungHeight / halfWidth,
         hilum[0] - 0.05, hilum[1] * lungHeight / halfWidth);
     double width = side == RIGHT ? 0.035 : 0.03;
