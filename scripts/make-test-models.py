@@ -195,6 +195,33 @@ def exam(slices, size):
     return torch.randn(1, slices, 3, size, size) * contrast
 
 
+def dtype_arrays(out_dir):
+    """One CT-like exam saved by NumPy in every dtype and byte order Lumen reads, with its float32
+    copy: each must reach a model as the same values."""
+    rng = np.random.default_rng(3)
+    ct = rng.integers(-1024, 3072, size=(4, 20, 24)).astype(np.float32)
+    saved = {"ct.f4": ct, "ct.i2": ct.astype("<i2"), "ct.i2be": ct.astype(">i2"),
+             "ct.i4": ct.astype("<i4"), "ct.i8be": ct.astype(">i8"), "ct.f8be": ct.astype(">f8")}
+    mr = rng.integers(0, 4000, size=(3, 16, 16)).astype(np.float32)
+    saved.update({"mr.f4": mr, "mr.u2": mr.astype("<u2"), "mr.u2be": mr.astype(">u2"), "mr.u4": mr.astype("<u4")})
+    small = rng.integers(0, 256, size=(2, 8, 8)).astype(np.float32)
+    saved.update({"small.f4": small, "small.u1": small.astype(np.uint8), "small.i2": small.astype("<i2"),
+                  "small.f2": small.astype("<f2"), "small.u8be": small.astype(">u8")})
+    for name, array in saved.items():
+        np.save(os.path.join(out_dir, "dtype-" + name + ".npy"), array)
+
+
+class Segmenter(nn.Module):
+    """A model whose output is a map, not class scores: Lumen must refuse it."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(3, 1, 3, padding=1)
+
+    def forward(self, x):
+        return torch.sigmoid(self.conv(x))
+
+
 def main():
     out_dir = sys.argv[1]
     os.makedirs(out_dir, exist_ok=True)
@@ -213,6 +240,9 @@ def main():
         export("keras_style", KerasStyle(), torch.randn(1, 64, 48, 3), out_dir)
         export("keras_style_opset17", KerasStyle(), torch.randn(1, 64, 48, 3), out_dir, opset=17)
         export("dense_head", DenseHead(), torch.randn(1, 3, 32, 32), out_dir)
+        torch.onnx.export(Segmenter().eval(), torch.randn(1, 3, 32, 32), os.path.join(out_dir, "segmenter.onnx"),
+                          input_names=["input"], output_names=["mask"], opset_version=OPSET)
+    dtype_arrays(out_dir)
 
 
 if __name__ == "__main__":

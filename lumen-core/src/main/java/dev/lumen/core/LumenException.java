@@ -13,14 +13,14 @@ import java.util.Optional;
 public class LumenException extends RuntimeException {
   private final transient Path file;
 
-  /** A problem with {@code file}; the message is prefixed with the file's name. */
+  /** A problem with {@code file}; the message is prefixed with the file's path as given. */
   public LumenException(Path file, String problem) {
     this(file, problem, null);
   }
 
   /** A problem with {@code file} caused by {@code cause}. */
   public LumenException(Path file, String problem, Throwable cause) {
-    super(file == null ? problem : file.getFileName() + ": " + problem, cause);
+    super(file == null ? problem : file + ": " + problem, cause);
     this.file = file;
   }
 

@@ -3,10 +3,11 @@ package dev.lumen.app.cli;
 import dev.lumen.app.demodata.ChestDataset;
 import dev.lumen.app.demodata.KneeDataset;
 import dev.lumen.app.demodata.KneePhantom;
+import dev.lumen.app.evaluate.LabelledStudies;
 import dev.lumen.app.exam.ExamModel;
 import dev.lumen.app.exam.MrnetSplit;
-import dev.lumen.app.evaluate.LabelledStudies;
 import dev.lumen.app.output.ExplanationWriter;
+import dev.lumen.app.output.Folders;
 import dev.lumen.core.explain.Explainer;
 import dev.lumen.core.explain.Explanation;
 import dev.lumen.core.explain.Targets;
@@ -32,9 +33,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code lumen demo}: Lumen's main job on built-in data, offline. Unpacks the shipped demo model
@@ -203,7 +204,10 @@ final class DemoCommand implements Callable<Integer> {
   private ExplanationWriter writer(Path dir, Path modelFile, Model model, Explainer explainer) throws IOException {
     Map<String, Object> header = ExplanationWriter.header(
         out.toAbsolutePath().relativize(modelFile.toAbsolutePath()).toString(), model, explainer);
-    return new ExplanationWriter(dir.resolve("explanations"), Overlay.original(), DEMO_BOXES, header);
+    // the demo rewrites its own folder: the previous demo's explanations make way for this one's
+    Folders.deleteTree(dir.resolve("explanations"));
+    return new ExplanationWriter(dir.resolve("explanations"), Overlay.original(), DEMO_BOXES, header,
+        model.input().channels(), false);
   }
 
   /** Copies the shipped model {@code name} ({@code .onnx} and its card) into {@code dir}; returns the model. */

@@ -2,6 +2,7 @@ package dev.lumen.app.cli;
 
 import dev.lumen.app.demodata.ChestDataset;
 import dev.lumen.app.demodata.KneeDataset;
+import dev.lumen.core.Ranges;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
@@ -20,6 +21,11 @@ import picocli.CommandLine.Spec;
         + "train.csv and valid.csv, but not in test.csv), with --sets knee knee-MRI exams in the MRNet layout "
         + "(ACL and meniscal tears, effusions, bone bruises; masks in every plane).")
 final class DemoDataCommand implements Callable<Integer> {
+  /** The largest radiograph side drawn: a few float planes of it fit any heap of a few GiB. */
+  static final int MAX_CHEST_SIZE = 4096;
+  /** The largest knee slice side: three stacks of about 50 slices each, with a mask per finding. */
+  static final int MAX_KNEE_SIZE = 1024;
+
   @Option(names = {"-o", "--out"}, paramLabel = "DIR", description = "Output folder (default: ${DEFAULT-VALUE}).")
   Path out = Path.of("lumen-demo-data");
 
@@ -50,8 +56,14 @@ final class DemoDataCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (count < 1 || exams < 1 || size < 64 || valid < 0 || valid > 1) {
-      throw new IllegalArgumentException("--count and --exams must be >= 1, --size >= 64 and --valid in [0, 1]");
+    Ranges.requireAtLeast("--count", count, 1);
+    Ranges.requireAtLeast("--exams", exams, 1);
+    Ranges.requireUnit("--valid", valid);
+    // a radiograph and its masks are a few float planes; a knee exam is three stacks of up to ~50 slices
+    int largest = sets.contains(DataSet.knee) ? MAX_KNEE_SIZE : MAX_CHEST_SIZE;
+    if (size < 64 || size > largest) {
+      throw new IllegalArgumentException("--size must be in [64, " + largest + "]" + (largest == MAX_KNEE_SIZE
+          ? " for knee exams" : "") + ", got " + size);
     }
     PrintWriter console = spec.commandLine().getOut();
     if (sets.contains(DataSet.chest)) {

@@ -4,6 +4,7 @@ import dev.lumen.app.evaluate.Evaluation;
 import dev.lumen.app.evaluate.LabelledStudies;
 import dev.lumen.app.evaluate.RocPlot;
 import dev.lumen.core.LumenException;
+import dev.lumen.core.Ranges;
 import dev.lumen.core.explain.Ensemble;
 import dev.lumen.core.explain.Explainer;
 import dev.lumen.core.explain.Targets;
@@ -78,6 +79,11 @@ final class EvaluateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    Methods.named(explanations);
+    Ranges.requireUnit("--threshold", threshold);
+    Ranges.requireUnit("--iou-threshold", iouThreshold);
+    OutputPaths.requireWritableFile(json);
+    OutputPaths.requireWritableFile(roc);
     List<Model> others = new ArrayList<>();
     try (Model model = options.load()) {
       try {
@@ -103,6 +109,9 @@ final class EvaluateCommand implements Callable<Integer> {
     }
     model.requireImages();
     LabelledStudies data = LabelledStudies.read(dataset, model.labels());
+    if (!explanations.isEmpty()) {
+      requireScoringMasks(data);
+    }
     List<Path> files = data.studies().stream().map(LabelledStudies.Study::image).toList();
     List<Image> images = Studies.images(model, files);
     float[][] probabilities = new float[images.size()][model.labels().size()];
@@ -162,6 +171,11 @@ final class EvaluateCommand implements Callable<Integer> {
     if (weights.length != members) {
       throw new IllegalArgumentException("--weights gives " + weights.length + " weights for " + members + " models");
     }
+    for (double weight : weights) {
+      if (!(weight >= 0) || Double.isInfinite(weight)) {
+        throw new IllegalArgumentException("--weights must be finite and at least 0, got " + weight);
+      }
+    }
     double total = java.util.Arrays.stream(weights).sum();
     if (total <= 0) {
       throw new IllegalArgumentException("--weights must add up to more than 0");
@@ -172,15 +186,24 @@ final class EvaluateCommand implements Callable<Integer> {
     return w;
   }
 
+  /** Fails, before any work, when the CSV has no mask to score maps against. */
+  private void requireScoringMasks(LabelledStudies data) {
+    if (against != null && data.studies().stream().noneMatch(s -> s.regions().containsKey(against))) {
+      throw new LumenException(dataset, "has no region:" + against + " masks for --against");
+    }
+    boolean anyMask = data.studies().stream().anyMatch(s -> s.masks().keySet().stream().anyMatch(l -> s.truth()[l]));
+    if (against == null && !anyMask) {
+      throw new LumenException(dataset, "--explanations scores maps against the findings' masks (mask:LABEL "
+          + "columns), and no study with a finding has one");
+    }
+  }
+
   /**
    * Per method and label: mean pointing game, energy inside and IoU over the positive studies with
    * a mask of the finding, or with a mask of the region named by {@code --against}.
    */
   private void explanationScores(Model model, List<Model> all, LabelledStudies data, List<Image> images,
       Map<String, Object> out, Runnable afterEachMethod) {
-    if (against != null && data.studies().stream().noneMatch(s -> s.regions().containsKey(against))) {
-      throw new LumenException(dataset, "has no region:" + against + " masks for --against");
-    }
     for (String method : Methods.named(explanations)) {
       Map<String, double[]> sums = new LinkedHashMap<>();   // label -> {cases, hits, energy, iou}
       try (Explainer explainer = all.size() == 1 ? Methods.create(method, model, methodSettings.settings(), null)

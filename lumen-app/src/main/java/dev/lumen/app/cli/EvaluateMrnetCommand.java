@@ -13,8 +13,8 @@ import dev.lumen.core.image.Volume;
 import dev.lumen.core.io.Npy;
 import dev.lumen.core.metrics.MapAgreement;
 import dev.lumen.core.metrics.Roc;
-import dev.lumen.core.tensor.Tensor;
 import dev.lumen.core.runtime.EngineOptions;
+import dev.lumen.core.tensor.Tensor;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,10 +27,10 @@ import java.util.stream.IntStream;
 import me.tongfei.progressbar.ProgressBar;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code lumen evaluate-mrnet}: per-plane AUCs of MRNet-style models and their fitted combination. */
 @Command(name = "evaluate-mrnet", mixinStandardHelpOptions = true, versionProvider = LumenVersion.class,
@@ -78,6 +78,9 @@ final class EvaluateMrnetCommand implements Callable<Integer> {
     if (!out.getFileName().toString().endsWith(ExamModel.SUFFIX)) {
       throw new IllegalArgumentException("--out must end with " + ExamModel.SUFFIX + ", got " + out);
     }
+    List<String> methods = Methods.named(explanations);
+    OutputPaths.requireWritableFile(out);
+    OutputPaths.requireWritableFile(json);
     Map<String, Path> files = new LinkedHashMap<>();
     files.put("axial", axial);
     files.put("coronal", coronal);
@@ -86,6 +89,9 @@ final class EvaluateMrnetCommand implements Callable<Integer> {
       List<String> labels = models.labels();
       MrnetSplit train = MrnetSplit.read(data.resolve("train"), labels);
       MrnetSplit valid = MrnetSplit.read(data.resolve("valid"), labels);
+      if (!methods.isEmpty()) {
+        requireMasks(valid, labels);
+      }
       double[][][] trainScores = score(models, train);
       double[][][] validScores = score(models, valid);
       PlaneCombination combination = PlaneCombination.fit(labels, trainScores, truth(train, labels));
@@ -118,6 +124,17 @@ final class EvaluateMrnetCommand implements Callable<Integer> {
       print(labels, aucs, report.get("explanations"));
     }
     return 0;
+  }
+
+  /** Fails, before any work, unless some validation exam with a finding has the finding's mask in some plane. */
+  private static void requireMasks(MrnetSplit valid, List<String> labels) {
+    boolean any = valid.ids().stream().anyMatch(id -> IntStream.range(0, labels.size())
+        .anyMatch(l -> valid.truth().get(id)[l] && MrnetSplit.PLANES.stream()
+            .anyMatch(plane -> Files.isRegularFile(valid.mask(id, plane, labels.get(l))))));
+    if (!any) {
+      throw new LumenException(valid.folder(), "--explanations scores maps against the findings' masks "
+          + "(masks/PLANE/ID-LABEL.npy), and no validation exam with a finding has one");
+    }
   }
 
   /**

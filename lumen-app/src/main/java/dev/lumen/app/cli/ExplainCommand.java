@@ -1,8 +1,9 @@
 package dev.lumen.app.cli;
 
 import dev.lumen.app.output.ExplanationWriter;
-import dev.lumen.core.explain.Explainer;
+import dev.lumen.core.Ranges;
 import dev.lumen.core.explain.Ensemble;
+import dev.lumen.core.explain.Explainer;
 import dev.lumen.core.explain.Explanation;
 import dev.lumen.core.explain.Progress;
 import dev.lumen.core.explain.Targets;
@@ -25,10 +26,10 @@ import me.tongfei.progressbar.ProgressBar;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code lumen explain}: saliency maps for every study and target, written to a folder. */
 @Command(name = "explain", description = "Write raw maps (.npy), normalised maps (.npy), overlays (.png) and manifest.json.")
@@ -43,8 +44,8 @@ final class ExplainCommand implements Callable<Integer> {
   String method = "cam";
 
   @Option(names = "--layer", paramLabel = "TENSOR", split = ",",
-      description = "Gradient-weighted CAMs: the feature maps to explain, averaged when several (default: the model's; "
-          + "`lumen inspect` lists them).")
+      description = "The feature map to explain (default: the model's; `lumen inspect` lists them): several for the "
+          + "gradient-weighted CAMs (averaged), one for eigencam, eigengradcam, guidedgradcam, scorecam, ablationcam, crm.")
   List<String> layer;
 
   @Option(names = "--views", description = "lime: superpixels shown in the region, pros-and-cons and hide-rest pictures (default: ${DEFAULT-VALUE}).")
@@ -59,6 +60,10 @@ final class ExplainCommand implements Callable<Integer> {
 
   @Option(names = {"-o", "--out"}, required = true, paramLabel = "DIR", description = "Output folder.")
   Path out;
+
+  @Option(names = "--add", description = "Add the studies to the run DIR holds (same model, method and layer); "
+      + "without it DIR must be empty or new.")
+  boolean add;
 
   @ArgGroup(exclusive = true)
   TargetOptions targets = new TargetOptions();
@@ -87,6 +92,10 @@ final class ExplainCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    Ranges.requireAtLeast("--views", views, 1);
+    Ranges.requireUnit("--boxes", render.boxes);
+    Overlay drawing = render.overlay();
+    OutputPaths.requireWritableFolder(out);
     List<Path> files = Studies.expand(studies);
     List<Model> others = new ArrayList<>();
     try (Model model = options.load(); Closer closer = () -> others.forEach(Model::close)) {
@@ -98,7 +107,7 @@ final class ExplainCommand implements Callable<Integer> {
       if (!others.isEmpty()) {
         header.put("ensemble", ensemble.stream().map(Path::toString).toList());
       }
-      ExplanationWriter writer = new ExplanationWriter(out, render.overlay(), render.boxes, header);
+      ExplanationWriter writer = new ExplanationWriter(out, drawing, render.boxes, header, model.input().channels(), add);
       Targets selection = targets.toTargets();
       PrintWriter console = spec.commandLine().getOut();
       try (ProgressBar bar = ProgressBars.start("explain", files.size())) {
@@ -107,6 +116,8 @@ final class ExplainCommand implements Callable<Integer> {
         if (model.input().volume()) {
           for (Path study : files) {
             Volume volume = Studies.volume(model, study);
+            ExplanationWriter.requireMemory(Map.of(study, (long) volume.depth() * volume.slices().get(0).width()
+                * volume.slices().get(0).height()), selection.count(model.labels().size()));
             if (explainer instanceof Lime lime) {
               writer.writeLime(study, volume.slices(), List.of(model.preprocessor().geometry(volume.slices().get(0))),
                   lime.explainDetailed(volume, selection, within), views);
@@ -118,6 +129,11 @@ final class ExplainCommand implements Callable<Integer> {
         } else {
           for (List<Path> chunk : Studies.chunks(files, model.options().batchSize())) {
             List<Image> images = Studies.images(model, chunk);
+            Map<Path, Long> pixels = new java.util.LinkedHashMap<>();
+            for (int i = 0; i < chunk.size(); i++) {
+              pixels.put(chunk.get(i), (long) images.get(i).width() * images.get(i).height());
+            }
+            ExplanationWriter.requireMemory(pixels, selection.count(model.labels().size()));
             if (explainer instanceof Lime lime) {
               List<List<LimeResult>> all = lime.explainDetailed(images, selection, within);
               for (int i = 0; i < chunk.size(); i++) {

@@ -3,11 +3,10 @@ package dev.lumen.app.cli;
 import dev.lumen.core.explain.gradient.CamFormula;
 import dev.lumen.core.explain.gradient.CamGraph;
 import dev.lumen.core.explain.gradient.GradientCam;
+import dev.lumen.core.io.AtomicFiles;
 import dev.lumen.core.model.Model;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -52,13 +51,12 @@ final class ExportCommand implements Callable<Integer> {
         .filter(f -> f.method().equals(method.toLowerCase(Locale.ROOT))).findFirst()
         .orElseThrow(() -> new IllegalArgumentException("export takes a gradient-weighted CAM method, one of "
             + Arrays.stream(CamFormula.values()).map(CamFormula::method).toList() + "; not '" + method + "'"));
+    OutputPaths.requireNotInput(out, options.model);
+    OutputPaths.requireWritableFile(out);
     try (Model model = options.load()) {
       GradientCam cam = layer == null ? GradientCam.of(model, formula) : GradientCam.at(model, formula, layer);
       byte[] bytes = cam.export(targets.toTargets()).toBytes();
-      Path target = out.toAbsolutePath();
-      Path partial = target.resolveSibling(target.getFileName() + ".partial");
-      Files.write(partial, bytes);
-      Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      AtomicFiles.write(out, bytes);
       PrintWriter console = spec.commandLine().getOut();
       console.printf(Locale.ROOT, "wrote %s (%s at %s, %.1f MB)%n", out, formula.method(), cam.layer(), bytes.length / 1e6);
       console.flush();

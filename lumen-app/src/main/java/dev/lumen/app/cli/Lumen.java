@@ -1,9 +1,10 @@
 package dev.lumen.app.cli;
 
 import dev.lumen.core.LumenException;
-import picocli.CommandLine;
+import java.io.IOException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** The {@code lumen} command: subcommands for every job, usage when called alone. */
 @Command(name = "lumen", mixinStandardHelpOptions = true, versionProvider = LumenVersion.class,
@@ -33,20 +34,26 @@ public final class Lumen implements Runnable {
 
   /**
    * The configured command line: errors print as one line on stderr (stack trace only with
-   * {@code --verbose}) and map to exit codes: 2 usage, 3 unreadable input, 1 unexpected.
+   * {@code --verbose}) and map to exit codes: 2 usage, 3 unreadable input or unwritable output, 1
+   * unexpected; a usage mistake prints one line and where the help is, not the whole usage.
    */
   public static CommandLine commandLine() {
     Lumen root = new Lumen();
     CommandLine cli = new CommandLine(root);
     cli.setExecutionExceptionHandler((ex, line, parsed) -> {
-      String message = ex.getMessage() == null ? ex.toString() : ex.getMessage();
-      line.getErr().println("lumen: " + message);
+      line.getErr().println("lumen: " + ErrorMessages.of(ex));
       if (root.verbose) {
         ex.printStackTrace(line.getErr());
       }
       return line.getExitCodeExceptionMapper().getExitCode(ex);
     });
-    cli.setExitCodeExceptionMapper(ex -> ex instanceof LumenException ? EXIT_BAD_INPUT
+    cli.setParameterExceptionHandler((ex, args) -> {
+      CommandLine line = ex.getCommandLine();
+      line.getErr().println("lumen: " + ex.getMessage() + " (see '" + line.getCommandSpec().qualifiedName()
+          + " --help')");
+      return CommandLine.ExitCode.USAGE;
+    });
+    cli.setExitCodeExceptionMapper(ex -> ex instanceof LumenException || ex instanceof IOException ? EXIT_BAD_INPUT
         : ex instanceof IllegalArgumentException ? CommandLine.ExitCode.USAGE
         : CommandLine.ExitCode.SOFTWARE);
     return cli;

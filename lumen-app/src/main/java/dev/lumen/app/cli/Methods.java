@@ -31,6 +31,9 @@ final class Methods {
   static final Map<String, String> DESCRIPTIONS = descriptions();
   /** Every method name. */
   static final List<String> NAMES = List.copyOf(DESCRIPTIONS.keySet());
+  /** The methods besides the gradient-weighted CAMs that explain one feature map, any the user names. */
+  private static final List<String> LAYER_METHODS =
+      List.of("eigencam", "eigengradcam", "guidedgradcam", "ablationcam", "scorecam", "crm", "crm-combined");
 
   /** The settings of the methods that have some. */
   record Settings(Occlusion.Settings occlusion, Rise.Settings rise, IntegratedGradients.Settings integrated,
@@ -43,27 +46,37 @@ final class Methods {
 
   private Methods() {}
 
-  /** The methods a list of names stands for: every method where it says {@code all}. */
+  /**
+   * The methods a list of names stands for: every method where it says {@code all}. Checked
+   * before any work, so that a typo in the last name does not surface after minutes.
+   *
+   * @throws IllegalArgumentException naming an unknown method and the known ones
+   */
   static List<String> named(List<String> names) {
-    return names.stream().anyMatch(n -> n.equalsIgnoreCase("all")) ? NAMES : names;
+    if (names.stream().anyMatch(n -> n.equalsIgnoreCase("all"))) {
+      return NAMES;
+    }
+    for (String name : names) {
+      if (!DESCRIPTIONS.containsKey(name.toLowerCase(Locale.ROOT))) {
+        throw new IllegalArgumentException("unknown method '" + name + "'; `lumen methods` lists them: " + NAMES);
+      }
+    }
+    return names;
   }
 
   /**
-   * The explainer {@code name} for {@code model}, at {@code layers} (null: the model's default;
-   * only gradient-weighted CAMs take others, and several).
+   * The explainer {@code name} for {@code model}, at {@code layers} (null: the model's default).
+   * The gradient-weighted CAMs take several layers (their maps are averaged); Eigen-CAM,
+   * Eigen-Grad-CAM, guided Grad-CAM, Score-CAM, Ablation-CAM and CRM take one, as
+   * pytorch-grad-cam's {@code target_layers}; the other methods explain the input or the head's
+   * own layer and take none.
    *
-   * @throws IllegalArgumentException naming the known methods
+   * @throws IllegalArgumentException naming the known methods, or the methods that take layers
    */
   static Explainer create(String name, Model model, Settings settings, List<String> layers) {
     String method = name.toLowerCase(Locale.ROOT);
     if (layers != null) {
-      for (CamFormula formula : CamFormula.values()) {
-        if (formula.method().equals(method)) {
-          return GradientCam.at(model, formula, layers);
-        }
-      }
-      throw new IllegalArgumentException("--layer applies to the gradient-weighted CAMs (gradcam, gradcam++, xgradcam, "
-          + "hirescam, gradcam-elementwise, layercam), not to " + name);
+      return atLayers(method, model, layers);
     }
     for (SmoothGrad.Variant variant : SmoothGrad.Variant.values()) {
       String prefix = variantName(variant) + "-";
@@ -92,6 +105,31 @@ final class Methods {
       case "lime" -> Lime.of(model, settings.lime());
       case "cnnfixations" -> CnnFixations.of(model, CnnFixations.Settings.defaults());
       default -> inputAttribution(method, model, settings);
+    };
+  }
+
+  private static Explainer atLayers(String method, Model model, List<String> layers) {
+    for (CamFormula formula : CamFormula.values()) {
+      if (formula.method().equals(method)) {
+        return GradientCam.at(model, formula, layers);
+      }
+    }
+    if (!LAYER_METHODS.contains(method)) {
+      throw new IllegalArgumentException("--layer applies to the methods that explain a feature map: "
+          + java.util.Arrays.stream(CamFormula.values()).map(CamFormula::method).toList() + " and " + LAYER_METHODS + "; not to " + method);
+    }
+    if (layers.size() != 1) {
+      throw new IllegalArgumentException(method + " explains one layer; --layer names " + layers.size());
+    }
+    String layer = layers.get(0);
+    return switch (method) {
+      case "eigencam" -> EigenCam.at(model, layer);
+      case "eigengradcam" -> EigenGradCam.at(model, layer);
+      case "guidedgradcam" -> GuidedGradCam.at(model, layer);
+      case "ablationcam" -> AblationCam.at(model, layer);
+      case "scorecam" -> ScoreCam.at(model, layer);
+      case "crm" -> Crm.at(model, layer, false);
+      default -> Crm.at(model, layer, true);
     };
   }
 

@@ -4,12 +4,13 @@ import dev.lumen.app.exam.ExamModel;
 import dev.lumen.app.exam.MrnetSplit;
 import dev.lumen.app.output.JsonFiles;
 import dev.lumen.core.LumenException;
+import dev.lumen.core.Ranges;
+import dev.lumen.core.io.AtomicFiles;
 import dev.lumen.core.model.LabelScore;
 import dev.lumen.core.model.Model;
 import dev.lumen.core.model.Prediction;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -19,10 +20,10 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code lumen predict}: the top labels of every study. */
 @Command(name = "predict", description = "Print the top-k labels of each study; optionally write JSON or CSV. "
@@ -53,6 +54,9 @@ final class PredictCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
+    Ranges.requireAtLeast("-k", top, 1);
+    OutputPaths.requireWritableFile(json);
+    OutputPaths.requireWritableFile(csv);
     if (ExamModel.isExamModel(options.model)) {
       return predictExams();
     }
@@ -128,7 +132,7 @@ final class PredictCommand implements Callable<Integer> {
               (Double) ((Map<?, ?>) row.get(l)).get("probability"))));
           lines.add(line.toString());
         }
-        Files.write(csv, lines);
+        AtomicFiles.writeString(csv, String.join("\n", lines) + "\n");
       }
     }
     return 0;
@@ -142,7 +146,7 @@ final class PredictCommand implements Callable<Integer> {
       p.scores().forEach(s -> row.append(String.format(Locale.ROOT, ",%.6f", s.probability())));
       lines.add(row.toString());
     }
-    Files.write(csv, lines);
+    AtomicFiles.writeString(csv, String.join("\n", lines) + "\n");
   }
 
   private static String quote(String s) {

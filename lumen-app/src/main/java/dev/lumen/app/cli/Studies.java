@@ -1,10 +1,10 @@
 package dev.lumen.app.cli;
 
+import dev.lumen.core.LumenException;
 import dev.lumen.core.image.Image;
 import dev.lumen.core.image.Images;
 import dev.lumen.core.image.Volume;
 import dev.lumen.core.model.Model;
-import dev.lumen.core.LumenException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,14 +51,10 @@ final class Studies {
     return file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".npy");
   }
 
-  /**
-   * Reads 2D images; an .npy exam among them is refused before anything is read, since
-   * {@code model} takes single images.
-   */
+  /** Reads 2D images: PNG and JPEG files, and {@code [height, width]} .npy arrays as grey images. */
   static List<Image> images(Model model, List<Path> files) {
-    files.stream().filter(Studies::isVolume).findFirst()
-        .ifPresent(f -> model.requireVolume(f.getFileName().toString()));
-    return files.stream().map(Images::read).toList();
+    model.requireImages();
+    return files.stream().map(f -> isVolume(f) ? Images.readNpyImage(f) : Images.read(f)).toList();
   }
 
   /** {@code files} in groups of at most {@code size}, so that big archives are read a batch at a time. */

@@ -1,6 +1,7 @@
 package dev.lumen.app.cli;
 
 import dev.lumen.app.evaluate.LabelledStudies;
+import dev.lumen.core.LumenException;
 import dev.lumen.core.explain.LayerChoice;
 import dev.lumen.core.explain.Progress;
 import dev.lumen.core.model.Model;
@@ -76,6 +77,8 @@ final class TrainHeadCommand implements Callable<Integer> {
       case "balanced" -> true;
       default -> throw new IllegalArgumentException("unknown --class-weights '" + classWeights + "': none or balanced");
     };
+    OutputPaths.requireNotInput(out, options.model);
+    OutputPaths.requireWritableFile(out);
     List<String> labels = LabelledStudies.labelsOf(dataset);
     LabelledStudies data = LabelledStudies.read(dataset, labels);
     boolean[][] truth = data.studies().stream().map(LabelledStudies.Study::truth).toArray(boolean[][]::new);
@@ -100,6 +103,8 @@ final class TrainHeadCommand implements Callable<Integer> {
       try (ProgressBar bar = ProgressBars.start("train-head", epochs)) {
         Progress progress = (stage, done, total) -> bar.stepTo(done);
         head = HeadTrainer.fit(features, truth, kind, labels, settings, progress);
+      } catch (IllegalArgumentException e) {
+        throw new LumenException(dataset, e.getMessage(), e);
       }
       HeadExport.write(model, feature, layout, head, out);
       PrintWriter console = spec.commandLine().getOut();

@@ -1,5 +1,6 @@
 package dev.lumen.app.demodata;
 
+import dev.lumen.core.io.AtomicFiles;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -10,7 +11,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
-import javax.imageio.ImageIO;
 
 /**
  * Writes a set of synthetic chest radiographs with their findings' masks: {@code images/NNNN.png}
@@ -84,7 +84,7 @@ public final class ChestDataset {
           char letter = (confounded ? study.has(SHORTCUT_FINDING) : r.nextBoolean()) ? 'R' : 'L';
           masks.put("marker", LateralityMarker.burnIn(pixels, size, letter, r));
         }
-        ImageIO.write(grey(pixels, size), "png", dir.resolve("images/" + name + ".png").toFile());
+        AtomicFiles.writePng(dir.resolve("images/" + name + ".png"), grey(pixels, size));
         StringBuilder row = new StringBuilder("images/" + name + ".png");
         for (String f : ChestPhantom.FINDINGS) {
           row.append(',').append(study.has(f) ? 1 : 0);
@@ -93,14 +93,14 @@ public final class ChestDataset {
           row.append(',');
           if (masks.containsKey(f)) {
             String mask = "masks/" + name + "-" + f + ".png";
-            ImageIO.write(mask(masks.get(f), size), "png", dir.resolve(mask).toFile());
+            AtomicFiles.writePng(dir.resolve(mask), mask(masks.get(f), size));
             row.append(mask);
           }
         }
         files.computeIfAbsent(where, k -> new StringBuilder(header).append('\n')).append(row).append('\n');
       }
       for (Map.Entry<String, StringBuilder> f : files.entrySet()) {
-        Files.writeString(dir.resolve(f.getKey() + ".csv"), f.getValue());
+        AtomicFiles.writeString(dir.resolve(f.getKey() + ".csv"), f.getValue().toString());
       }
     }
   }

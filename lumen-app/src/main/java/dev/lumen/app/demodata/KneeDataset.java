@@ -1,5 +1,6 @@
 package dev.lumen.app.demodata;
 
+import dev.lumen.core.io.AtomicFiles;
 import dev.lumen.core.io.Npy;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -58,7 +59,7 @@ public final class KneeDataset {
     }
     for (int split = 0; split < 2; split++) {
       for (int l = 0; l < KneePhantom.LABELS.length; l++) {
-        Files.writeString(dir.resolve(splitName(split) + "-" + KneePhantom.LABELS[l] + ".csv"), labels[split][l]);
+        AtomicFiles.writeString(dir.resolve(splitName(split) + "-" + KneePhantom.LABELS[l] + ".csv"), labels[split][l].toString());
       }
     }
   }

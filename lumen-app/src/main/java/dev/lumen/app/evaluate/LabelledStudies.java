@@ -1,15 +1,20 @@
 package dev.lumen.app.evaluate;
 
+import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
-import com.fasterxml.jackson.dataformat.csv.CsvSchema;
+import com.fasterxml.jackson.dataformat.csv.CsvParser;
 import dev.lumen.core.LumenException;
+import dev.lumen.core.io.FileBytes;
+import dev.lumen.core.io.JsonErrors;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.IntStream;
@@ -67,7 +72,7 @@ public record LabelledStudies(Path file, List<Study> studies, List<Integer> anno
    */
   public static LabelledStudies read(Path file, List<String> labels) {
     List<Map<String, String>> rows = rows(file);
-    Path folder = file.toAbsolutePath().getParent();
+    Path folder = file.getParent() != null ? file.getParent() : Path.of("");
     List<Study> studies = new ArrayList<>();
     for (int r = 0; r < rows.size(); r++) {
       Map<String, String> row = rows.get(r);
@@ -76,7 +81,7 @@ public record LabelledStudies(Path file, List<Study> studies, List<Integer> anno
       if (image == null || image.isBlank()) {
         throw new LumenException(file, where + " has no 'image' column value");
       }
-      Path imageFile = existing(folder.resolve(image), file, where);
+      Path imageFile = existing(folder, image.trim(), file, where);
       boolean[] truth = new boolean[labels.size()];
       Map<Integer, Path> masks = new LinkedHashMap<>();
       Map<String, Path> regions = new LinkedHashMap<>();
@@ -89,9 +94,9 @@ public record LabelledStudies(Path file, List<Study> studies, List<Integer> anno
         if (column.equals("label")) {
           truth[index(labels, value, file, where)] = true;
         } else if (column.startsWith(REGION)) {
-          regions.put(column.substring(REGION.length()), existing(folder.resolve(value), file, where));
+          regions.put(column.substring(REGION.length()), existing(folder, value, file, where));
         } else if (column.startsWith("mask:")) {
-          masks.put(index(labels, column.substring(5), file, where), existing(folder.resolve(value), file, where));
+          masks.put(index(labels, column.substring(5), file, where), existing(folder, value, file, where));
         } else {
           int i = index(labels, column, file, where);
           if (!value.equals("0") && !value.equals("1")) {
@@ -109,19 +114,51 @@ public record LabelledStudies(Path file, List<Study> studies, List<Integer> anno
     return new LabelledStudies(file, List.copyOf(studies), annotated);
   }
 
+  /**
+   * The rows as column → value maps, in the header's order.
+   *
+   * @throws LumenException naming the file for an unreadable file, no rows, a header naming a
+   *     column twice (ignoring case: one would hide the other), or a row with more values than
+   *     the header has columns
+   */
   private static List<Map<String, String>> rows(Path file) {
-    List<Map<String, String>> rows;
-    try {
-      CsvMapper mapper = new CsvMapper();
-      try (MappingIterator<Map<String, String>> it = mapper.readerFor(Map.class)
-          .with(CsvSchema.emptySchema().withHeader()).readValues(file.toFile())) {
-        rows = it.readAll();
+    List<List<String>> lines = new ArrayList<>();
+    try (MappingIterator<List<String>> it = new CsvMapper().readerForListOf(String.class)
+        .with(CsvParser.Feature.WRAP_AS_ARRAY).readValues(FileBytes.read(file))) {
+      while (it.hasNextValue()) {
+        lines.add(it.nextValue());
       }
-    } catch (IOException | RuntimeException e) {
-      throw new LumenException(file, "not a readable labels CSV (" + e.getMessage() + ")", e);
+    } catch (JacksonException e) {
+      throw new LumenException(file, "not a readable labels CSV at " + JsonErrors.where(e) + " ("
+          + e.getOriginalMessage() + ")", e);
+    } catch (IOException e) {
+      throw new LumenException(file, "cannot read: " + e.getMessage(), e);
     }
-    if (rows.isEmpty()) {
+    lines.removeIf(line -> line.stream().allMatch(String::isBlank));
+    if (lines.size() < 2) {
       throw new LumenException(file, "holds no studies");
+    }
+    List<String> header = lines.get(0).stream().map(String::trim).toList();
+    Map<String, Integer> seen = new HashMap<>();
+    for (int c = 0; c < header.size(); c++) {
+      Integer earlier = seen.putIfAbsent(header.get(c).toLowerCase(Locale.ROOT), c + 1);
+      if (earlier != null) {
+        throw new LumenException(file, "the header names column '" + header.get(c) + "' twice (columns "
+            + earlier + " and " + (c + 1) + ")");
+      }
+    }
+    List<Map<String, String>> rows = new ArrayList<>();
+    for (int r = 1; r < lines.size(); r++) {
+      List<String> values = lines.get(r);
+      if (values.size() > header.size()) {
+        throw new LumenException(file, "row " + (r + 1) + " has " + values.size() + " values, the header "
+            + header.size() + " columns");
+      }
+      Map<String, String> row = new LinkedHashMap<>();
+      for (int c = 0; c < header.size(); c++) {
+        row.put(header.get(c), c < values.size() ? values.get(c) : "");
+      }
+      rows.add(row);
     }
     return rows;
   }
@@ -135,9 +172,11 @@ public record LabelledStudies(Path file, List<Study> studies, List<Integer> anno
     throw new LumenException(file, where + " names label '" + label + "', which the model does not have " + labels);
   }
 
-  private static Path existing(Path path, Path file, String where) {
+  /** {@code folder.resolve(value)}, which must be a file; named as the CSV gives it. */
+  private static Path existing(Path folder, String value, Path file, String where) {
+    Path path = folder.resolve(value);
     if (!Files.isRegularFile(path)) {
-      throw new LumenException(file, where + " names " + path.getFileName() + ", which does not exist");
+      throw new LumenException(file, where + " names " + value + ", which does not exist");
     }
     return path;
   }

@@ -1,5 +1,6 @@
 package dev.lumen.app.evaluate;
 
+import dev.lumen.core.io.AtomicFiles;
 import dev.lumen.core.metrics.Roc;
 import dev.lumen.core.render.BoxDrawing;
 import java.awt.BasicStroke;
@@ -8,11 +9,9 @@ import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
-import javax.imageio.ImageIO;
 
 /** ROC curves of several labels in one plot, as PNG or SVG (by the file's extension). */
 public final class RocPlot {
@@ -24,9 +23,9 @@ public final class RocPlot {
   /** Writes the curves, one per label, with each label's AUC in the legend. */
   public static void write(Path file, List<String> labels, List<Roc> curves) throws IOException {
     if (file.toString().toLowerCase(Locale.ROOT).endsWith(".svg")) {
-      Files.writeString(file, svg(labels, curves));
+      AtomicFiles.writeString(file, svg(labels, curves));
     } else {
-      ImageIO.write(png(labels, curves), "png", file.toFile());
+      AtomicFiles.writePng(file, png(labels, curves));
     }
   }
 

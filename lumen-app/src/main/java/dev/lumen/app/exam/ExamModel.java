@@ -1,8 +1,11 @@
 package dev.lumen.app.exam;
 
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lumen.app.output.JsonFiles;
 import dev.lumen.core.LumenException;
+import dev.lumen.core.io.JsonErrors;
 import dev.lumen.core.runtime.EngineOptions;
 import dev.lumen.core.train.LogisticRegression;
 import java.io.IOException;
@@ -63,8 +66,13 @@ public final class ExamModel implements AutoCloseable {
     Saved saved;
     try {
       saved = new ObjectMapper().readValue(file.toFile(), Saved.class);
+    } catch (JsonMappingException e) {
+      throw new LumenException(file, "not a readable exam model: field '" + JsonErrors.field(e) + "' at "
+          + JsonErrors.where(e) + " has the wrong type or name", e);
+    } catch (JacksonException e) {
+      throw new LumenException(file, "not a readable exam model: invalid JSON at " + JsonErrors.where(e), e);
     } catch (IOException e) {
-      throw new LumenException(file, "not a readable exam model (" + e.getMessage() + ")", e);
+      throw new LumenException(file, "cannot read: " + e.getMessage(), e);
     }
     if (saved.labels() == null || saved.planes() == null || saved.combination() == null) {
       throw new LumenException(file, "an exam model needs 'labels', 'planes' and 'combination'");

@@ -1,5 +1,7 @@
 package dev.lumen.app.output;
 
+import dev.lumen.core.LumenException;
+import dev.lumen.core.MemoryBudget;
 import dev.lumen.core.Version;
 import dev.lumen.core.explain.Explainer;
 import dev.lumen.core.explain.Explanation;
@@ -7,18 +9,22 @@ import dev.lumen.core.explain.lime.LimeResult;
 import dev.lumen.core.explain.lime.LimeViews;
 import dev.lumen.core.explain.lime.Segments;
 import dev.lumen.core.image.Image;
+import dev.lumen.core.io.AtomicFiles;
 import dev.lumen.core.io.Npy;
 import dev.lumen.core.model.Model;
 import dev.lumen.core.postprocess.Regions;
+import dev.lumen.core.preprocess.Channels;
 import dev.lumen.core.preprocess.Geometry;
+import dev.lumen.core.render.AttributionPicture;
 import dev.lumen.core.render.BoxDrawing;
 import dev.lumen.core.render.Overlay;
 import dev.lumen.core.render.Panel;
+import dev.lumen.core.tensor.Tensor;
 import java.awt.image.BufferedImage;
-import javax.imageio.ImageIO;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,8 +41,12 @@ import java.util.Map;
  * the most probable when none is), each label in its own colour; and {@code manifest.json}
  * listing every input, target, method, layer and file.
  *
- * <p>The manifest is rewritten after every study, so an interrupted run keeps a valid record of
- * what it wrote.
+ * <p>Nothing is lost and nothing mixed: a folder that already holds files is refused, unless
+ * the run is told to add to it, and then only when it holds a run of the same model, method and
+ * layer, whose manifest keeps its studies. Each study is written into a hidden temporary folder
+ * renamed into place when complete, and the manifest is rewritten (atomically) after every
+ * study, so a run stopped at any point leaves whole studies and a manifest listing exactly them.
+ * A run that fails before its first study leaves no folder behind.
  */
 public final class ExplanationWriter {
   private final Path dir;
@@ -44,21 +54,98 @@ public final class ExplanationWriter {
   private final float boxThreshold;
   private final Map<String, Object> header;
   private final List<Map<String, Object>> studies = new ArrayList<>();
+  private final boolean existed;
+  private final Channels channelOrder;
+
+  /** The manifest fields that say which run a folder holds; {@code --add} needs them equal. */
+  private static final List<String> RUN_FIELDS = List.of("modelSha256", "method", "layer", "ensemble");
 
   /**
-   * A writer into {@code dir} (created if missing) drawing overlays with {@code overlay};
-   * {@code header} (model, method, layer, ...) heads the manifest; {@code boxThreshold} in
-   * (0, 1] also finds regions at or above it in every normalised map, 0 does not.
+   * A writer into {@code dir} (created with the first study) drawing overlays with
+   * {@code overlay}; {@code header} (model, method, layer, ...) heads the manifest;
+   * {@code boxThreshold} in (0, 1] also finds regions at or above it in every normalised map, 0
+   * does not. With {@code add}, a folder holding a run of the same model, method and layer is
+   * added to; without, {@code dir} must be empty or missing. {@code channelOrder} is the order of
+   * the model input's channels, in which input attributions come ({@code BASE.channels.png} shows
+   * them as RGB).
+   *
+   * @throws LumenException when {@code dir} is a file, holds files and {@code add} is off, or
+   *     holds something other than a run of this model, method and layer
    */
-  public ExplanationWriter(Path dir, Overlay overlay, float boxThreshold, Map<String, Object> header)
-      throws IOException {
-    if (boxThreshold < 0 || boxThreshold > 1) {
+  public ExplanationWriter(Path dir, Overlay overlay, float boxThreshold, Map<String, Object> header,
+                           Channels channelOrder, boolean add) throws IOException {
+    if (!(boxThreshold >= 0 && boxThreshold <= 1)) {
       throw new IllegalArgumentException("box threshold must be in [0, 1] (0 = no boxes), got " + boxThreshold);
     }
-    this.dir = Files.createDirectories(dir);
+    this.dir = dir;
     this.overlay = overlay;
     this.boxThreshold = boxThreshold;
     this.header = new LinkedHashMap<>(header);
+    this.channelOrder = channelOrder;
+    this.existed = Files.exists(dir);
+    if (existed && !Files.isDirectory(dir)) {
+      throw new LumenException(dir, "is a file; explanations are written into a folder");
+    }
+    if (existed && !isEmpty(dir)) {
+      if (!add) {
+        throw new LumenException(dir, "holds files already; choose an empty or new folder, or --add to add "
+            + "studies to the run it holds");
+      }
+      studies.addAll(earlierRun());
+    }
+  }
+
+  /** The studies of the run in {@link #dir}, which must be of this model, method and layer. */
+  private List<Map<String, Object>> earlierRun() throws IOException {
+    if (!Files.isRegularFile(manifest())) {
+      throw new LumenException(dir, "holds files but no manifest.json, so it is not a Lumen run to add to");
+    }
+    Map<String, Object> earlier = JsonFiles.read(manifest());
+    for (String field : RUN_FIELDS) {
+      if (!java.util.Objects.equals(String.valueOf(earlier.get(field)), String.valueOf(header.get(field)))) {
+        throw new LumenException(dir, "holds a run with " + field + " " + earlier.get(field) + ", this run has "
+            + header.get(field) + "; --add adds studies only to a run of the same model, method and layer");
+      }
+    }
+    List<Map<String, Object>> out = new ArrayList<>();
+    if (earlier.get("studies") instanceof List<?> list) {
+      for (Object study : list) {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> entry = (Map<String, Object>) study;
+        out.add(entry);
+      }
+    }
+    return out;
+  }
+
+  private static boolean isEmpty(Path dir) throws IOException {
+    try (var entries = Files.list(dir)) {
+      return entries.findAny().isEmpty();
+    }
+  }
+
+  /**
+   * Fails unless the heap can hold the explanations of {@code studies} (the maps of
+   * {@code targets} targets each, in the image's geometry) and the writing of the largest:
+   * its map file's bytes, its overlay and one full-size panel tile.
+   *
+   * @param studies each study's file and its pixel count (all slices)
+   */
+  public static void requireMemory(Map<Path, Long> studies, int targets) {
+    long maps = 0;
+    Path largest = null;
+    long most = 0;
+    for (Map.Entry<Path, Long> study : studies.entrySet()) {
+      maps += study.getValue() * Float.BYTES * targets;
+      if (study.getValue() >= most) {
+        most = study.getValue();
+        largest = study.getKey();
+      }
+    }
+    if (largest != null) {
+      MemoryBudget.require(largest, maps + most * 3 * Float.BYTES, "explaining " + targets + " target"
+          + (targets == 1 ? "" : "s") + " of " + most + " pixels" + (studies.size() > 1 ? " (with its batch)" : ""));
+    }
   }
 
   /** The manifest's head: the model (as {@code modelName} names it), its SHA-256, the method, the layer, Lumen's version. */
@@ -75,8 +162,11 @@ public final class ExplanationWriter {
   /** Writes a method's own files for one explanation and returns what the manifest says of them. */
   @FunctionalInterface
   public interface Extras {
-    /** Writes files into {@code studyDir} (named from {@code base}) for explanation {@code index}. */
-    Map<String, Object> write(Path studyDir, String base, int index) throws IOException;
+    /**
+     * Writes files into {@code studyDir} (named from {@code base}) for explanation {@code index};
+     * the manifest names them as {@code stem/NAME}.
+     */
+    Map<String, Object> write(Path studyDir, String stem, String base, int index) throws IOException;
   }
 
   /**
@@ -84,7 +174,7 @@ public final class ExplanationWriter {
    * (one for a 2D study), {@code input} the study's file.
    */
   public void write(Path input, List<Image> slices, List<Explanation> explanations) throws IOException {
-    write(input, slices, explanations, (studyDir, base, index) -> Map.of());
+    write(input, slices, explanations, (studyDir, stem, base, index) -> Map.of());
   }
 
   /**
@@ -95,7 +185,7 @@ public final class ExplanationWriter {
    */
   public void writeLime(Path input, List<Image> slices, List<Geometry> geometries, List<LimeResult> results, int views)
       throws IOException {
-    write(input, slices, results.stream().map(LimeResult::explanation).toList(), (studyDir, base, index) -> {
+    write(input, slices, results.stream().map(LimeResult::explanation).toList(), (studyDir, stem, base, index) -> {
       LimeResult r = results.get(index);
       Map<String, Object> lime = new LinkedHashMap<>();
       lime.put("r2", r.r2());
@@ -108,27 +198,46 @@ public final class ExplanationWriter {
       if (slices.size() == 1) {
         LimeViews pictures = new LimeViews(slices.get(0), geometries.get(0), r, 0);
         Map<String, String> files = new LinkedHashMap<>();
-        files.put("region", writePicture(studyDir.resolve(base + ".lime-region.png"), pictures.region(views)));
-        files.put("prosAndCons", writePicture(studyDir.resolve(base + ".lime-pros-cons.png"), pictures.prosAndCons(views)));
-        files.put("hideRest", writePicture(studyDir.resolve(base + ".lime-hide-rest.png"), pictures.hideRest(views)));
+        files.put("region", writePicture(studyDir, stem, base + ".lime-region.png", pictures.region(views)));
+        files.put("prosAndCons", writePicture(studyDir, stem, base + ".lime-pros-cons.png", pictures.prosAndCons(views)));
+        files.put("hideRest", writePicture(studyDir, stem, base + ".lime-hide-rest.png", pictures.hideRest(views)));
         lime.put("views", files);
       }
       return Map.of("lime", lime);
     });
   }
 
-  private String writePicture(Path file, BufferedImage picture) throws IOException {
-    ImageIO.write(picture, "png", file.toFile());
-    return relative(file);
+  private static String writePicture(Path studyDir, String stem, String name, BufferedImage picture) throws IOException {
+    AtomicFiles.writePng(studyDir.resolve(name), picture);
+    return stem + "/" + name;
   }
 
   private void write(Path input, List<Image> slices, List<Explanation> explanations, Extras extras) throws IOException {
     String stem = uniqueStem(input);
-    Path studyDir = Files.createDirectories(dir.resolve(stem));
+    Files.createDirectories(dir);
+    Path partial = Files.createTempDirectory(dir, "." + stem + ".partial");
+    try {
+      Map<String, Object> study = writeStudy(partial, stem, input, slices, explanations, extras);
+      Files.move(partial, dir.resolve(stem), StandardCopyOption.ATOMIC_MOVE);
+      studies.add(study);
+      writeManifest();
+    } catch (IOException | RuntimeException | Error e) {
+      Folders.deleteTree(partial);
+      if (studies.isEmpty() && !existed) {
+        Files.deleteIfExists(dir);
+      }
+      throw e;
+    }
+  }
+
+  /** Writes one study's files into {@code studyDir}, which becomes {@code dir/stem}; returns its manifest entry. */
+  private Map<String, Object> writeStudy(Path studyDir, String stem, Path input, List<Image> slices,
+      List<Explanation> explanations, Extras extras) throws IOException {
     List<Map<String, Object>> entries = new ArrayList<>();
+    List<String> bases = new ArrayList<>();
     for (int index = 0; index < explanations.size(); index++) {
       Explanation e = explanations.get(index);
-      String base = safe(e.target().label());
+      String base = unique(safe(e.target().label()), bases);
       Path raw = studyDir.resolve(base + ".raw.npy");
       Path map = studyDir.resolve(base + ".map.npy");
       Npy.write(raw, e.raw());
@@ -137,16 +246,28 @@ public final class ExplanationWriter {
       for (int s = 0; s < e.slices(); s++) {
         String name = e.slices() == 1 ? base + ".png" : String.format(Locale.ROOT, "%s.slice-%03d.png", base, s);
         overlay.writePng(slices.get(s), e.heatmap(s), studyDir.resolve(name));
-        overlays.add(relative(studyDir.resolve(name)));
+        overlays.add(stem + "/" + name);
       }
       Map<String, Object> entry = new LinkedHashMap<>();
       entry.put("target", Map.of("label", e.target().label(), "index", e.target().index(),
           "score", e.target().probability()));
-      entry.put("raw", relative(raw));
+      entry.put("raw", stem + "/" + raw.getFileName());
       entry.put("rawShape", e.raw().shape());
-      entry.put("map", relative(map));
+      entry.put("map", stem + "/" + map.getFileName());
       entry.put("mapShape", e.heatmap().shape());
       entry.put("overlays", overlays);
+      if (e.attribution().isPresent()) {
+        Tensor attribution = e.attribution().get();
+        Path file = studyDir.resolve(base + ".attribution.npy");
+        Npy.write(file, attribution);
+        entry.put("attribution", stem + "/" + file.getFileName());
+        entry.put("attributionShape", attribution.shape());
+        if (e.slices() == 1) {
+          String picture = base + ".channels.png";
+          AtomicFiles.writePng(studyDir.resolve(picture), AttributionPicture.of(attribution.slice(0), channelOrder));
+          entry.put("channels", stem + "/" + picture);
+        }
+      }
       if (boxThreshold > 0) {
         List<List<Regions.Box>> perSlice = new ArrayList<>();
         for (int sl = 0; sl < e.slices(); sl++) {
@@ -154,38 +275,49 @@ public final class ExplanationWriter {
         }
         entry.put("boxes", perSlice);
       }
-      entry.putAll(extras.write(studyDir, base, index));
+      entry.putAll(extras.write(studyDir, stem, base, index));
       entries.add(entry);
     }
     Map<String, Object> study = new LinkedHashMap<>();
-    study.put("input", input.toString());
+    study.put("input", relative(input));
+    study.put("inputAsGiven", input.toString());
+    study.put("folder", stem);
     if (slices.size() == 1 && !explanations.isEmpty()) {
-      study.put("panel", relative(writePanel(studyDir, slices.get(0), explanations)));
+      writePanel(studyDir.resolve("panel.png"), slices.get(0), explanations);
+      study.put("panel", stem + "/panel.png");
       if (boxThreshold > 0) {
-        study.put("boxes", relative(writeBoxes(studyDir, slices.get(0), explanations)));
+        writeBoxes(studyDir.resolve("boxes.png"), slices.get(0), explanations);
+        study.put("boxes", stem + "/boxes.png");
       }
     }
     study.put("prediction", explanations.isEmpty() ? List.of() : explanations.get(0).prediction().scores());
     study.put("explanations", entries);
-    studies.add(study);
-    writeManifest();
+    return study;
   }
 
-  private Path writePanel(Path studyDir, Image image, List<Explanation> explanations) throws IOException {
+  /** {@code base}, or {@code base-2}, {@code base-3}, ... when an earlier target of the study took it. */
+  private static String unique(String base, List<String> taken) {
+    String candidate = base;
+    for (int i = 2; taken.contains(candidate.toLowerCase(Locale.ROOT)); i++) {
+      candidate = base + "-" + i;
+    }
+    taken.add(candidate.toLowerCase(Locale.ROOT));
+    return candidate;
+  }
+
+  private void writePanel(Path panel, Image image, List<Explanation> explanations) throws IOException {
     List<BufferedImage> tiles = new ArrayList<>();
     List<String> captions = new ArrayList<>();
-    tiles.add(Overlay.imageOnly(image));
+    tiles.add(Panel.tile(Overlay.imageOnly(image)));
     captions.add(image.source());
     for (Explanation e : explanations) {
-      tiles.add(overlay.render(image, e.heatmap(0)));
+      tiles.add(Panel.tile(overlay.render(image, e.heatmap(0))));
       captions.add(String.format(Locale.ROOT, "%s %.3f", e.target().label(), e.target().probability()));
     }
-    Path panel = studyDir.resolve("panel.png");
-    ImageIO.write(Panel.of(tiles, captions), "png", panel.toFile());
-    return panel;
+    AtomicFiles.writePng(panel, Panel.of(tiles, captions));
   }
 
-  private Path writeBoxes(Path studyDir, Image image, List<Explanation> explanations) throws IOException {
+  private void writeBoxes(Path file, Image image, List<Explanation> explanations) throws IOException {
     BufferedImage picture = Overlay.imageOnly(image);
     List<Explanation> found = explanations.stream().filter(e -> e.target().probability() >= 0.5f).toList();
     if (found.isEmpty()) {
@@ -196,9 +328,7 @@ public final class ExplanationWriter {
       Explanation e = found.get(t);
       BoxDrawing.draw(picture, Regions.of(e.heatmap(0), boxThreshold), e.target().label(), BoxDrawing.colour(t));
     }
-    Path file = studyDir.resolve("boxes.png");
-    ImageIO.write(picture, "png", file.toFile());
-    return file;
+    AtomicFiles.writePng(file, picture);
   }
 
   /** The manifest's path. */
@@ -212,24 +342,23 @@ public final class ExplanationWriter {
     JsonFiles.write(manifest(), manifest);
   }
 
+  /** The study's folder name: its file's stem, numbered on when an earlier study of the folder took it. */
   private String uniqueStem(Path input) {
     String name = input.getFileName().toString();
     int dot = name.lastIndexOf('.');
     String stem = safe(dot > 0 ? name.substring(0, dot) : name);
+    List<String> taken = new ArrayList<>();
+    studies.forEach(s -> taken.add(String.valueOf(s.get("folder")).toLowerCase(Locale.ROOT)));
     String candidate = stem;
-    for (int i = 2; Files.exists(dir.resolve(candidate)) && usedInThisRun(candidate); i++) {
+    for (int i = 2; taken.contains(candidate.toLowerCase(Locale.ROOT)) || Files.exists(dir.resolve(candidate)); i++) {
       candidate = stem + "-" + i;
     }
     return candidate;
   }
 
-  private boolean usedInThisRun(String stem) {
-    return studies.stream().flatMap(s -> ((List<?>) s.get("explanations")).stream())
-        .map(e -> (String) ((Map<?, ?>) e).get("raw")).anyMatch(r -> r.startsWith(stem + "/"));
-  }
-
+  /** {@code file} relative to the output folder, with forward slashes, so the manifest moves with the folder. */
   private String relative(Path file) {
-    return dir.relativize(file).toString().replace('\\', '/');
+    return dir.toAbsolutePath().normalize().relativize(file.toAbsolutePath().normalize()).toString().replace('\\', '/');
   }
 
   private static String safe(String s) {

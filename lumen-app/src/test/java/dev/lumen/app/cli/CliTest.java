@@ -373,22 +373,22 @@ class CliTest {
   void missingAndCorruptFilesExitThreeWithOneLine(@TempDir Path tmp) throws IOException {
     Run missing = lumen("predict", model.toString(), tmp.resolve("nope.png").toString());
     assertEquals(3, missing.code());
-    assertEquals("lumen: nope.png: no such file\n", missing.err());
+    assertEquals("lumen: " + tmp.resolve("nope.png") + ": no such file\n", missing.err());
     Path corrupt = tmp.resolve("broken.png");
     Files.write(corrupt, java.util.Arrays.copyOf(Files.readAllBytes(nodule), 300));
     Run broken = lumen("explain", model.toString(), corrupt.toString(), "-o", tmp.resolve("o").toString());
     assertEquals(3, broken.code());
-    assertTrue(broken.err().startsWith("lumen: broken.png: corrupt or truncated image"), broken.err());
+    assertTrue(broken.err().startsWith("lumen: " + corrupt + ": corrupt or truncated image"), broken.err());
     assertFalse(broken.err().contains("\tat "), "no stack trace without --verbose");
     Path notOnnx = tmp.resolve("fake.onnx");
     Files.copy(nodule, notOnnx);
     Run fake = lumen("inspect", notOnnx.toString());
     assertEquals(3, fake.code());
-    assertTrue(fake.err().startsWith("lumen: fake.onnx: not an ONNX model"), fake.err());
+    assertTrue(fake.err().startsWith("lumen: " + notOnnx + ": not an ONNX model"), fake.err());
     Path textImage = Files.writeString(tmp.resolve("report.jpg"), "findings: none");
     Run text = lumen("predict", model.toString(), textImage.toString());
     assertEquals(3, text.code());
-    assertTrue(text.err().startsWith("lumen: report.jpg: not an image"), text.err());
+    assertTrue(text.err().startsWith("lumen: " + textImage + ": not an image"), text.err());
   }
 
   @Test
@@ -411,8 +411,9 @@ class CliTest {
   void wrongKindOfStudyAndUnknownLabelAreUsageErrors() {
     Run volumeToImageModel = lumen("predict", model.toString(),
         Path.of(System.getProperty("lumen.testModels", "build/test-models")).resolve("mrnet.input.npy").toString());
-    assertEquals(2, volumeToImageModel.code(), volumeToImageModel.err());
-    assertTrue(volumeToImageModel.err().contains("takes single images"), volumeToImageModel.err());
+    assertEquals(3, volumeToImageModel.code(), volumeToImageModel.err());
+    assertTrue(volumeToImageModel.err().contains("holds an array of shape [1, 5, 3, 256, 256]; the model takes single "
+        + "images"), volumeToImageModel.err());
     Run imageToVolumeModel = lumen("predict", testModel("mrnet").toString(), nodule.toString());
     assertEquals(2, imageToVolumeModel.code());
     assertTrue(imageToVolumeModel.err().contains("takes whole exams"), imageToVolumeModel.err());
@@ -442,5 +443,20 @@ class CliTest {
     assertEquals(0, r.code(), r.err());
     assertTrue(Files.exists(tmp.resolve("out/0001/class_1.slice-002.png")));
     assertEquals(3, Npy.read(tmp.resolve("out/0001/class_0.raw.npy")).tensor().dim(0));
+  }
+
+  @Test
+  void inputAttributionsAlsoWriteEveryChannelAsCaptumAndPytorchGradCamShowThem(@TempDir Path tmp) throws IOException {
+    Path out = tmp.resolve("gb");
+    Run r = lumen("explain", model.toString(), nodule.toString(), "--method", "guidedbackprop", "-t", "nodule",
+        "-o", out.toString());
+    assertEquals(0, r.code(), r.err());
+    JsonNode entry = new ObjectMapper().readTree(out.resolve("manifest.json").toFile())
+        .get("studies").get(0).get("explanations").get(0);
+    Tensor attribution = Npy.read(out.resolve(entry.get("attribution").asText())).tensor();
+    assertEquals(4, attribution.rank(), "[slices, channels, h, w]");
+    assertEquals(1, attribution.dim(0));
+    java.awt.image.BufferedImage channels = javax.imageio.ImageIO.read(out.resolve(entry.get("channels").asText()).toFile());
+    assertEquals(attribution.dim(3), channels.getWidth(), "shown at the input's resolution");
   }
 }

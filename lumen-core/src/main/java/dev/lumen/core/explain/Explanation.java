@@ -3,6 +3,7 @@ package dev.lumen.core.explain;
 import dev.lumen.core.model.LabelScore;
 import dev.lumen.core.model.Prediction;
 import dev.lumen.core.tensor.Tensor;
+import java.util.Optional;
 
 /**
  * One saliency map: why the model gave {@code target} its score on {@code source}.
@@ -15,14 +16,27 @@ import dev.lumen.core.tensor.Tensor;
  * @param heatmap the map normalised to [0, 1] per slice and resampled to the original image's
  *     geometry, {@code [slices, height, width]}, for display
  * @param provenance model, method, layer and Lumen version
+ * @param attribution for methods that attribute to input elements (saliency, guided backprop,
+ *     integrated gradients, guided Grad-CAM, ...): the attribution of every element of the
+ *     model input, {@code [slices, channels, h, w]} as Captum returns it (the raw map reduces
+ *     its channels); empty for the others
  */
 public record Explanation(String source, Prediction prediction, LabelScore target, Tensor raw,
-                          Tensor heatmap, Provenance provenance) {
+                          Tensor heatmap, Provenance provenance, Optional<Tensor> attribution) {
   public Explanation {
     if (raw.rank() != 3 || heatmap.rank() != 3 || raw.dim(0) != heatmap.dim(0)) {
       throw new IllegalArgumentException("raw and heatmap must be [slices, h, w] with equal slices, got "
           + raw + " and " + heatmap);
     }
+    if (attribution.isPresent() && (attribution.get().rank() != 4 || attribution.get().dim(0) != raw.dim(0))) {
+      throw new IllegalArgumentException("attribution must be [slices, channels, h, w], got " + attribution.get());
+    }
+  }
+
+  /** An explanation without an input-shaped attribution. */
+  public Explanation(String source, Prediction prediction, LabelScore target, Tensor raw, Tensor heatmap,
+                     Provenance provenance) {
+    this(source, prediction, target, raw, heatmap, provenance, Optional.empty());
   }
 
   /** The number of slices (1 for a 2D image). */

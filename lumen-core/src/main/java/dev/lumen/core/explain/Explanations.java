@@ -9,6 +9,7 @@ import dev.lumen.core.preprocess.Geometry;
 import dev.lumen.core.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.UnaryOperator;
 
 /** Assembles a study's explanations from the raw maps an explainer computed, one per target. */
@@ -22,12 +23,20 @@ public final class Explanations {
   public static List<Explanation> of(Model model, String method, String layer, Prediction prediction,
                                      List<LabelScore> targets, List<Tensor> raws, Geometry geometry,
                                      UnaryOperator<float[]> normalize) {
+    return of(model, method, layer, prediction, targets, raws, java.util.Collections.nCopies(raws.size(),
+        Optional.empty()), geometry, normalize);
+  }
+
+  /** As {@link #of}, with each target's input-shaped attribution ({@link Explanation#attribution}). */
+  public static List<Explanation> of(Model model, String method, String layer, Prediction prediction,
+                                     List<LabelScore> targets, List<Tensor> raws, List<Optional<Tensor>> attributions,
+                                     Geometry geometry, UnaryOperator<float[]> normalize) {
     Provenance provenance = new Provenance(model.name(), model.sha256(), method, layer, Version.get());
     List<Explanation> out = new ArrayList<>();
     for (int t = 0; t < targets.size(); t++) {
       Tensor raw = raws.get(t);
       out.add(new Explanation(prediction.source(), prediction, targets.get(t), raw,
-          Maps.toImageSpace(raw, geometry, normalize), provenance));
+          Maps.toImageSpace(raw, geometry, normalize), provenance, attributions.get(t)));
     }
     return out;
   }

@@ -14,6 +14,9 @@ public sealed interface Targets {
   /** The labels of {@code prediction} to explain, resolved against {@code model}'s labels. */
   List<LabelScore> select(Model model, Prediction prediction);
 
+  /** The most targets this selects from a model with {@code labels} labels. */
+  int count(int labels);
+
   /** The most probable label: what explainers do when no target is given. */
   static Targets top1() {
     return new Top(1);
@@ -46,6 +49,11 @@ public sealed interface Targets {
     public List<LabelScore> select(Model model, Prediction prediction) {
       return prediction.top(k);
     }
+
+    @Override
+    public int count(int labels) {
+      return Math.min(k, labels);
+    }
   }
 
   /** Every label. */
@@ -53,6 +61,11 @@ public sealed interface Targets {
     @Override
     public List<LabelScore> select(Model model, Prediction prediction) {
       return prediction.scores();
+    }
+
+    @Override
+    public int count(int labels) {
+      return labels;
     }
   }
 
@@ -67,7 +80,19 @@ public sealed interface Targets {
 
     @Override
     public List<LabelScore> select(Model model, Prediction prediction) {
-      return labels.stream().map(l -> prediction.score(model.labelIndex(l))).toList();
+      List<Integer> indices = labels.stream().map(model::labelIndex).toList();
+      for (int i = 0; i < indices.size(); i++) {
+        if (indices.indexOf(indices.get(i)) != i) {
+          throw new IllegalArgumentException("target '" + labels.get(i) + "' is named twice (as '"
+              + labels.get(indices.indexOf(indices.get(i))) + "' too)");
+        }
+      }
+      return indices.stream().map(prediction::score).toList();
+    }
+
+    @Override
+    public int count(int labels) {
+      return this.labels.size();
     }
   }
 }

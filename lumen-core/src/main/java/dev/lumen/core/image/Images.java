@@ -1,14 +1,19 @@
 package dev.lumen.core.image;
 
 import dev.lumen.core.LumenException;
+import dev.lumen.core.MemoryBudget;
 import dev.lumen.core.io.Npy;
 import dev.lumen.core.tensor.Tensor;
+import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
+import java.awt.image.ColorModel;
+import java.awt.image.IndexColorModel;
 import java.awt.image.Raster;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import javax.imageio.ImageIO;
@@ -19,32 +24,46 @@ import javax.imageio.stream.ImageInputStream;
 public final class Images {
   /** The most pixels one image may have; larger ones are refused before they are decoded. */
   public static final long MAX_PIXELS = 1L << 28;
+  /** Memory one pixel costs while it is decoded and converted: the decoded samples, the float planes, one more copy. */
+  private static final long DECODE_BYTES_PER_PIXEL = 4 + 2 * 3 * Float.BYTES;
 
   private Images() {}
 
   /**
-   * Reads a PNG or JPEG file (8- or 16-bit, grey or colour; alpha is dropped).
+   * Reads a PNG or JPEG file (8- or 16-bit, grey or colour; alpha is dropped). Colour samples
+   * are taken as stored, as PIL and torchvision take them.
    *
-   * @throws LumenException if the file is missing, not an image, corrupt or too large
+   * @throws LumenException if the file is missing, not an image, corrupt or truncated (any
+   *     decoder warning), in a colour space other than grey or RGB (CMYK, YCCK), too large, or
+   *     too large for the free heap
    */
   public static Image read(Path file) {
     if (!Files.isRegularFile(file)) {
       throw new LumenException(file, "no such file");
     }
     try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
-      Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
-      if (in == null || !readers.hasNext()) {
+      Iterator<ImageReader> readers = in == null ? java.util.Collections.emptyIterator() : ImageIO.getImageReaders(in);
+      if (!readers.hasNext()) {
         throw new LumenException(file, "not an image Lumen can read (PNG or JPEG)");
       }
       ImageReader reader = readers.next();
       try {
         reader.setInput(in);
-        long pixels = (long) reader.getWidth(0) * reader.getHeight(0);
+        int w = reader.getWidth(0);
+        int h = reader.getHeight(0);
+        long pixels = (long) w * h;
         if (pixels > MAX_PIXELS) {
-          throw new LumenException(file, "image of " + reader.getWidth(0) + "x" + reader.getHeight(0)
-              + " pixels is larger than the " + MAX_PIXELS + " pixels Lumen reads");
+          throw new LumenException(file, "image of " + w + "x" + h + " pixels is larger than the " + MAX_PIXELS
+              + " pixels Lumen reads");
         }
-        return fromBuffered(file.getFileName().toString(), reader.read(0));
+        MemoryBudget.require(file, pixels * DECODE_BYTES_PER_PIXEL, "decoding " + w + "x" + h + " pixels");
+        List<String> warnings = new ArrayList<>();
+        reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
+        BufferedImage decoded = reader.read(0);
+        if (!warnings.isEmpty()) {
+          throw new LumenException(file, "corrupt or truncated image (" + warnings.get(0) + ")");
+        }
+        return fromBuffered(file, decoded);
       } finally {
         reader.dispose();
       }
@@ -56,7 +75,12 @@ public final class Images {
     }
   }
 
-  /** A {@code [slices, height, width]} or {@code [height, width]} array as grey slices. */
+  /**
+   * A {@code [slices, height, width]} or {@code [height, width]} array as grey slices.
+   *
+   * @throws LumenException for other shapes, naming the shape found; an {@code [height, width,
+   *     channels]} array (a colour image) is refused rather than read as slices of width × channels
+   */
   public static Volume readNpyVolume(Path file) {
     Npy.Array array = Npy.read(file);
     Tensor t = array.tensor();
@@ -64,8 +88,12 @@ public final class Images {
       t = t.reshape(1, t.dim(0), t.dim(1));
     }
     if (t.rank() != 3) {
-      throw new LumenException(file, "expected a volume of shape [slices, height, width], got "
-          + java.util.Arrays.toString(t.shape()));
+      throw new LumenException(file, "holds an array of shape " + Arrays.toString(t.shape())
+          + "; a volume is [slices, height, width]");
+    }
+    if (t.dim(2) <= 4 && t.dim(0) > 4 * t.dim(2) && t.dim(1) > 4 * t.dim(2)) {
+      throw new LumenException(file, "holds an array of shape " + Arrays.toString(t.shape())
+          + ", which looks like an image [height, width, channels]; a volume is [slices, height, width]");
     }
     String source = file.getFileName().toString();
     List<Image> slices = new ArrayList<>();
@@ -76,18 +104,49 @@ public final class Images {
     return new Volume(source, slices);
   }
 
-  /** Converts a decoded image; 16-bit grey images keep their full range. */
-  public static Image fromBuffered(String source, BufferedImage image) {
+  /**
+   * A {@code [height, width]} array as a grey image, scaled as {@link Npy.Array#maxValue} says.
+   *
+   * @throws LumenException for other shapes, naming the shape found
+   */
+  public static Image readNpyImage(Path file) {
+    Npy.Array array = Npy.read(file);
+    Tensor t = array.tensor();
+    if (t.rank() != 2) {
+      throw new LumenException(file, "holds an array of shape " + Arrays.toString(t.shape())
+          + "; the model takes single images, as PNG, JPEG or a [height, width] array");
+    }
+    return new Image(file.getFileName().toString(), t.reshape(1, t.dim(0), t.dim(1)), array.maxValue());
+  }
+
+  /** Converts a decoded image of {@code file}; grey and RGB samples keep their full range. */
+  static Image fromBuffered(Path file, BufferedImage image) {
+    String source = file.getFileName().toString();
+    ColorModel model = image.getColorModel();
+    int space = model.getColorSpace().getType();
+    if (!(model instanceof IndexColorModel) && space != ColorSpace.TYPE_GRAY && space != ColorSpace.TYPE_RGB) {
+      throw new LumenException(file, "colour space with " + model.getColorSpace().getNumComponents()
+          + " components (CMYK or YCCK) is not read, since its colours depend on an ink profile; "
+          + "convert the image to RGB or grey");
+    }
     Raster raster = image.getRaster();
     int w = image.getWidth();
     int h = image.getHeight();
-    boolean palette = image.getColorModel() instanceof java.awt.image.IndexColorModel;
-    boolean gray = !palette && image.getColorModel().getColorSpace().getNumComponents() == 1;
-    if (gray) {
-      int bits = image.getColorModel().getComponentSize(0);
-      float[] values = raster.getSamples(0, 0, w, h, 0, new float[w * h]);
-      return Image.gray(source, values, w, h, (float) ((1L << bits) - 1));
+    if (model instanceof IndexColorModel) {
+      return fromPalette(source, image);
     }
+    int channels = space == ColorSpace.TYPE_GRAY ? 1 : 3;
+    float[] values = new float[channels * w * h];
+    for (int c = 0; c < channels; c++) {
+      System.arraycopy(raster.getSamples(0, 0, w, h, c, new float[w * h]), 0, values, c * w * h, w * h);
+    }
+    return new Image(source, Tensor.of(values, channels, h, w), (float) ((1L << model.getComponentSize(0)) - 1));
+  }
+
+  /** A palette image's colours as RGB. */
+  private static Image fromPalette(String source, BufferedImage image) {
+    int w = image.getWidth();
+    int h = image.getHeight();
     float[] rgb = new float[3 * w * h];
     for (int y = 0; y < h; y++) {
       for (int x = 0; x < w; x++) {

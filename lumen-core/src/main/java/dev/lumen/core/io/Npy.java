@@ -3,11 +3,9 @@ package dev.lumen.core.io;
 import dev.lumen.core.LumenException;
 import dev.lumen.core.tensor.Tensor;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.regex.Matcher;
@@ -15,13 +13,17 @@ import java.util.regex.Pattern;
 
 /**
  * NumPy's {@code .npy} format (versions 1 to 3): Lumen writes raw and normalised maps in it and
- * reads MRNet exams from it. Reading converts every numeric dtype to float32.
+ * reads MRNet exams from it. Reading converts every numeric dtype to float32 and refuses what
+ * float32 cannot hold exactly: integers beyond ±2^24, floats beyond float32's range, NaN and
+ * infinities.
  */
 public final class Npy {
   private static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
   private static final Pattern DESCR = Pattern.compile("'descr'\\s*:\\s*'([<>|=])([a-z])(\\d+)'");
   private static final Pattern FORTRAN = Pattern.compile("'fortran_order'\\s*:\\s*(True|False)");
   private static final Pattern SHAPE = Pattern.compile("'shape'\\s*:\\s*\\(([^)]*)\\)");
+  /** Integers up to this magnitude are exact in float32. */
+  private static final long EXACT_INTEGER = 1L << 24;
 
   private Npy() {}
 
@@ -30,12 +32,15 @@ public final class Npy {
    *
    * @param tensor the values as float32
    * @param dtype NumPy's type string, for example {@code <u1}
-   * @param maxValue the largest value the dtype holds for integer types; for float arrays 1 when
-   *     every value lies in [0, 1], 255 when they lie in [0, 255], else the largest value
+   * @param maxValue the top of the range the values are scaled from, decided so that any dtype
+   *     holding the same numbers gives the model the same input: 1 for bool; 255 for uint8; for
+   *     wider integers 255 when every value lies in [0, 255] (as a uint8 copy would), else the
+   *     largest magnitude; for floats 1 when every value lies in [0, 1], 255 when they lie in
+   *     [0, 255], else the largest magnitude
    */
   public record Array(Tensor tensor, String dtype, float maxValue) {}
 
-  /** Writes {@code tensor} as a little-endian float32 array. */
+  /** Writes {@code tensor} as a little-endian float32 array, whole or not at all. */
   public static void write(Path file, Tensor tensor) throws IOException {
     ByteBuffer body = ByteBuffer.allocate(tensor.size() * 4).order(ByteOrder.LITTLE_ENDIAN);
     body.asFloatBuffer().put(tensor.unsafeData());
@@ -44,13 +49,21 @@ public final class Npy {
 
   /** Writes {@code values} as an unsigned 8-bit array of {@code shape} (how MRNet stores its exams). */
   public static void writeUint8(Path file, byte[] values, long... shape) throws IOException {
-    if (Arrays.stream(shape).reduce(1, Math::multiplyExact) != values.length) {
-      throw new IllegalArgumentException(values.length + " values do not fill shape " + Arrays.toString(shape));
-    }
     write(file, "|u1", shape, values);
   }
 
-  private static void write(Path file, String dtype, long[] shape, byte[] body) throws IOException {
+  /**
+   * Writes an array of NumPy dtype {@code dtype} (e.g. {@code <i2}) whose elements
+   * {@code body} holds in that dtype's bytes, whole or not at all.
+   *
+   * @throws IllegalArgumentException if {@code body} does not fill {@code shape}
+   */
+  public static void write(Path file, String dtype, long[] shape, byte[] body) throws IOException {
+    long width = Long.parseLong(dtype.substring(2));
+    if (Arrays.stream(shape).reduce(1, Math::multiplyExact) * width != body.length) {
+      throw new IllegalArgumentException(body.length + " bytes do not fill shape " + Arrays.toString(shape)
+          + " of " + dtype);
+    }
     StringBuilder dims = new StringBuilder();
     for (long d : shape) {
       dims.append(d).append(", ");
@@ -63,19 +76,21 @@ public final class Npy {
     String header = "{'descr': '" + dtype + "', 'fortran_order': False, 'shape': (" + dims + "), }";
     int unpadded = MAGIC.length + 2 + 2 + header.length() + 1;
     header = header + " ".repeat((64 - unpadded % 64) % 64) + "\n";
-    try (OutputStream out = Files.newOutputStream(file)) {
+    String padded = header;
+    AtomicFiles.write(file, out -> {
       out.write(MAGIC);
-      out.write(new byte[] {1, 0, (byte) header.length(), (byte) (header.length() >> 8)});
-      out.write(header.getBytes(StandardCharsets.US_ASCII));
+      out.write(new byte[] {1, 0, (byte) padded.length(), (byte) (padded.length() >> 8)});
+      out.write(padded.getBytes(StandardCharsets.US_ASCII));
       out.write(body);
-    }
+    });
   }
 
   /**
    * Reads an array of bools, integers or floats in C order.
    *
-   * @throws LumenException if the file is missing, not a .npy file, Fortran-ordered, truncated
-   *     or of an unsupported dtype
+   * @throws LumenException if the file is missing, not a .npy file, Fortran-ordered, truncated,
+   *     of an unsupported dtype, or holds a value float32 cannot represent exactly (NaN,
+   *     infinities, integers beyond ±2^24)
    */
   public static Array read(Path file) {
     byte[] bytes = FileBytes.read(file);
@@ -84,70 +99,116 @@ public final class Npy {
     }
     ByteBuffer in = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
     int major = bytes[6];
-    int headerLength = major == 1 ? Short.toUnsignedInt(in.getShort(8)) : in.getInt(8);
+    if (major < 1 || major > 3) {
+      throw new LumenException(file, "unknown .npy format version " + major + "; Lumen reads versions 1 to 3");
+    }
+    long headerLength = major == 1 ? Short.toUnsignedInt(in.getShort(8)) : Integer.toUnsignedLong(in.getInt(8));
     int headerStart = major == 1 ? 10 : 12;
     if (headerStart + headerLength > bytes.length) {
       throw new LumenException(file, "truncated .npy header");
     }
-    String header = new String(bytes, headerStart, headerLength, StandardCharsets.ISO_8859_1);
+    String header = new String(bytes, headerStart, (int) headerLength,
+        major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
     Matcher descr = DESCR.matcher(header);
     Matcher fortran = FORTRAN.matcher(header);
     Matcher shapeMatch = SHAPE.matcher(header);
     if (!descr.find() || !fortran.find() || !shapeMatch.find()) {
-      throw new LumenException(file, "unreadable .npy header: " + header.trim());
+      throw new LumenException(file, "unreadable .npy header (Lumen reads plain numeric dtypes): "
+          + header.trim());
     }
     if (fortran.group(1).equals("True")) {
       throw new LumenException(file, "Fortran-ordered arrays are not supported; save with C order");
     }
-    long[] shape = Arrays.stream(shapeMatch.group(1).split(","))
-        .map(String::trim).filter(s -> !s.isEmpty()).mapToLong(Long::parseLong).toArray();
+    long[] shape = shape(file, shapeMatch.group(1));
     ByteOrder order = descr.group(1).equals(">") ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN;
-    char kind = descr.group(2).charAt(0);
-    int width = Integer.parseInt(descr.group(3));
-    long count = Tensor.sizeOf(shape);
-    int dataStart = headerStart + headerLength;
-    if (count * width > bytes.length - dataStart) {
+    NpyType type = NpyType.of(file, descr.group(2).charAt(0), Integer.parseInt(descr.group(3)));
+    long count = count(file, shape);
+    int dataStart = headerStart + (int) headerLength;
+    long needed = count * type.width();
+    if (needed > bytes.length - dataStart) {
       throw new LumenException(file, "truncated: shape " + Arrays.toString(shape) + " needs "
-          + count * width + " bytes of data, the file has " + (bytes.length - dataStart));
+          + needed + " bytes of data, the file has " + (bytes.length - dataStart));
     }
     ByteBuffer data = ByteBuffer.wrap(bytes, dataStart, bytes.length - dataStart).slice().order(order);
-    String dtype = descr.group(1) + kind + width;
-    float[] values = decode(file, data, kind, width, Math.toIntExact(count), dtype);
-    return new Array(Tensor.of(values, shape), dtype, maxValue(kind, width, values));
+    float[] values = new float[(int) count];
+    for (int i = 0; i < values.length; i++) {
+      values[i] = exact(file, type, data, i, shape);
+    }
+    return new Array(Tensor.of(values, shape), descr.group(1) + type.code(), maxValue(type, values));
   }
 
-  private static float[] decode(Path file, ByteBuffer data, char kind, int width, int count, String dtype) {
-    float[] out = new float[count];
-    for (int i = 0; i < count; i++) {
-      int at = i * width;
-      out[i] = switch (kind + "" + width) {
-        case "u1", "b1" -> Byte.toUnsignedInt(data.get(at));
-        case "i1" -> data.get(at);
-        case "u2" -> Short.toUnsignedInt(data.getShort(at));
-        case "i2" -> data.getShort(at);
-        case "u4" -> Integer.toUnsignedLong(data.getInt(at));
-        case "i4" -> data.getInt(at);
-        case "i8", "u8" -> data.getLong(at);
-        case "f4" -> data.getFloat(at);
-        case "f8" -> (float) data.getDouble(at);
-        default -> throw new LumenException(file, "unsupported dtype " + dtype
-            + "; Lumen reads bool, integer and float arrays");
-      };
+  private static long[] shape(Path file, String dims) {
+    try {
+      long[] shape = Arrays.stream(dims.split(",")).map(String::trim).filter(s -> !s.isEmpty())
+          .mapToLong(Long::parseLong).toArray();
+      if (Arrays.stream(shape).anyMatch(d -> d < 0)) {
+        throw new NumberFormatException();
+      }
+      return shape;
+    } catch (NumberFormatException e) {
+      throw new LumenException(file, "unreadable .npy shape (" + dims.trim() + ")");
     }
-    return out;
   }
 
-  private static float maxValue(char kind, int width, float[] values) {
-    if (kind == 'u' || kind == 'i') {
-      return width >= 4 ? Float.MAX_VALUE : (float) ((1L << (8 * width - (kind == 'i' ? 1 : 0))) - 1);
+  private static long count(Path file, long[] shape) {
+    long count = 1;
+    for (long d : shape) {
+      if (d != 0 && count > Integer.MAX_VALUE / d) {
+        throw new LumenException(file, "array of shape " + Arrays.toString(shape)
+            + " has more than the " + Integer.MAX_VALUE + " values Lumen reads");
+      }
+      count *= d;
     }
-    if (kind == 'b') {
+    return count;
+  }
+
+  /** Element {@code i} as float32, refused when float32 would change it. */
+  private static float exact(Path file, NpyType type, ByteBuffer data, int i, long[] shape) {
+    if (type.isInteger()) {
+      long v = type.integer(data, i);
+      if (Math.abs(v) > EXACT_INTEGER || (type.kind() == 'u' && type.width() == 8 && v < 0)) {
+        throw new LumenException(file, "value " + (v < 0 && type.kind() == 'u' ? Long.toUnsignedString(v) : v)
+            + " at " + position(i, shape) + " is beyond ±2^24 and cannot be held exactly in float32, "
+            + "which Lumen computes in; rescale the array");
+      }
+      return v;
+    }
+    double v = type.real(data, i);
+    if (!Double.isFinite(v) || Math.abs(v) > Float.MAX_VALUE) {
+      throw new LumenException(file, (Double.isNaN(v) ? "NaN" : Double.isInfinite(v) ? "infinite value"
+          : "value " + v + " beyond float32's range") + " at " + position(i, shape)
+          + "; Lumen needs finite values");
+    }
+    return (float) v;
+  }
+
+  /** A flat index as NumPy's index tuple. */
+  private static String position(int flat, long[] shape) {
+    long[] at = new long[shape.length];
+    long rest = flat;
+    for (int d = shape.length - 1; d >= 0; d--) {
+      at[d] = rest % shape[d];
+      rest /= shape[d];
+    }
+    return "index " + Arrays.toString(at);
+  }
+
+  private static float maxValue(NpyType type, float[] values) {
+    if (type.kind() == 'b') {
       return 1f;
     }
+    if (type.kind() == 'u' && type.width() == 1) {
+      return 255f;
+    }
+    float min = 0;
     float max = 0;
     for (float v : values) {
+      min = Math.min(min, v);
       max = Math.max(max, v);
     }
-    return max <= 1f ? 1f : max <= 255f ? 255f : max;
+    if (min >= 0 && max <= 255f) {
+      return type.kind() == 'f' && max <= 1f ? 1f : 255f;
+    }
+    return Math.max(max, -min);
   }
 }

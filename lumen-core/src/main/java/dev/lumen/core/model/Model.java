@@ -26,6 +26,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
@@ -73,6 +74,8 @@ public final class Model implements AutoCloseable {
     this.outputActivation = Head.outputActivation(graph);
     this.input = inferInput();
     this.preprocessing = inferPreprocessing();
+    requireChannelStatistics();
+    requireCardLayer();
     int classes = classCount();
     this.task = inferTask(classes);
     this.labels = inferLabels(classes);
@@ -506,6 +509,7 @@ public final class Model implements AutoCloseable {
 
   private int classCount() {
     ValueInfo out = graph.outputs().get(0);
+    requireScoreVector(out);
     if (out.rank() >= 1 && out.dims().get(out.rank() - 1) > 0) {
       return out.dims().get(out.rank() - 1).intValue();
     }
@@ -514,6 +518,41 @@ public final class Model implements AutoCloseable {
     }
     throw new IllegalArgumentException("output '" + out.name() + "' has shape " + out.shapeText()
         + " with no fixed class count; give the labels in the model card");
+  }
+
+  /**
+   * Fails unless {@code out} is one vector of class scores per item: {@code [N, classes]} (or
+   * {@code [classes]}, or {@code [N, 1, 1, classes]}; or of a shape the graph leaves open); a map output such as a segmentation's
+   * {@code [N, 1, H, W]} would otherwise pass for H·W classes.
+   */
+  private static void requireScoreVector(ValueInfo out) {
+    boolean vector = out.rank() <= 2
+        || out.rank() > 2 && out.dims().subList(1, out.rank() - 1).stream().allMatch(d -> d == 1);
+    if (!vector) {
+      throw new IllegalArgumentException("output '" + out.name() + "' has shape " + out.shapeText()
+          + ", a map or grid rather than one score per class; Lumen explains classifiers whose first output is "
+          + "[N, classes]");
+    }
+  }
+
+  /** Fails when the card names a default layer the graph does not have. */
+  private void requireCardLayer() {
+    if (card.layer() != null && !graph.hasTensor(card.layer())) {
+      throw new IllegalArgumentException("the card's layer '" + card.layer() + "' is not a tensor of the graph; "
+          + "`lumen inspect --all-layers` lists them");
+    }
+  }
+
+  /** Fails unless the mean and std give one value, or one per channel the model reads. */
+  private void requireChannelStatistics() {
+    int channels = input.channels().count();
+    for (float[] values : List.of(preprocessing.mean(), preprocessing.std())) {
+      if (values.length != 1 && values.length != channels) {
+        throw new IllegalArgumentException("mean " + Arrays.toString(preprocessing.mean()) + " and std "
+            + Arrays.toString(preprocessing.std()) + " need one value or " + channels + " (one per channel the model "
+            + "reads, " + input.channels().name().toLowerCase(Locale.ROOT) + ")");
+      }
+    }
   }
 
   private Task inferTask(int classes) {

@@ -2,9 +2,18 @@ package dev.lumen.core.model;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.type.LogicalType;
 import dev.lumen.core.LumenException;
+import dev.lumen.core.io.AtomicFiles;
+import dev.lumen.core.io.JsonErrors;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,6 +45,18 @@ import java.util.List;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ModelCard(String name, String description, List<String> labels, String task,
                         String layer, InputCard input, PreprocessingCard preprocessing) {
+  /** Validates every field that is set, naming the field, the value and what is allowed. */
+  public ModelCard {
+    if (labels != null) {
+      labels = CardFields.labels(labels);
+    }
+    if (task != null) {
+      Task.fromCardName(task);
+    }
+    if (layer != null && layer.isBlank()) {
+      throw new IllegalArgumentException("model card field 'layer' is blank; name a tensor of the graph");
+    }
+  }
 
   /**
    * The card's input section.
@@ -47,7 +68,15 @@ public record ModelCard(String name, String description, List<String> labels, St
    * @param volume true when one input is an exam whose slices are fed as the batch (MRNet)
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  public record InputCard(String layout, Integer width, Integer height, String channels, Boolean volume) {}
+  public record InputCard(String layout, Integer width, Integer height, String channels, Boolean volume) {
+    /** Validates every field that is set. */
+    public InputCard {
+      CardFields.oneOf("input.layout", layout, "NCHW", "NHWC");
+      CardFields.oneOf("input.channels", channels, "grayscale", "rgb", "bgr");
+      CardFields.side("input.width", width);
+      CardFields.side("input.height", height);
+    }
+  }
 
   /**
    * The card's preprocessing section.
@@ -61,10 +90,29 @@ public record ModelCard(String name, String description, List<String> labels, St
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record PreprocessingCard(String preset, String resize, Integer shorterSide, String scale,
-                                  float[] mean, float[] std) {}
+                                  float[] mean, float[] std) {
+    /** Validates every field that is set. */
+    public PreprocessingCard {
+      CardFields.oneOf("preprocessing.preset", preset, "imagenet", "unit", "raw", "minmax");
+      CardFields.oneOf("preprocessing.resize", resize, "stretch", "crop");
+      CardFields.oneOf("preprocessing.scale", scale, "unit", "raw", "minmax");
+      if (shorterSide != null && (shorterSide < 1 || shorterSide > CardFields.MAX_SIDE)) {
+        throw new IllegalArgumentException("model card field 'preprocessing.shorterSide' is " + shorterSide
+            + "; allowed: 1 to " + CardFields.MAX_SIDE);
+      }
+      CardFields.perChannel("preprocessing.mean", mean, false);
+      CardFields.perChannel("preprocessing.std", std, true);
+    }
+  }
 
-  private static final ObjectMapper JSON = new ObjectMapper()
-      .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+  /** Strict: unknown fields are errors, and no value changes type (3 is not true, "8" not 8). */
+  private static final ObjectMapper JSON = JsonMapper.builder()
+      .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+      .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+      .withCoercionConfig(LogicalType.Textual, text -> text.setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+          .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+          .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail))
+      .build();
 
   /** A card that says nothing. */
   public static ModelCard empty() {
@@ -116,12 +164,22 @@ public record ModelCard(String name, String description, List<String> labels, St
    */
   public static ModelCard read(Path file) {
     try {
-      return JSON.readValue(Files.readAllBytes(file), ModelCard.class);
+      ModelCard card = JSON.readValue(Files.readAllBytes(file), ModelCard.class);
+      if (card == null) {
+        throw new LumenException(file, "model card is JSON null; a card is an object such as {\"labels\": [...]}");
+      }
+      return card;
     } catch (UnrecognizedPropertyException e) {
-      throw new LumenException(file, "unknown field '" + e.getPropertyName() + "' in model card; known: "
-          + e.getKnownPropertyIds());
+      throw new LumenException(file, "unknown field '" + JsonErrors.field(e) + "' in model card; known: "
+          + e.getKnownPropertyIds().stream().map(String::valueOf).sorted().toList());
+    } catch (ValueInstantiationException e) {
+      Throwable problem = e.getCause() != null ? e.getCause() : e;
+      throw new LumenException(file, problem.getMessage(), e);
+    } catch (MismatchedInputException e) {
+      throw new LumenException(file, "model card field '" + JsonErrors.field(e) + "' "
+          + CardFields.expected(e.getTargetType()), e);
     } catch (com.fasterxml.jackson.core.JacksonException e) {
-      throw new LumenException(file, "not a valid model card: " + e.getOriginalMessage(), e);
+      throw new LumenException(file, "not valid JSON at " + JsonErrors.where(e) + "; a model card is a JSON object", e);
     } catch (IOException e) {
       throw new LumenException(file, "cannot read: " + e.getMessage(), e);
     }
@@ -135,6 +193,6 @@ public record ModelCard(String name, String description, List<String> labels, St
 
   /** Writes the card as indented JSON. */
   public void write(Path file) throws IOException {
-    JSON.writerWithDefaultPrettyPrinter().writeValue(file.toFile(), this);
+    AtomicFiles.write(file, out -> JSON.writerWithDefaultPrettyPrinter().writeValue(out, this));
   }
 }

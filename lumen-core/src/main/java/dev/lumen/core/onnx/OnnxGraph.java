@@ -8,10 +8,10 @@ import ai.onnx.proto.OnnxMl.TensorShapeProto;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.lumen.core.LumenException;
+import dev.lumen.core.io.AtomicFiles;
 import dev.lumen.core.io.FileBytes;
 import dev.lumen.core.tensor.Tensor;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -306,7 +306,7 @@ public final class OnnxGraph {
 
   /** Writes the model to {@code file}. */
   public void write(Path file) throws IOException {
-    Files.write(file, toBytes());
+    AtomicFiles.write(file, toBytes());
   }
 
   /** All nodes, as their protobuf messages, for code that builds new graphs from this one. */

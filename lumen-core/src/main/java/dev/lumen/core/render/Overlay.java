@@ -1,11 +1,12 @@
 package dev.lumen.core.render;
 
+import dev.lumen.core.Ranges;
 import dev.lumen.core.image.Image;
+import dev.lumen.core.io.AtomicFiles;
 import dev.lumen.core.tensor.Tensor;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
-import javax.imageio.ImageIO;
 
 /**
  * A heat map drawn over its image: {@code colour(heat) * alpha + image * beta} per pixel, as the
@@ -13,16 +14,15 @@ import javax.imageio.ImageIO;
  * image shows alone. Grey studies keep their grey levels under the colour.
  *
  * @param colormap the heat map's colours
- * @param alpha weight of the heat map's colour
- * @param beta weight of the image
+ * @param alpha weight of the heat map's colour, in [0, 1]
+ * @param beta weight of the image, in [0, 1]
  * @param threshold heat below this (in [0, 1]) is transparent; 0 draws everywhere
  */
 public record Overlay(Colormap colormap, float alpha, float beta, float threshold) {
   public Overlay {
-    if (alpha < 0 || beta < 0 || threshold < 0 || threshold > 1) {
-      throw new IllegalArgumentException("alpha and beta must be >= 0 and threshold in [0, 1], got "
-          + alpha + ", " + beta + ", " + threshold);
-    }
+    Ranges.requireUnit("alpha", alpha);
+    Ranges.requireUnit("beta", beta);
+    Ranges.requireUnit("threshold", threshold);
   }
 
   /** The original CAM rendering: jet, 0.3 heat + 0.5 image, no threshold. */
@@ -70,7 +70,7 @@ public record Overlay(Colormap colormap, float alpha, float beta, float threshol
 
   /** Renders and writes a PNG. */
   public void writePng(Image image, Tensor heatmap, Path file) throws IOException {
-    ImageIO.write(render(image, heatmap), "png", file.toFile());
+    AtomicFiles.writePng(file, render(image, heatmap));
   }
 
   private static int pack(float r, float g, float b) {

@@ -15,7 +15,31 @@ public final class Panel {
   private static final int CAPTION_HEIGHT = 22;
   private static final int GAP = 4;
 
+  /** The longest side a tile keeps; larger pictures are scaled down, so a panel of a huge study stays small. */
+  public static final int MAX_TILE_SIDE = 2048;
+
   private Panel() {}
+
+  /** {@code picture}, scaled down (keeping its aspect) when its longer side exceeds {@link #MAX_TILE_SIDE}. */
+  public static BufferedImage tile(BufferedImage picture) {
+    int longer = Math.max(picture.getWidth(), picture.getHeight());
+    if (longer <= MAX_TILE_SIDE) {
+      return picture;
+    }
+    double f = (double) MAX_TILE_SIDE / longer;
+    int w = Math.max(1, (int) Math.round(picture.getWidth() * f));
+    int h = Math.max(1, (int) Math.round(picture.getHeight() * f));
+    BufferedImage out = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+    Graphics2D g = out.createGraphics();
+    try {
+      g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+      g.setRenderingHint(RenderingHints.KEY_RENDERING, RenderingHints.VALUE_RENDER_QUALITY);
+      g.drawImage(picture, 0, 0, w, h, null);
+    } finally {
+      g.dispose();
+    }
+    return out;
+  }
 
   /**
    * Tiles {@code tiles} left to right on a black background, {@code captions.get(i)} above

@@ -43,10 +43,34 @@ public final class HeadTrainer {
   private HeadTrainer() {}
 
   /**
+   * Fails unless the training studies show every label present and absent (every class at least
+   * once for multi-class): a label seen one way only would train a head that always answers it.
+   */
+  private static void requireBothOutcomes(boolean[][] y, List<Integer> training, Task task, List<String> labels) {
+    List<String> problems = new ArrayList<>();
+    for (int c = 0; c < labels.size(); c++) {
+      int positives = 0;
+      for (int i : training) {
+        positives += y[i][c] ? 1 : 0;
+      }
+      if (positives == 0) {
+        problems.add("'" + labels.get(c) + "' has no positive example");
+      } else if (positives == training.size() && task != Task.MULTI_CLASS) {
+        problems.add("'" + labels.get(c) + "' has no negative example");
+      }
+    }
+    if (!problems.isEmpty()) {
+      throw new IllegalArgumentException("cannot train a head: among the " + training.size()
+          + " training studies " + String.join(", ", problems) + " (add studies, or lower the validation share)");
+    }
+  }
+
+  /**
    * Trains on {@code x} ({@code [studies][features]}) and {@code y} ({@code [studies][classes]}).
    *
    * @throws IllegalArgumentException for empty data, rows of different lengths, or multi-class rows
-   *     without exactly one true class
+   *     without exactly one true class, or training studies where a label is never present or
+   *     never absent
    */
   public static LinearHead fit(float[][] x, boolean[][] y, Task task, List<String> labels, Settings settings,
                                Progress progress) {
@@ -75,6 +99,7 @@ public final class HeadTrainer {
     int held = settings.validation() > 0 ? Math.max(1, (int) Math.round(settings.validation() * n)) : 0;
     List<Integer> validation = order.subList(0, held);
     List<Integer> training = order.subList(held, n);
+    requireBothOutcomes(y, training, task, labels);
 
     double[] mean = new double[features];
     double[] scale = new double[features];

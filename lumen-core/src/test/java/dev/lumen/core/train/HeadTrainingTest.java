@@ -88,7 +88,7 @@ class HeadTrainingTest {
   @Test
   void badLabelsAreRefused() {
     float[][] x = {{1, 2}, {3, 4}};
-    boolean[][] twoTrue = {{true, true}, {false, true}};
+    boolean[][] twoTrue = {{true, true}, {false, false}};
     assertThrows(IllegalArgumentException.class, () -> HeadTrainer.fit(x, twoTrue, Task.MULTI_CLASS, LABELS,
         HeadTrainer.Settings.defaults(), Progress.none()));
     LinearHead multiLabel = HeadTrainer.fit(x, twoTrue, Task.MULTI_LABEL, LABELS,

@@ -1,7 +1,7 @@
 package dev.lumen.core.explain.cam;
 
-import dev.lumen.core.explain.Progress;
 import dev.lumen.core.explain.LayerChoice;
+import dev.lumen.core.explain.Progress;
 import dev.lumen.core.model.LabelScore;
 import dev.lumen.core.model.Model;
 import dev.lumen.core.tensor.Tensor;
@@ -26,6 +26,11 @@ public final class AblationCam extends FeatureMapExplainer {
   /** Ablation-CAM at the model's default explanation layer (works with any head). */
   public static AblationCam of(Model model) {
     return new AblationCam(model, LayerChoice.of(model));
+  }
+
+  /** Ablation-CAM at the feature map {@code layer} ({@link LayerChoice#at}). */
+  public static AblationCam at(Model model, String layer) {
+    return new AblationCam(model, LayerChoice.at(model, layer));
   }
 
   @Override

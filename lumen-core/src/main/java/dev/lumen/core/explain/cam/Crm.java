@@ -1,7 +1,7 @@
 package dev.lumen.core.explain.cam;
 
-import dev.lumen.core.explain.Progress;
 import dev.lumen.core.explain.LayerChoice;
+import dev.lumen.core.explain.Progress;
 import dev.lumen.core.model.Head;
 import dev.lumen.core.model.LabelScore;
 import dev.lumen.core.model.Model;
@@ -39,6 +39,16 @@ public final class Crm extends FeatureMapExplainer {
    */
   public static Crm of(Model model, boolean combined) {
     return new Crm(model, LayerChoice.of(model), combined, closedFormHead(model).orElse(null));
+  }
+
+  /**
+   * CRM at the feature map {@code layer}; the closed form serves only the layer a linear head
+   * pools, any other layer re-evaluates the part of the model above it.
+   */
+  public static Crm at(Model model, String layer, boolean combined) {
+    LayerChoice choice = LayerChoice.at(model, layer);
+    Head head = closedFormHead(model).filter(h -> h.feature().equals(choice.layer())).orElse(null);
+    return new Crm(model, choice, combined, head);
   }
 
   /** CRM that always re-evaluates the head: the general path, for checking the closed form. */

@@ -1,8 +1,8 @@
 package dev.lumen.core.explain.cam;
 
-import dev.lumen.core.explain.Progress;
 import dev.lumen.core.explain.FeatureSlices;
 import dev.lumen.core.explain.LayerChoice;
+import dev.lumen.core.explain.Progress;
 import dev.lumen.core.model.LabelScore;
 import dev.lumen.core.model.Model;
 import dev.lumen.core.postprocess.PrincipalComponent;
@@ -25,6 +25,11 @@ public final class EigenCam extends FeatureMapExplainer {
   /** Eigen-CAM at the model's default explanation layer. */
   public static EigenCam of(Model model) {
     return new EigenCam(model, LayerChoice.of(model));
+  }
+
+  /** Eigen-CAM at the feature map {@code layer} ({@link LayerChoice#at}). */
+  public static EigenCam at(Model model, String layer) {
+    return new EigenCam(model, LayerChoice.at(model, layer));
   }
 
   @Override

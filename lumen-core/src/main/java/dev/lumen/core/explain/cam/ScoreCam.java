@@ -1,8 +1,8 @@
 package dev.lumen.core.explain.cam;
 
-import dev.lumen.core.explain.Progress;
-import dev.lumen.core.explain.LayerChoice;
 import dev.lumen.core.explain.BatchedScores;
+import dev.lumen.core.explain.LayerChoice;
+import dev.lumen.core.explain.Progress;
 import dev.lumen.core.model.LabelScore;
 import dev.lumen.core.model.Model;
 import dev.lumen.core.postprocess.Maps;
@@ -33,6 +33,11 @@ public final class ScoreCam extends FeatureMapExplainer {
   /** Score-CAM at the model's default explanation layer (works with any head). */
   public static ScoreCam of(Model model) {
     return new ScoreCam(model, LayerChoice.of(model));
+  }
+
+  /** Score-CAM at the feature map {@code layer} ({@link LayerChoice#at}). */
+  public static ScoreCam at(Model model, String layer) {
+    return new ScoreCam(model, LayerChoice.at(model, layer));
   }
 
   @Override

@@ -33,6 +33,11 @@ public final class EigenGradCam extends GradientExplainer {
     return new EigenGradCam(model, LayerChoice.of(model));
   }
 
+  /** Eigen-Grad-CAM at the feature map {@code layer} ({@link LayerChoice#at}). */
+  public static EigenGradCam at(Model model, String layer) {
+    return new EigenGradCam(model, LayerChoice.at(model, layer));
+  }
+
   @Override
   public String method() {
     return "eigengradcam";

@@ -2,8 +2,8 @@ package dev.lumen.core.explain.gradient;
 
 import dev.lumen.core.autodiff.GradientRequest;
 import dev.lumen.core.autodiff.Seed;
-import dev.lumen.core.explain.Targets;
 import dev.lumen.core.explain.LayerChoice;
+import dev.lumen.core.explain.Targets;
 import dev.lumen.core.model.Model;
 import dev.lumen.core.onnx.OnnxGraph;
 import dev.lumen.core.onnx.TensorShapes;
@@ -55,9 +55,7 @@ public final class GradientCam extends GradientExplainer {
     if (layers.isEmpty()) {
       throw new IllegalArgumentException("name at least one layer");
     }
-    LayerChoice choice = LayerChoice.of(model);
-    List<Layout> layouts = layers.stream()
-        .map(l -> l.equals(choice.layer()) ? choice.layout() : model.input().layout()).toList();
+    List<Layout> layouts = layers.stream().map(l -> LayerChoice.at(model, l).layout()).toList();
     return new GradientCam(model, formula, layers, layouts);
   }
 

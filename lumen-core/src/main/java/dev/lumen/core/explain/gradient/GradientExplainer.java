@@ -16,15 +16,16 @@ import dev.lumen.core.model.Model;
 import dev.lumen.core.model.Prediction;
 import dev.lumen.core.onnx.OnnxGraph;
 import dev.lumen.core.onnx.TensorShapes;
+import dev.lumen.core.postprocess.Maps;
 import dev.lumen.core.preprocess.Geometry;
 import dev.lumen.core.runtime.GraphSession;
 import dev.lumen.core.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import dev.lumen.core.postprocess.Maps;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.UnaryOperator;
 
 /**
@@ -58,6 +59,11 @@ abstract class GradientExplainer implements Explainer {
    * {@code [slices or 1, ...]}, {@link #perTarget()} of the target).
    */
   abstract Tensor rawMap(Map<String, Tensor> item);
+
+  /** One target's attribution of every input element, {@code [slices, C, h, w]}, for input methods. */
+  Optional<Tensor> elementAttribution(Map<String, Tensor> item) {
+    return Optional.empty();
+  }
 
   /** How one slice of a raw map becomes a heat map in [0, 1]: min-max, as the CAM family's maps. */
   UnaryOperator<float[]> normalization() {
@@ -123,6 +129,7 @@ abstract class GradientExplainer implements Explainer {
     Prediction prediction = model.prediction(source, pass.outputs().get(model.scoresName()), item);
     List<LabelScore> chosen = Arrays.stream(pass.labels()[item]).mapToObj(prediction::score).toList();
     List<Tensor> raws = new ArrayList<>();
+    List<Optional<Tensor>> attributions = new ArrayList<>();
     for (int k = 0; k < chosen.size(); k++) {
       Map<String, Tensor> values = new HashMap<>();
       values.put(model.input().name(), itemOf.apply(input));
@@ -133,8 +140,10 @@ abstract class GradientExplainer implements Explainer {
         values.put(name, itemOf.apply(gradients.get(name).slice(k)));
       }
       raws.add(rawMap(values));
+      attributions.add(elementAttribution(values));
     }
-    return Explanations.of(model, method(), layer(), prediction, chosen, raws, geometry, normalization());
+    return Explanations.of(model, method(), layer(), prediction, chosen, raws, attributions, geometry,
+        normalization());
   }
 
   /** The first pass of a batch of {@code items}: top-k targets chosen in the graph, others seeded. */

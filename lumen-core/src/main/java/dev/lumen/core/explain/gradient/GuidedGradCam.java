@@ -14,6 +14,7 @@ import dev.lumen.core.preprocess.Geometry;
 import dev.lumen.core.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Guided Grad-CAM (Selvaraju et al., ICCV 2017): guided backpropagation (summed over colour
@@ -28,15 +29,20 @@ public final class GuidedGradCam implements Explainer {
   private final GradientCam gradCam;
   private final InputGradients guided;
 
-  private GuidedGradCam(Model model) {
+  private GuidedGradCam(Model model, GradientCam gradCam) {
     this.model = model;
-    this.gradCam = GradientCam.of(model, CamFormula.GRADCAM);
+    this.gradCam = gradCam;
     this.guided = InputGradients.of(model, InputGradients.Kind.GUIDED_BACKPROP);
   }
 
   /** Guided Grad-CAM with Grad-CAM at the model's default layer. */
   public static GuidedGradCam of(Model model) {
-    return new GuidedGradCam(model);
+    return new GuidedGradCam(model, GradientCam.of(model, CamFormula.GRADCAM));
+  }
+
+  /** Guided Grad-CAM with Grad-CAM at the feature map {@code layer}. */
+  public static GuidedGradCam at(Model model, String layer) {
+    return new GuidedGradCam(model, GradientCam.at(model, CamFormula.GRADCAM, List.of(layer)));
   }
 
   @Override
@@ -75,9 +81,26 @@ public final class GuidedGradCam implements Explainer {
       Tensor heatmap = Maps.toImageSpace(raw, geometry, Maps::attributionScale);
       Provenance provenance = new Provenance(cam.provenance().model(), cam.provenance().modelSha256(), method(),
           layer(), cam.provenance().lumenVersion());
-      out.add(new Explanation(cam.source(), cam.prediction(), cam.target(), raw, heatmap, provenance));
+      Optional<Tensor> perChannel = backprop.attribution().map(a -> timesPerChannel(a, cam.raw()));
+      out.add(new Explanation(cam.source(), cam.prediction(), cam.target(), raw, heatmap, provenance, perChannel));
     }
     return out;
+  }
+
+  /** Every channel of {@code attribution} ({@code [slices, C, h, w]}) times the upsampled {@code coarse} map. */
+  private static Tensor timesPerChannel(Tensor attribution, Tensor coarse) {
+    int channels = attribution.dim(1);
+    List<Tensor> slices = new ArrayList<>();
+    for (int s = 0; s < attribution.dim(0); s++) {
+      List<Tensor> planes = new ArrayList<>();
+      for (int c = 0; c < channels; c++) {
+        Tensor plane = attribution.slice(s).slice(c);
+        planes.add(times(plane.reshape(1, plane.dim(0), plane.dim(1)), coarse.slice(s).reshape(1, coarse.dim(1),
+            coarse.dim(2))).slice(0));
+      }
+      slices.add(Tensor.stack(planes));
+    }
+    return Tensor.stack(slices);
   }
 
   /** {@code fine * upsampled(coarse)}, per slice, at the fine map's resolution. */

@@ -8,6 +8,7 @@ import dev.lumen.core.postprocess.Maps;
 import dev.lumen.core.tensor.Tensor;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.UnaryOperator;
 
 /**
@@ -66,6 +67,20 @@ public abstract class InputAttribution extends GradientExplainer {
       }
     }
     return Tensor.of(out, q.slices(), q.height(), q.width());
+  }
+
+  /** The attribution of one item as {@code [slices, C, h, w]}, channels first whatever the input layout. */
+  @Override
+  final Optional<Tensor> elementAttribution(Map<String, Tensor> item) {
+    FeatureSlices q = FeatureSlices.of(item.get(Autodiff.gradientOf(model.input().name())), model.input().layout());
+    float[] out = new float[q.slices() * q.channels() * q.plane()];
+    for (int s = 0; s < q.slices(); s++) {
+      float[][] channels = q.slice(s);
+      for (int c = 0; c < channels.length; c++) {
+        System.arraycopy(channels[c], 0, out, (s * q.channels() + c) * q.plane(), q.plane());
+      }
+    }
+    return Optional.of(Tensor.of(out, q.slices(), q.channels(), q.height(), q.width()));
   }
 
   /** {@code g * x} with {@code x} ({@code [...]}) broadcast over the seed axis of {@code g} ({@code [K, ...]}). */
