@@ -61,8 +61,8 @@ final class ExplainCommand implements Callable<Integer> {
   @Option(names = {"-o", "--out"}, required = true, paramLabel = "DIR", description = "Output folder.")
   Path out;
 
-  @Option(names = "--add", description = "Add the studies to the run DIR holds (same model, method and layer); "
-      + "without it DIR must be empty or new.")
+  @Option(names = "--add", description = "Add the studies to the run DIR holds (same model, method and layer), "
+      + "skipping those it holds already; without it DIR must be empty or new.")
   boolean add;
 
   @ArgGroup(exclusive = true)
@@ -108,6 +108,13 @@ final class ExplainCommand implements Callable<Integer> {
         header.put("ensemble", ensemble.stream().map(Path::toString).toList());
       }
       ExplanationWriter writer = new ExplanationWriter(out, drawing, render.boxes, header, model.input().channels(), add);
+      List<Path> held = files.stream().filter(writer::holds).toList();
+      if (!held.isEmpty()) {
+        // rerunning an interrupted command with --add finishes it
+        spec.commandLine().getErr().printf(Locale.ROOT, "lumen: %s holds %d of these studies already; explaining the "
+            + "other %d%n", out, held.size(), files.size() - held.size());
+        files = files.stream().filter(f -> !held.contains(f)).toList();
+      }
       Targets selection = targets.toTargets();
       PrintWriter console = spec.commandLine().getOut();
       try (ProgressBar bar = ProgressBars.start("explain", files.size())) {

@@ -71,7 +71,7 @@ final class ModelOptions {
     Integer height = null;
     if (size != null) {
       String[] wh = size.toLowerCase(java.util.Locale.ROOT).split("x");
-      if (wh.length != 2) {
+      if (wh.length != 2 || !wh[0].matches("\\d{1,5}") || !wh[1].matches("\\d{1,5}")) {
         throw new IllegalArgumentException("--size takes WIDTHxHEIGHT, e.g. 224x224, got " + size);
       }
       width = Integer.valueOf(wh[0]);

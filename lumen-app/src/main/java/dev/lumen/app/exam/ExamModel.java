@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lumen.app.output.JsonFiles;
 import dev.lumen.core.LumenException;
+import dev.lumen.core.io.FileBytes;
 import dev.lumen.core.io.JsonErrors;
 import dev.lumen.core.runtime.EngineOptions;
 import dev.lumen.core.train.LogisticRegression;
@@ -65,7 +66,7 @@ public final class ExamModel implements AutoCloseable {
   public static ExamModel load(Path file, EngineOptions options) {
     Saved saved;
     try {
-      saved = new ObjectMapper().readValue(file.toFile(), Saved.class);
+      saved = new ObjectMapper().readValue(FileBytes.read(file), Saved.class);
     } catch (JsonMappingException e) {
       throw new LumenException(file, "not a readable exam model: field '" + JsonErrors.field(e) + "' at "
           + JsonErrors.where(e) + " has the wrong type or name", e);

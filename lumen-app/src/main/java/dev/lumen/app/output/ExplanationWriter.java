@@ -45,8 +45,9 @@ import java.util.Map;
  * the run is told to add to it, and then only when it holds a run of the same model, method and
  * layer, whose manifest keeps its studies. Each study is written into a hidden temporary folder
  * renamed into place when complete, and the manifest is rewritten (atomically) after every
- * study, so a run stopped at any point leaves whole studies and a manifest listing exactly them.
- * A run that fails before its first study leaves no folder behind.
+ * study, so a run stopped at any point leaves whole studies and a manifest listing exactly them;
+ * what a killed run's unfinished study left (hidden temporary names) the next writer into the
+ * folder deletes. A run that fails before its first study leaves no folder behind.
  */
 public final class ExplanationWriter {
   private final Path dir;
@@ -86,6 +87,9 @@ public final class ExplanationWriter {
     if (existed && !Files.isDirectory(dir)) {
       throw new LumenException(dir, "is a file; explanations are written into a folder");
     }
+    if (existed) {
+      removeLeftovers(dir);
+    }
     if (existed && !isEmpty(dir)) {
       if (!add) {
         throw new LumenException(dir, "holds files already; choose an empty or new folder, or --add to add "
@@ -116,6 +120,21 @@ public final class ExplanationWriter {
       }
     }
     return out;
+  }
+
+  /**
+   * Deletes the temporary files and study folders of a run that was killed before it could
+   * (hidden names holding {@code .partial}, as {@link AtomicFiles} and {@link #write} make them).
+   */
+  private static void removeLeftovers(Path dir) throws IOException {
+    try (var entries = Files.list(dir)) {
+      for (Path p : entries.toList()) {
+        String name = p.getFileName().toString();
+        if (name.startsWith(".") && name.contains(".partial")) {
+          Folders.deleteTree(p);
+        }
+      }
+    }
   }
 
   private static boolean isEmpty(Path dir) throws IOException {
@@ -329,6 +348,12 @@ public final class ExplanationWriter {
       BoxDrawing.draw(picture, Regions.of(e.heatmap(0), boxThreshold), e.target().label(), BoxDrawing.colour(t));
     }
     AtomicFiles.writePng(file, picture);
+  }
+
+  /** Whether the run already holds {@code input} (an earlier run added to, or this one). */
+  public boolean holds(Path input) {
+    String relative = relative(input);
+    return studies.stream().anyMatch(s -> relative.equals(s.get("input")));
   }
 
   /** The manifest's path. */

@@ -12,7 +12,6 @@ import dev.lumen.app.cli.CliTest.Run;
 import dev.lumen.core.io.Npy;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
@@ -42,21 +41,13 @@ class BadInputTest {
 
   @BeforeAll
   static void makeCorpus() throws IOException {
-    model = shipped("chest-demo.onnx", corpus);
-    shipped("chest-demo.lumen.json", corpus);
-    study = shipped("study-1-nodule.png", corpus);
+    model = DemoResources.copy("chest-demo.onnx", corpus);
+    DemoResources.copy("chest-demo.lumen.json", corpus);
+    study = DemoResources.copy("study-1-nodule.png", corpus);
     Files.createDirectories(corpus.resolve("images"));
     Files.copy(study, corpus.resolve("images/a.png"));
-    Files.copy(shipped("study-3-normal.png", corpus), corpus.resolve("images/b.png"));
+    Files.copy(DemoResources.copy("study-3-normal.png", corpus), corpus.resolve("images/b.png"));
     csv = Files.writeString(corpus.resolve("labels.csv"), "image,label\nimages/a.png,nodule\nimages/b.png,normal\n");
-  }
-
-  private static Path shipped(String name, Path dir) throws IOException {
-    try (InputStream in = BadInputTest.class.getResourceAsStream("/dev/lumen/app/demo/" + name)) {
-      Path target = dir.resolve(name);
-      Files.copy(in, target);
-      return target;
-    }
   }
 
   /**
@@ -254,13 +245,18 @@ class BadInputTest {
     Run other = lumen("explain", model.toString(), study.toString(), "--method", "gradcam", "--add", "-o", out.toString());
     assertEquals(3, other.code());
     assertTrue(other.err().contains("holds a run with method cam, this run has gradcam"), other.err());
-    Run added = lumen("explain", model.toString(), study.toString(), "--add", "-o", out.toString());
+    Run again2 = lumen("explain", model.toString(), study.toString(), "--add", "-o", out.toString());
+    assertEquals(0, again2.code(), again2.err());
+    assertTrue(again2.err().contains("holds 1 of these studies already; explaining the other 0"), again2.err());
+    Path namesake = Files.copy(study, Files.createDirectories(tmp.resolve("other")).resolve(study.getFileName()));
+    Run added = lumen("explain", model.toString(), namesake.toString(), "--add", "-o", out.toString());
     assertEquals(0, added.code(), added.err());
     JsonNode manifest = new ObjectMapper().readTree(out.resolve("manifest.json").toFile());
-    assertEquals(2, manifest.get("studies").size(), "the earlier run's study is kept");
+    assertEquals(2, manifest.get("studies").size(), "the earlier run's study is kept, the held one not repeated");
     assertEquals("study-1-nodule-2", manifest.get("studies").get(1).get("folder").asText());
+    assertEquals("../other/study-1-nodule.png", manifest.get("studies").get(1).get("input").asText());
     for (JsonNode s : manifest.get("studies")) {
-      assertEquals("../study-1-nodule.png", s.get("input").asText(), "inputs relative to the output folder");
+      assertTrue(s.get("input").asText().startsWith("../"), "inputs relative to the output folder");
       for (JsonNode e : s.get("explanations")) {
         assertTrue(Files.isRegularFile(out.resolve(e.get("map").asText())), e.toString());
       }
@@ -278,8 +274,8 @@ class BadInputTest {
     dev.lumen.app.output.Folders.deleteTree(data.resolve("valid/masks"));
     Path models = Files.createDirectories(tmp.resolve("models"));
     for (String plane : List.of("axial", "coronal", "sagittal")) {
-      shipped("knee-" + plane + ".onnx", models);
-      shipped("knee-" + plane + ".lumen.json", models);
+      DemoResources.copy("knee-" + plane + ".onnx", models);
+      DemoResources.copy("knee-" + plane + ".lumen.json", models);
     }
     Run r = lumen("evaluate-mrnet", data.toString(), "--axial", models.resolve("knee-axial.onnx").toString(),
         "--coronal", models.resolve("knee-coronal.onnx").toString(), "--sagittal",

@@ -1,6 +1,7 @@
 package dev.lumen.core.io;
 
 import dev.lumen.core.LumenException;
+import dev.lumen.core.MemoryBudget;
 import dev.lumen.core.tensor.Tensor;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -129,6 +130,7 @@ public final class Npy {
       throw new LumenException(file, "truncated: shape " + Arrays.toString(shape) + " needs "
           + needed + " bytes of data, the file has " + (bytes.length - dataStart));
     }
+    MemoryBudget.require(file, count * Float.BYTES, "holding " + count + " values as float32");
     ByteBuffer data = ByteBuffer.wrap(bytes, dataStart, bytes.length - dataStart).slice().order(order);
     float[] values = new float[(int) count];
     for (int i = 0; i < values.length; i++) {

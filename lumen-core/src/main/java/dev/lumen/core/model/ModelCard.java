@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.type.LogicalType;
 import dev.lumen.core.LumenException;
 import dev.lumen.core.io.AtomicFiles;
+import dev.lumen.core.io.FileBytes;
 import dev.lumen.core.io.JsonErrors;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -164,7 +165,7 @@ public record ModelCard(String name, String description, List<String> labels, St
    */
   public static ModelCard read(Path file) {
     try {
-      ModelCard card = JSON.readValue(Files.readAllBytes(file), ModelCard.class);
+      ModelCard card = JSON.readValue(FileBytes.read(file), ModelCard.class);
       if (card == null) {
         throw new LumenException(file, "model card is JSON null; a card is an object such as {\"labels\": [...]}");
       }

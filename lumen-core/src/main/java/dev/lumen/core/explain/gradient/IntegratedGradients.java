@@ -39,7 +39,8 @@ public final class IntegratedGradients extends InputAttribution {
   public record Settings(int steps, Rule rule, Baseline baseline, int pointsPerRun) {
     public Settings {
       if (steps < 2 || pointsPerRun < 1) {
-        throw new IllegalArgumentException("integrated gradients needs at least 2 steps and 1 point per run");
+        throw new IllegalArgumentException("integrated gradients needs at least 2 steps and 1 point per run, got "
+            + steps + " and " + pointsPerRun);
       }
     }
 

@@ -35,8 +35,9 @@ public final class SmoothGrad extends InputAttribution {
    */
   public record Settings(int samples, double level, long seed) {
     public Settings {
-      if (samples < 1 || level < 0) {
-        throw new IllegalArgumentException("SmoothGrad needs samples >= 1 and a noise level >= 0");
+      if (samples < 1 || !(level >= 0) || Double.isInfinite(level)) {
+        throw new IllegalArgumentException("SmoothGrad needs samples >= 1 and a finite noise level >= 0, got "
+            + samples + " and " + level);
       }
     }
 

@@ -48,8 +48,9 @@ public final class Lime implements Explainer {
   public record Settings(Segmentation segmentation, Hide hide, int samples, double kernelWidth,
                          FeatureSelection selection, int features, long seed) {
     public Settings {
-      if (samples < 2 || kernelWidth <= 0 || features < 1) {
-        throw new IllegalArgumentException("LIME needs samples >= 2, a positive kernel width and features >= 1");
+      if (samples < 2 || !(kernelWidth > 0) || features < 1) {
+        throw new IllegalArgumentException("LIME needs samples >= 2, a positive kernel width and features >= 1, got "
+            + samples + ", " + kernelWidth + " and " + features);
       }
     }
 

@@ -1,0 +1,91 @@
+package dev.lumen.app.cli;
+
+import static dev.lumen.app.cli.CliTest.lumen;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lumen.app.cli.CliTest.Run;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code lumen explain} killed with SIGKILL in the middle of a run, as a separate process:
+ * what it leaves is whole studies listed by a valid manifest, and a rerun with {@code --add}
+ * finishes the rest without mixing or leftovers.
+ */
+class KilledRunTest {
+
+  @Test
+  void aKilledRunLeavesWholeStudiesAndTheRerunAddsTheRest(@TempDir Path tmp) throws Exception {
+    Path model = DemoResources.copy("chest-demo.onnx", tmp);
+    DemoResources.copy("chest-demo.lumen.json", tmp);
+    Path study = DemoResources.copy("study-1-nodule.png", tmp);
+    Path studies = Files.createDirectories(tmp.resolve("studies"));
+    for (int i = 0; i < 12; i++) {
+      Files.copy(study, studies.resolve(String.format("case-%02d.png", i)));
+    }
+    Path out = tmp.resolve("maps");
+    List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
+        "-cp", System.getProperty("java.class.path"), Lumen.class.getName(), "explain", model.toString(),
+        studies.toString(), "--method", "occlusion", "--window", "8", "--stride", "4", "--all", "--batch", "1", "-o",
+        out.toString()));
+    Process run = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(tmp.resolve("log").toFile())
+        .start();
+    try {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+      while (studiesIn(out) < 2 && run.isAlive() && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+      }
+      assertTrue(run.isAlive(), "the run is still going when it is killed: " + Files.readString(tmp.resolve("log")));
+    } finally {
+      run.destroyForcibly().waitFor(30, TimeUnit.SECONDS);   // SIGKILL: no shutdown hook, no cleanup
+    }
+
+    JsonNode manifest = new ObjectMapper().readTree(out.resolve("manifest.json").toFile());
+    int listed = manifest.get("studies").size();
+    assertTrue(listed >= 2 && listed < 12, "stopped midway: " + listed);
+    Set<String> folders = new HashSet<>();
+    for (JsonNode s : manifest.get("studies")) {
+      folders.add(s.get("folder").asText());
+      assertTrue(Files.isRegularFile(out.resolve(s.get("panel").asText())));
+      for (JsonNode e : s.get("explanations")) {
+        assertTrue(Files.size(out.resolve(e.get("map").asText())) > 0);
+        assertTrue(javax.imageio.ImageIO.read(out.resolve(e.get("overlays").get(0).asText()).toFile()) != null);
+      }
+    }
+    try (Stream<Path> visible = Files.list(out)) {
+      Set<String> names = new HashSet<>(visible.map(p -> p.getFileName().toString())
+          .filter(n -> !n.startsWith(".") && !n.equals("manifest.json")).toList());
+      assertEquals(folders, names, "every visible study folder is one the manifest lists, whole");
+    }
+
+    // the same command again with --add finishes the studies the killed run did not
+    Run rest = lumen("explain", model.toString(), studies.toString(), "--method", "occlusion", "--window", "8",
+        "--stride", "4", "--all", "--add", "-o", out.toString());
+    assertEquals(0, rest.code(), rest.err());
+    assertTrue(rest.err().contains("holds " + listed + " of these studies already"), rest.err());
+    assertEquals(12, new ObjectMapper().readTree(out.resolve("manifest.json").toFile()).get("studies").size());
+    try (Stream<Path> all = Files.walk(out)) {
+      assertTrue(all.noneMatch(p -> p.getFileName().toString().contains(".partial")), "the killed run's leftovers are gone");
+    }
+  }
+
+  private static int studiesIn(Path out) {
+    try {
+      return new ObjectMapper().readTree(out.resolve("manifest.json").toFile()).get("studies").size();
+    } catch (IOException e) {
+      return 0;
+    }
+  }
+}
