@@ -47,6 +47,15 @@ public final class Lumen implements Runnable {
       }
       return line.getExitCodeExceptionMapper().getExitCode(ex);
     });
+    // an estimate that fell short still ends in one line, not a trace: the heap was too small
+    cli.setExecutionStrategy(parsed -> {
+      try {
+        return new CommandLine.RunLast().execute(parsed);
+      } catch (OutOfMemoryError e) {
+        cli.getErr().println("lumen: " + ErrorMessages.of(e));
+        return CommandLine.ExitCode.SOFTWARE;
+      }
+    });
     cli.setParameterExceptionHandler((ex, args) -> {
       CommandLine line = ex.getCommandLine();
       line.getErr().println("lumen: " + ex.getMessage() + " (see '" + line.getCommandSpec().qualifiedName()

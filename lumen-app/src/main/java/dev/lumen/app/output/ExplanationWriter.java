@@ -58,6 +58,11 @@ public final class ExplanationWriter {
   private final boolean existed;
   private final Channels channelOrder;
 
+  /** Memory a target's map costs a pixel: the map and the temporaries of resampling it. */
+  private static final long MAP_BYTES_PER_PIXEL = 2 * Float.BYTES;
+  /** Memory writing a study costs a pixel: the map file's bytes, the overlay, the encoder's copy, a panel tile. */
+  private static final long WRITE_BYTES_PER_PIXEL = 4 * Float.BYTES;
+
   /** The manifest fields that say which run a folder holds; {@code --add} needs them equal. */
   private static final List<String> RUN_FIELDS = List.of("modelSha256", "method", "layer", "ensemble");
 
@@ -145,8 +150,9 @@ public final class ExplanationWriter {
 
   /**
    * Fails unless the heap can hold the explanations of {@code studies} (the maps of
-   * {@code targets} targets each, in the image's geometry) and the writing of the largest:
-   * its map file's bytes, its overlay and one full-size panel tile.
+   * {@code targets} targets each in the image's geometry, with the resampling's temporaries)
+   * and the writing of the largest: its map file's bytes, its overlay and the PNG encoder's
+   * copy, one full-size panel tile.
    *
    * @param studies each study's file and its pixel count (all slices)
    */
@@ -155,14 +161,14 @@ public final class ExplanationWriter {
     Path largest = null;
     long most = 0;
     for (Map.Entry<Path, Long> study : studies.entrySet()) {
-      maps += study.getValue() * Float.BYTES * targets;
+      maps += study.getValue() * MAP_BYTES_PER_PIXEL * targets;
       if (study.getValue() >= most) {
         most = study.getValue();
         largest = study.getKey();
       }
     }
     if (largest != null) {
-      MemoryBudget.require(largest, maps + most * 3 * Float.BYTES, "explaining " + targets + " target"
+      MemoryBudget.require(largest, maps + most * WRITE_BYTES_PER_PIXEL, "explaining " + targets + " target"
           + (targets == 1 ? "" : "s") + " of " + most + " pixels" + (studies.size() > 1 ? " (with its batch)" : ""));
     }
   }

@@ -62,10 +62,14 @@ public final class HeadExport {
             p.shorterSide() > 0 ? p.shorterSide() : null, p.scale().name().toLowerCase(Locale.ROOT), p.mean(), p.std()));
   }
 
-  /** Writes the model to {@code file} and its card beside it. */
+  /**
+   * Writes the model to {@code file} and its card beside it, the card first: a model without
+   * its card would load with made-up labels, a card without its model loads nothing.
+   */
   public static void write(Model model, String layer, Layout layout, LinearHead head, Path file) throws IOException {
-    graph(model, layer, layout, head).write(file);
+    OnnxGraph graph = graph(model, layer, layout, head);
     String name = file.getFileName().toString().replaceFirst("\\.onnx$", "");
     card(model, layer, head, name).write(ModelCard.pathFor(file));
+    graph.write(file);
   }
 }

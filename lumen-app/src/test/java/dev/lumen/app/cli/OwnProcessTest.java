@@ -20,11 +20,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code lumen explain} killed with SIGKILL in the middle of a run, as a separate process:
- * what it leaves is whole studies listed by a valid manifest, and a rerun with {@code --add}
- * finishes the rest without mixing or leftovers.
+ * Commands in a JVM of their own: {@code lumen explain} killed with SIGKILL in the middle of a
+ * run leaves whole studies listed by a valid manifest, and a rerun with {@code --add} finishes
+ * the rest without mixing or leftovers; a study too large for a small heap is refused in one
+ * line before the work, not with an {@link OutOfMemoryError}.
  */
-class KilledRunTest {
+class OwnProcessTest {
 
   @Test
   void aKilledRunLeavesWholeStudiesAndTheRerunAddsTheRest(@TempDir Path tmp) throws Exception {
@@ -36,12 +37,8 @@ class KilledRunTest {
       Files.copy(study, studies.resolve(String.format("case-%02d.png", i)));
     }
     Path out = tmp.resolve("maps");
-    List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
-        "-cp", System.getProperty("java.class.path"), Lumen.class.getName(), "explain", model.toString(),
-        studies.toString(), "--method", "occlusion", "--window", "8", "--stride", "4", "--all", "--batch", "1", "-o",
-        out.toString()));
-    Process run = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(tmp.resolve("log").toFile())
-        .start();
+    Process run = lumenProcess(tmp.resolve("log"), "-Xmx1g", "explain", model.toString(), studies.toString(),
+        "--method", "occlusion", "--window", "8", "--stride", "4", "--all", "--batch", "1", "-o", out.toString());
     try {
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
       while (studiesIn(out) < 2 && run.isAlive() && System.nanoTime() < deadline) {
@@ -79,6 +76,34 @@ class KilledRunTest {
     try (Stream<Path> all = Files.walk(out)) {
       assertTrue(all.noneMatch(p -> p.getFileName().toString().contains(".partial")), "the killed run's leftovers are gone");
     }
+  }
+
+  @Test
+  void aStudyTooLargeForTheHeapIsRefusedBeforeItIsExplained(@TempDir Path tmp) throws Exception {
+    Path model = DemoResources.copy("chest-demo.onnx", tmp);
+    DemoResources.copy("chest-demo.lumen.json", tmp);
+    Path big = tmp.resolve("big.png");
+    java.awt.image.BufferedImage picture = new java.awt.image.BufferedImage(2400, 2400,
+        java.awt.image.BufferedImage.TYPE_INT_RGB);
+    javax.imageio.ImageIO.write(picture, "png", big.toFile());
+    Path out = tmp.resolve("maps");
+    Process run = lumenProcess(tmp.resolve("log"), "-Xmx256m", "explain", model.toString(), big.toString(), "--all",
+        "-o", out.toString());
+    assertTrue(run.waitFor(120, TimeUnit.SECONDS));
+    String log = Files.readString(tmp.resolve("log"));
+    assertEquals(3, run.exitValue(), log);
+    String last = log.lines().filter(l -> l.startsWith("lumen: ")).reduce((a, b) -> b).orElse("");
+    assertTrue(last.startsWith("lumen: " + big + ": explaining 3 targets of 5760000 pixels needs about "), log);
+    assertTrue(!log.contains("OutOfMemoryError") && !log.contains("\tat "), log);
+    assertTrue(!Files.exists(out), "nothing written");
+  }
+
+  /** {@code lumen ARGS} in a new JVM with {@code heap} (e.g. -Xmx1g), its output in {@code log}. */
+  private static Process lumenProcess(Path log, String heap, String... args) throws IOException {
+    List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"), heap,
+        "-cp", System.getProperty("java.class.path"), Lumen.class.getName()));
+    command.addAll(List.of(args));
+    return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
   }
 
   private static int studiesIn(Path out) {
