@@ -2,10 +2,12 @@
 # Lumen's test command: installs what the tests need (once), makes the test models, runs the tests.
 #   - Debian packages: PyTorch, torchvision and onnx (to export reference models), ONNX's test data
 #   - build/test-models: torchvision architectures with PyTorch reference numbers
+#   - a PostgreSQL server of its own on a free localhost port, for the results-store tests
+#     (LUMEN_TEST_POSTGRES_URL), stopped when the tests end
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
-packages=(python3-torch python3-torchvision python3-onnx libonnx-testdata)
+packages=(python3-torch python3-torchvision python3-onnx libonnx-testdata postgresql)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
@@ -22,4 +24,6 @@ if [ ! -f build/test-models/.complete ] || [ scripts/make-test-models.py -nt bui
   /usr/bin/python3 scripts/make-test-models.py build/test-models
   touch build/test-models/.complete
 fi
-./mvnw -B verify "$@"
+scripts/postgres.sh start
+trap 'scripts/postgres.sh stop' EXIT
+LUMEN_TEST_POSTGRES_URL="$(scripts/postgres.sh url)" ./mvnw -B verify "$@"

@@ -3,6 +3,7 @@ package dev.lumen.app.cli;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
+import dev.lumen.app.service.Methods;
 import dev.lumen.core.autodiff.GradientRequest;
 import dev.lumen.core.autodiff.Propagation;
 import dev.lumen.core.autodiff.Seed;
@@ -23,9 +24,9 @@ import java.util.Random;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code lumen bench}: forward latency (batch 1) and throughput (batch 16) of a model through

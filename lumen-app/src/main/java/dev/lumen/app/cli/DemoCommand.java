@@ -21,13 +21,9 @@ import dev.lumen.core.model.Model;
 import dev.lumen.core.render.Overlay;
 import dev.lumen.core.runtime.EngineOptions;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -48,7 +44,6 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "demo", description = "Explain the built-in demo studies with the built-in demo model (offline).")
 final class DemoCommand implements Callable<Integer> {
-  private static final String RESOURCES = "/dev/lumen/app/demo/";
   /** Synthetic studies with ground truth the demo draws. */
   private static final int GROUND_TRUTH_STUDIES = 8;
   /** The sides the findings and shortcut models were trained at; their studies are drawn at them. */
@@ -71,7 +66,7 @@ final class DemoCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     PrintWriter console = spec.commandLine().getOut();
     Path inputs = Files.createDirectories(out.resolve("inputs"));
-    List<Path> files = unpack(inputs);
+    List<Path> files = DemoFiles.unpack(inputs);
     Path modelFile = files.stream().filter(f -> f.toString().endsWith(".onnx")).findFirst().orElseThrow();
     List<Path> studies = files.stream().filter(f -> f.toString().endsWith(".png")).sorted().toList();
     try (Model model = Model.load(modelFile)) {
@@ -100,7 +95,7 @@ final class DemoCommand implements Callable<Integer> {
   /** Part two: synthetic studies with masks, the findings model's CAM on them, and how often it points at the finding. */
   private void groundTruth(PrintWriter console) throws IOException {
     Path dir = Files.createDirectories(out.resolve("ground-truth"));
-    Path modelFile = copyModel("chest-findings", dir);
+    Path modelFile = DemoFiles.copyModel("chest-findings", dir);
     Path studiesDir = dir.resolve("studies");
     ChestDataset.write(studiesDir, GROUND_TRUTH_STUDIES, 2026, FINDINGS_SIZE, 0);
     try (Model model = Model.load(modelFile)) {
@@ -130,7 +125,7 @@ final class DemoCommand implements Callable<Integer> {
   /** Part three: a model that learnt a laterality marker instead of the nodule, and CAM showing it. */
   private void shortcut(PrintWriter console) throws IOException {
     Path dir = Files.createDirectories(out.resolve("shortcut"));
-    Path modelFile = copyModel("chest-shortcut", dir);
+    Path modelFile = DemoFiles.copyModel("chest-shortcut", dir);
     Path studiesDir = dir.resolve("studies");
     ChestDataset.writeShortcut(studiesDir, GROUND_TRUTH_STUDIES * 2, 2026, SHORTCUT_SIZE, 0);
     try (Model model = Model.load(modelFile)) {
@@ -170,10 +165,10 @@ final class DemoCommand implements Callable<Integer> {
   private void knee(PrintWriter console) throws IOException {
     Path dir = Files.createDirectories(out.resolve("knee"));
     for (String plane : MrnetSplit.PLANES) {
-      copyModel("knee-" + plane, dir);
+      DemoFiles.copyModel("knee-" + plane, dir);
     }
     Path examModel = dir.resolve("knee" + ExamModel.SUFFIX);
-    copy(examModel.getFileName().toString(), examModel);
+    DemoFiles.copy(examModel.getFileName().toString(), examModel);
     Path exams = dir.resolve("exams");
     KneeDataset.write(exams, KNEE_EXAMS, KNEE_SEED, KNEE_SIZE, 0);
     MrnetSplit split = MrnetSplit.read(exams.resolve("train"), List.of(KneePhantom.LABELS));
@@ -208,45 +203,5 @@ final class DemoCommand implements Callable<Integer> {
     Folders.deleteTree(dir.resolve("explanations"));
     return new ExplanationWriter(dir.resolve("explanations"), Overlay.original(), DEMO_BOXES, header,
         model.input().channels(), false);
-  }
-
-  /** Copies the shipped model {@code name} ({@code .onnx} and its card) into {@code dir}; returns the model. */
-  private static Path copyModel(String name, Path dir) throws IOException {
-    copy(name + ".lumen.json", dir.resolve(name + ".lumen.json"));
-    Path model = dir.resolve(name + ".onnx");
-    copy(name + ".onnx", model);
-    return model;
-  }
-
-  private List<Path> unpack(Path dir) throws IOException {
-    List<Path> files = new ArrayList<>();
-    for (String name : resource("index.txt").split("\n")) {
-      if (name.isBlank()) {
-        continue;
-      }
-      Path target = dir.resolve(name.trim());
-      copy(name.trim(), target);
-      files.add(target);
-    }
-    return files;
-  }
-
-  /** Copies the demo resource {@code name} to {@code target}. */
-  private static void copy(String name, Path target) throws IOException {
-    try (InputStream in = DemoCommand.class.getResourceAsStream(RESOURCES + name)) {
-      if (in == null) {
-        throw new IllegalStateException("demo resource missing from the jar: " + name);
-      }
-      Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
-    }
-  }
-
-  private static String resource(String name) throws IOException {
-    try (InputStream in = DemoCommand.class.getResourceAsStream(RESOURCES + name)) {
-      if (in == null) {
-        throw new IllegalStateException("demo resource missing from the jar: " + name);
-      }
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    }
   }
 }

@@ -3,6 +3,7 @@ package dev.lumen.app.cli;
 import dev.lumen.app.evaluate.Evaluation;
 import dev.lumen.app.evaluate.LabelledStudies;
 import dev.lumen.app.evaluate.RocPlot;
+import dev.lumen.app.service.Methods;
 import dev.lumen.core.LumenException;
 import dev.lumen.core.Ranges;
 import dev.lumen.core.explain.Ensemble;

@@ -4,6 +4,7 @@ import dev.lumen.app.exam.ExamModel;
 import dev.lumen.app.exam.MrnetSplit;
 import dev.lumen.app.exam.PlaneCombination;
 import dev.lumen.app.exam.PlaneModels;
+import dev.lumen.app.service.Methods;
 import dev.lumen.core.LumenException;
 import dev.lumen.core.explain.Explainer;
 import dev.lumen.core.explain.Explanation;

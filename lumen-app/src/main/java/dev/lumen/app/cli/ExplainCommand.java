@@ -1,6 +1,7 @@
 package dev.lumen.app.cli;
 
 import dev.lumen.app.output.ExplanationWriter;
+import dev.lumen.app.service.Methods;
 import dev.lumen.core.Ranges;
 import dev.lumen.core.explain.Ensemble;
 import dev.lumen.core.explain.Explainer;

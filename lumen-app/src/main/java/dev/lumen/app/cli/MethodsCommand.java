@@ -1,5 +1,6 @@
 package dev.lumen.app.cli;
 
+import dev.lumen.app.service.Methods;
 import java.io.PrintWriter;
 import java.util.Map;
 import java.util.concurrent.Callable;

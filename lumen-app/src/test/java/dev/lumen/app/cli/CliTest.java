@@ -1,5 +1,6 @@
 package dev.lumen.app.cli;
 
+import dev.lumen.app.service.Methods;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -7,6 +7,7 @@ import dev.lumen.core.autodiff.Seed;
 import dev.lumen.core.image.Image;
 import dev.lumen.core.image.Volume;
 import dev.lumen.core.io.FileBytes;
+import dev.lumen.core.io.Hashes;
 import dev.lumen.core.onnx.Node;
 import dev.lumen.core.onnx.OnnxGraph;
 import dev.lumen.core.onnx.TensorShapes;
@@ -23,12 +24,9 @@ import dev.lumen.core.runtime.EngineOptions;
 import dev.lumen.core.runtime.GraphSession;
 import dev.lumen.core.tensor.Tensor;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -69,7 +67,7 @@ public final class Model implements AutoCloseable {
     this.graph = graph;
     this.card = card;
     this.name = name;
-    this.sha256 = sha256(bytes);
+    this.sha256 = Hashes.sha256(bytes);
     this.engine = new Engine(options);
     this.outputActivation = Head.outputActivation(graph);
     this.input = inferInput();
@@ -579,13 +577,5 @@ public final class Model implements AutoCloseable {
       out.add("class " + i);
     }
     return out;
-  }
-
-  private static String sha256(byte[] bytes) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-    }
   }
 }

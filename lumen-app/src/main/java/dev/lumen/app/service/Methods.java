@@ -1,4 +1,4 @@
-package dev.lumen.app.cli;
+package dev.lumen.app.service;
 
 import dev.lumen.core.explain.Explainer;
 import dev.lumen.core.explain.cam.AblationCam;
@@ -25,20 +25,20 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-/** The explanation methods the command line offers, by name, with one line each. */
-final class Methods {
+/** The explanation methods, by name, with one line each: what the command line and the server offer. */
+public final class Methods {
   /** Every method with its description, in the order help texts list them. */
-  static final Map<String, String> DESCRIPTIONS = descriptions();
+  public static final Map<String, String> DESCRIPTIONS = descriptions();
   /** Every method name. */
-  static final List<String> NAMES = List.copyOf(DESCRIPTIONS.keySet());
+  public static final List<String> NAMES = List.copyOf(DESCRIPTIONS.keySet());
   /** The methods besides the gradient-weighted CAMs that explain one feature map, any the user names. */
   private static final List<String> LAYER_METHODS =
       List.of("eigencam", "eigengradcam", "guidedgradcam", "ablationcam", "scorecam", "crm", "crm-combined");
 
   /** The settings of the methods that have some. */
-  record Settings(Occlusion.Settings occlusion, Rise.Settings rise, IntegratedGradients.Settings integrated,
+  public record Settings(Occlusion.Settings occlusion, Rise.Settings rise, IntegratedGradients.Settings integrated,
                   SmoothGrad.Settings smooth, Lime.Settings lime) {
-    static Settings defaults() {
+    public static Settings defaults() {
       return new Settings(Occlusion.Settings.defaults(), Rise.Settings.defaults(),
           IntegratedGradients.Settings.defaults(), SmoothGrad.Settings.defaults(), Lime.Settings.defaults());
     }
@@ -52,7 +52,7 @@ final class Methods {
    *
    * @throws IllegalArgumentException naming an unknown method and the known ones
    */
-  static List<String> named(List<String> names) {
+  public static List<String> named(List<String> names) {
     if (names.stream().anyMatch(n -> n.equalsIgnoreCase("all"))) {
       return NAMES;
     }
@@ -73,7 +73,7 @@ final class Methods {
    *
    * @throws IllegalArgumentException naming the known methods, or the methods that take layers
    */
-  static Explainer create(String name, Model model, Settings settings, List<String> layers) {
+  public static Explainer create(String name, Model model, Settings settings, List<String> layers) {
     String method = name.toLowerCase(Locale.ROOT);
     if (layers != null) {
       return atLayers(method, model, layers);

@@ -1,0 +1,73 @@
+package dev.lumen.app.cli;
+
+import dev.lumen.app.service.LumenService;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The demo models and studies shipped in the jar: what {@code lumen demo} unpacks and {@code lumen serve} registers. */
+final class DemoFiles {
+  private static final String RESOURCES = "/dev/lumen/app/demo/";
+  /** The shipped 2D models the server registers. */
+  private static final List<String> SERVED_MODELS = List.of("chest-demo", "chest-findings", "chest-shortcut");
+
+  private DemoFiles() {}
+
+  /** Unpacks the demo models and studies into {@code dir} and registers them with {@code service}. */
+  static void register(LumenService service, Path dir) throws IOException {
+    Files.createDirectories(dir);
+    for (String model : SERVED_MODELS) {
+      service.registerModel(copyModel(model, dir).toString());
+    }
+    for (Path study : unpack(Files.createDirectories(dir.resolve("studies")))) {
+      if (!study.getFileName().toString().endsWith(".onnx") && !study.getFileName().toString().endsWith(".json")) {
+        service.registerStudyFile(study.toString());
+      }
+    }
+  }
+
+  /** Copies the shipped model {@code name} ({@code .onnx} and its card) into {@code dir}; returns the model. */
+  static Path copyModel(String name, Path dir) throws IOException {
+    copy(name + ".lumen.json", dir.resolve(name + ".lumen.json"));
+    Path model = dir.resolve(name + ".onnx");
+    copy(name + ".onnx", model);
+    return model;
+  }
+
+  static List<Path> unpack(Path dir) throws IOException {
+    List<Path> files = new ArrayList<>();
+    for (String name : resource("index.txt").split("\n")) {
+      if (name.isBlank()) {
+        continue;
+      }
+      Path target = dir.resolve(name.trim());
+      copy(name.trim(), target);
+      files.add(target);
+    }
+    return files;
+  }
+
+  /** Copies the demo resource {@code name} to {@code target}. */
+  static void copy(String name, Path target) throws IOException {
+    try (InputStream in = DemoFiles.class.getResourceAsStream(RESOURCES + name)) {
+      if (in == null) {
+        throw new IllegalStateException("demo resource missing from the jar: " + name);
+      }
+      Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
+    }
+  }
+
+  private static String resource(String name) throws IOException {
+    try (InputStream in = DemoFiles.class.getResourceAsStream(RESOURCES + name)) {
+      if (in == null) {
+        throw new IllegalStateException("demo resource missing from the jar: " + name);
+      }
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+  }
+}

@@ -1,0 +1,223 @@
+package dev.lumen.app.server;
+
+import dev.lumen.app.jobs.JobQueue;
+import dev.lumen.app.service.ExplainRequest;
+import dev.lumen.app.service.LumenService;
+import dev.lumen.app.service.NotFoundException;
+import dev.lumen.app.store.ExplanationRow;
+import dev.lumen.app.store.JobRow;
+import dev.lumen.app.store.ModelRow;
+import dev.lumen.core.io.Npy;
+import dev.lumen.core.model.Model;
+import dev.lumen.core.model.Prediction;
+import dev.lumen.core.tensor.Tensor;
+import io.javalin.http.Context;
+import io.javalin.http.sse.SseClient;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/** The handlers of {@link LumenServer}: each parses, calls the service layer, serialises. */
+final class Routes {
+  private final LumenService service;
+  private final JobQueue jobs;
+
+  Routes(LumenService service, JobQueue jobs) {
+    this.service = service;
+    this.jobs = jobs;
+  }
+
+  /** The body of {@code POST /api/models}. */
+  record ModelPath(String path) {}
+
+  /** The body of {@code POST /api/predictions}. */
+  record PredictionRequest(String model, String study) {}
+
+  void models(Context ctx) {
+    ctx.json(service.store().models().stream().map(this::model).toList());
+  }
+
+  void registerModel(Context ctx) {
+    ModelPath body = LumenServer.body(ctx, ModelPath.class);
+    if (body.path() == null) {
+      throw new IllegalArgumentException("give the model's 'path'");
+    }
+    ctx.status(201).json(model(service.registerModel(body.path())));
+  }
+
+  void model(Context ctx) {
+    ModelRow row = service.store().model(ctx.pathParam("id")).orElseThrow(() -> new NotFoundException("model",
+        ctx.pathParam("id")));
+    ctx.json(model(row));
+  }
+
+  private Map<String, Object> model(ModelRow row) {
+    Model m = service.model(row.id());
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("id", row.id());
+    out.put("name", row.name());
+    out.put("sha256", row.sha256());
+    out.put("labels", m.labels());
+    out.put("task", m.task().cardName());
+    out.put("volume", m.input().volume());
+    out.put("input", Map.of("width", m.input().width(), "height", m.input().height(),
+        "channels", m.input().channels().name().toLowerCase(java.util.Locale.ROOT)));
+    out.put("layer", m.defaultLayer());
+    return out;
+  }
+
+  void studies(Context ctx) {
+    ctx.json(service.store().studies());
+  }
+
+  void uploadStudy(Context ctx) throws IOException {
+    String name = Optional.ofNullable(ctx.queryParam("name")).orElse("upload");
+    if (!name.matches("[A-Za-z0-9._ -]{1,200}")) {
+      throw new IllegalArgumentException("'name' may hold letters, digits, '.', '_', '-' and spaces, got " + name);
+    }
+    ctx.status(201).json(service.registerStudy(name, ctx.bodyAsBytes()));
+  }
+
+  void study(Context ctx) {
+    ctx.json(service.store().study(ctx.pathParam("id")).orElseThrow(() -> new NotFoundException("study",
+        ctx.pathParam("id"))));
+  }
+
+  void predict(Context ctx) {
+    PredictionRequest body = LumenServer.body(ctx, PredictionRequest.class);
+    if (body.model() == null || body.study() == null) {
+      throw new IllegalArgumentException("a prediction needs 'model' and 'study'");
+    }
+    Prediction p = service.predict(body.model(), body.study());
+    ctx.json(Map.of("study", body.study(), "task", p.task().cardName(), "scores", p.scores()));
+  }
+
+  /**
+   * Answers with the stored explanations when every target's is there (200), else queues a
+   * job that computes them (202 with the job).
+   */
+  void explain(Context ctx) {
+    ExplainRequest request = LumenServer.body(ctx, ExplainRequest.class);
+    Optional<List<ExplanationRow>> stored = service.cached(request);
+    if (stored.isPresent()) {
+      ctx.json(Map.of("explanations", stored.get().stream().map(Routes::explanation).toList()));
+      return;
+    }
+    service.check(request);
+    JobRow job = jobs.submit("explain", LumenServer.requestJson(request));
+    ctx.status(202).json(Map.of("job", LumenServer.job(job, jobs)));
+  }
+
+  void explanation(Context ctx) {
+    ctx.json(explanation(row(ctx)));
+  }
+
+  static Map<String, Object> explanation(ExplanationRow row) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("key", row.cacheKey());
+    out.put("model", row.modelId());
+    out.put("study", row.studyId());
+    out.put("method", row.method());
+    out.put("layer", row.layer());
+    out.put("target", Map.of("label", row.targetLabel(), "index", row.targetIndex(), "score", row.score()));
+    String base = "/api/explanations/" + row.cacheKey() + "/";
+    out.put("files", Map.of("raw", base + "raw.npy", "map", base + "map.npy", "overlay", base + "overlay.png",
+        "compact", base + "map.u8"));
+    return out;
+  }
+
+  /**
+   * A stored explanation's file: {@code raw.npy}, {@code map.npy}, {@code overlay.png}, or
+   * {@code map.u8}, the normalised map for a browser to draw: three big-endian int32 (slices,
+   * height, width), then one byte per pixel (value × 255, rounded).
+   */
+  void explanationFile(Context ctx) throws IOException {
+    ExplanationRow row = row(ctx);
+    String file = ctx.pathParam("file");
+    switch (file) {
+      case "raw.npy" -> send(ctx, row.rawBlob(), "application/octet-stream");
+      case "map.npy" -> send(ctx, row.mapBlob(), "application/octet-stream");
+      case "overlay.png" -> send(ctx, row.overlayBlob(), "image/png");
+      case "map.u8" -> ctx.contentType("application/octet-stream").result(compact(row));
+      default -> throw new NotFoundException("file", file + " (raw.npy, map.npy, overlay.png, map.u8)");
+    }
+  }
+
+  private byte[] compact(ExplanationRow row) {
+    Tensor map = Npy.read(blob(row.mapBlob())).tensor();
+    ByteBuffer out = ByteBuffer.allocate(12 + map.size());
+    out.putInt(map.dim(0)).putInt(map.dim(1)).putInt(map.dim(2));
+    for (float v : map.unsafeData()) {
+      out.put((byte) Math.round(Math.max(0, Math.min(1, v)) * 255));
+    }
+    return out.array();
+  }
+
+  private void send(Context ctx, String blob, String type) throws IOException {
+    ctx.contentType(type).result(Files.readAllBytes(blob(blob)));
+  }
+
+  private Path blob(String hash) {
+    return service.blobs().path(hash).orElseThrow(() -> new IllegalStateException("blob " + hash + " is missing"));
+  }
+
+  private ExplanationRow row(Context ctx) {
+    return service.store().explanation(ctx.pathParam("key")).orElseThrow(() -> new NotFoundException("explanation",
+        ctx.pathParam("key")));
+  }
+
+  void jobs(Context ctx) {
+    ctx.json(service.store().jobs().stream().map(j -> LumenServer.job(j, jobs)).toList());
+  }
+
+  void job(Context ctx) {
+    ctx.json(LumenServer.job(jobRow(ctx.pathParam("id")), jobs));
+  }
+
+  void cancel(Context ctx) {
+    jobRow(ctx.pathParam("id"));
+    jobs.cancel(ctx.pathParam("id"));
+    ctx.json(LumenServer.job(jobRow(ctx.pathParam("id")), jobs));
+  }
+
+  private JobRow jobRow(String id) {
+    return service.store().job(id).orElseThrow(() -> new NotFoundException("job", id));
+  }
+
+  /**
+   * Server-Sent Events of one job: a {@code job} event with its state and progress now and on
+   * every change, until it ends.
+   */
+  void events(SseClient client) {
+    String id = client.ctx().pathParam("id");
+    if (service.store().job(id).isEmpty()) {
+      client.sendEvent("error", Map.of("error", "not found", "detail", "no job '" + id + "'"));
+      client.close();
+      return;
+    }
+    Consumer<String> listener = changed -> {
+      if (changed.equals(id) && !client.terminated()) {
+        JobRow row = jobRow(id);
+        client.sendEvent("job", LumenServer.job(row, jobs));
+        if (row.state().ended()) {
+          client.close();
+        }
+      }
+    };
+    jobs.listen(listener);
+    client.onClose(() -> jobs.unlisten(listener));
+    JobRow now = jobRow(id);
+    client.sendEvent("job", LumenServer.job(now, jobs));
+    if (now.state().ended()) {
+      client.close();
+    } else {
+      client.keepAlive();
+    }
+  }
+}

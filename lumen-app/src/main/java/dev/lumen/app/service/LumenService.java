@@ -1,0 +1,330 @@
+package dev.lumen.app.service;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.lumen.app.store.Blobs;
+import dev.lumen.app.store.ExplanationRow;
+import dev.lumen.app.store.ModelRow;
+import dev.lumen.app.store.Store;
+import dev.lumen.app.store.StudyRow;
+import dev.lumen.core.LumenException;
+import dev.lumen.core.explain.Explainer;
+import dev.lumen.core.explain.Explanation;
+import dev.lumen.core.explain.Progress;
+import dev.lumen.core.explain.Targets;
+import dev.lumen.core.image.Image;
+import dev.lumen.core.image.Images;
+import dev.lumen.core.image.Volume;
+import dev.lumen.core.io.FileBytes;
+import dev.lumen.core.io.Hashes;
+import dev.lumen.core.io.JsonErrors;
+import dev.lumen.core.io.Npy;
+import dev.lumen.core.model.Model;
+import dev.lumen.core.model.ModelCard;
+import dev.lumen.core.model.Prediction;
+import dev.lumen.core.render.Overlay;
+import dev.lumen.core.runtime.EngineOptions;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The service layer of {@code lumen serve}: registers models and studies, predicts, and explains
+ * with any method, keeping every explanation in the store under the key of model, study,
+ * method, layer, settings and target, so it is computed once. Loaded models are kept open and
+ * shared; {@link #close()} releases them.
+ *
+ * <p>Files are read only below the allowed folders (the data folder and the ones the server is
+ * given): a path leading elsewhere, also through {@code ..} or a symbolic link, is refused.
+ */
+public final class LumenService implements AutoCloseable {
+  private static final ObjectMapper JSON = JsonMapper.builder()
+      .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
+
+  private final Store store;
+  private final Blobs blobs;
+  private final List<Path> roots;
+  private final EngineOptions options;
+  private final Map<String, Model> loaded = new HashMap<>();
+
+  /** A service over {@code store} and {@code blobs} that reads files only below {@code roots}. */
+  public LumenService(Store store, Blobs blobs, List<Path> roots, EngineOptions options) throws IOException {
+    this.store = store;
+    this.blobs = blobs;
+    List<Path> real = new ArrayList<>();
+    for (Path root : roots) {
+      real.add(Files.createDirectories(root).toRealPath());
+    }
+    this.roots = List.copyOf(real);
+    this.options = options;
+  }
+
+  /** The store. */
+  public Store store() {
+    return store;
+  }
+
+  /** The blob store. */
+  public Blobs blobs() {
+    return blobs;
+  }
+
+  /**
+   * {@code path} when it lies below an allowed folder once links and {@code ..} are resolved.
+   *
+   * @throws ForbiddenPathException otherwise
+   * @throws LumenException when there is no such file
+   */
+  public Path allowed(String path) {
+    Path given = Path.of(path);
+    if (!Files.exists(given)) {
+      throw new LumenException(given, "no such file");
+    }
+    try {
+      Path real = given.toRealPath();
+      if (roots.stream().anyMatch(real::startsWith)) {
+        return real;
+      }
+    } catch (IOException e) {
+      throw new LumenException(given, "cannot be resolved: " + e.getMessage());
+    }
+    throw new ForbiddenPathException(path);
+  }
+
+  /**
+   * Registers the ONNX model at {@code path} (with the card beside it), after loading it once to
+   * check that Lumen can run it.
+   */
+  public ModelRow registerModel(String path) {
+    Path file = allowed(path);
+    ModelCard card = ModelCard.besideModel(file);
+    String sha;
+    try (Model model = Model.load(file, card, options)) {
+      sha = model.sha256();
+    }
+    String cardJson;
+    try {
+      cardJson = JSON.writeValueAsString(card);
+    } catch (IOException e) {
+      throw new IllegalStateException("a card that was read cannot be written", e);
+    }
+    String id = Hashes.sha256((sha + cardJson).getBytes(java.nio.charset.StandardCharsets.UTF_8)).substring(0, 16);
+    ModelRow row = new ModelRow(id, file.getFileName().toString(), file.toString(), sha, System.currentTimeMillis());
+    store.putModel(row);
+    return row;
+  }
+
+  /** The loaded model {@code id}, opened once and kept. */
+  public synchronized Model model(String id) {
+    Model open = loaded.get(id);
+    if (open != null) {
+      return open;
+    }
+    ModelRow row = store.model(id).orElseThrow(() -> new NotFoundException("model", id));
+    Path file = Path.of(row.path());
+    Model model = Model.load(file, ModelCard.besideModel(file), options);
+    loaded.put(id, model);
+    return model;
+  }
+
+  /**
+   * Registers a study from its bytes: a PNG or JPEG image, or a {@code .npy} array (2D image or
+   * exam), told apart by content, not by name, and decoded once to check it.
+   */
+  public StudyRow registerStudy(String name, byte[] bytes) throws IOException {
+    String kind = StudyKind.of(bytes).orElseThrow(() -> new LumenException(Path.of(name),
+        "is neither a PNG or JPEG image nor a NumPy .npy array"));
+    Path probe = Files.createTempFile("lumen-study", kind.equals("npy") ? ".npy" : ".img");
+    try {
+      Files.write(probe, bytes);
+      String decoded = kind.equals("npy") ? (Npy.read(probe).tensor().rank() == 2 ? "image" : "volume") : "image";
+      if (kind.equals("image")) {
+        Images.read(probe);
+      }
+      String blob = blobs.put(bytes);
+      StudyRow row = new StudyRow(blob.substring(0, 16), name, blob, decoded, System.currentTimeMillis());
+      store.putStudy(row);
+      return store.study(row.id()).orElse(row);
+    } catch (LumenException e) {
+      throw new LumenException(e.getMessage().replace(probe.toString(), name));
+    } finally {
+      Files.deleteIfExists(probe);
+    }
+  }
+
+  /** Registers the study file at {@code path} (below an allowed folder). */
+  public StudyRow registerStudyFile(String path) throws IOException {
+    Path file = allowed(path);
+    return registerStudy(file.getFileName().toString(), FileBytes.read(file));
+  }
+
+  /** The model's prediction for the study. */
+  public Prediction predict(String modelId, String studyId) {
+    Model model = model(modelId);
+    StudyRow study = study(studyId);
+    return study.kind().equals("volume") ? model.predict(volume(study)) : model.predict(image(model, study));
+  }
+
+  /** The stored explanations that answer {@code request}, when every target's is stored. */
+  public Optional<List<ExplanationRow>> cached(ExplainRequest request) {
+    Plan plan = plan(request);
+    List<ExplanationRow> rows = new ArrayList<>();
+    for (String key : plan.keys()) {
+      Optional<ExplanationRow> row = store.explanation(key);
+      if (row.isEmpty()) {
+        return Optional.empty();
+      }
+      rows.add(row.get());
+    }
+    return Optional.of(rows);
+  }
+
+  /**
+   * Checks {@code request} without computing anything: model, study, method, settings, layer
+   * and labels must all be known.
+   */
+  public void check(ExplainRequest request) {
+    plan(request);
+  }
+
+  /** Computes (or fetches) the explanations of {@code request}, storing the new ones. */
+  public List<ExplanationRow> explain(ExplainRequest request, Progress progress) throws IOException {
+    Optional<List<ExplanationRow>> stored = cached(request);
+    if (stored.isPresent()) {
+      return stored.get();
+    }
+    Plan plan = plan(request);
+    Model model = model(request.model());
+    StudyRow study = study(request.study());
+    Targets targets = Targets.labels(plan.labels());
+    try (Explainer explainer = Methods.create(request.method(), model, plan.settings().resolve(),
+        request.layer() == null ? null : List.of(request.layer()))) {
+      List<Image> slices;
+      List<Explanation> explanations;
+      if (study.kind().equals("volume")) {
+        Volume volume = volume(study);
+        slices = volume.slices();
+        explanations = explainer.explain(volume, targets, progress);
+      } else {
+        Image image = image(model, study);
+        slices = List.of(image);
+        explanations = explainer.explain(List.of(image), targets, progress).get(0);
+      }
+      List<ExplanationRow> rows = new ArrayList<>();
+      for (int t = 0; t < explanations.size(); t++) {
+        Explanation e = explanations.get(t);
+        int middle = e.slices() / 2;
+        ByteArrayOutputStream png = new ByteArrayOutputStream();
+        javax.imageio.ImageIO.write(Overlay.original().render(slices.get(middle), e.heatmap(middle)), "png", png);
+        ExplanationRow row = new ExplanationRow(plan.keys().get(t), request.model(), request.study(),
+            explainer.method(), explainer.layer(), plan.settingsJson(), e.target().label(), e.target().index(),
+            e.target().probability(), blobs.put(npy(e.raw())), blobs.put(npy(e.heatmap())),
+            blobs.put(png.toByteArray()), System.currentTimeMillis());
+        store.putExplanation(row);
+        rows.add(store.explanation(row.cacheKey()).orElse(row));
+      }
+      return rows;
+    }
+  }
+
+  /** The labels, settings and cache keys of a request, resolved against its model. */
+  private record Plan(List<String> labels, MethodSettings settings, String settingsJson, List<String> keys) {}
+
+  private Plan plan(ExplainRequest request) {
+    Methods.named(List.of(request.method()));
+    Model model = model(request.model());
+    StudyRow study = study(request.study());
+    MethodSettings settings = settings(request.settings());
+    settings.resolve();
+    String settingsJson;
+    try {
+      settingsJson = JSON.writeValueAsString(settings);
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+    List<String> labels;
+    if (request.labels() != null) {
+      labels = request.labels().stream().map(l -> model.labels().get(model.labelIndex(l))).toList();
+    } else {
+      Prediction p = predict(request.model(), request.study());
+      labels = p.top(Math.min(Math.max(1, request.top()), model.labels().size())).stream()
+          .map(s -> s.label()).toList();
+    }
+    List<String> keys = new ArrayList<>();
+    for (String label : labels) {
+      String key = String.join("\n", model.sha256(), request.model(), study.blob(), request.method().toLowerCase(
+          java.util.Locale.ROOT), String.valueOf(request.layer()), settingsJson, label);
+      keys.add(Hashes.sha256(key.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    }
+    return new Plan(labels, settings, settingsJson, keys);
+  }
+
+  /** The defaults with {@code overrides} laid over them; unknown names and wrong types are refused by name. */
+  static MethodSettings settings(Map<String, Object> overrides) {
+    Map<String, Object> merged = new LinkedHashMap<>(JSON.convertValue(MethodSettings.defaults(), Map.class));
+    for (String name : overrides.keySet()) {
+      if (!merged.containsKey(name)) {
+        throw new IllegalArgumentException("unknown setting '" + name + "'; settings: " + merged.keySet());
+      }
+    }
+    merged.putAll(overrides);
+    try {
+      return JSON.convertValue(merged, MethodSettings.class);
+    } catch (IllegalArgumentException e) {
+      String field = e.getCause() instanceof MismatchedInputException m ? JsonErrors.field(m) : "?";
+      Object value = merged.get(field);
+      throw new IllegalArgumentException("setting '" + field + "' has the wrong type: " + value + " (default: "
+          + JSON.convertValue(MethodSettings.defaults(), Map.class).get(field) + ")", e);
+    }
+  }
+
+  private StudyRow study(String id) {
+    return store.study(id).orElseThrow(() -> new NotFoundException("study", id));
+  }
+
+  private Path blob(StudyRow study) {
+    return blobs.path(study.blob()).orElseThrow(() -> new IllegalStateException("blob of study " + study.id()
+        + " is missing from the blob store"));
+  }
+
+  private Image image(Model model, StudyRow study) {
+    model.requireImages();
+    Path file = blob(study);
+    return StudyKind.isNpy(file) ? rename(Images.readNpyImage(file), study) : rename(Images.read(file), study);
+  }
+
+  private Volume volume(StudyRow study) {
+    Volume v = Images.readNpyVolume(blob(study));
+    return new Volume(study.name(), v.slices());
+  }
+
+  private static Image rename(Image image, StudyRow study) {
+    return new Image(study.name(), image.pixels(), image.maxValue());
+  }
+
+  private static byte[] npy(dev.lumen.core.tensor.Tensor t) throws IOException {
+    Path tmp = Files.createTempFile("lumen-map", ".npy");
+    try {
+      Npy.write(tmp, t);
+      return Files.readAllBytes(tmp);
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
+  }
+
+  /** Closes every loaded model. Safe to call twice. */
+  @Override
+  public synchronized void close() {
+    loaded.values().forEach(Model::close);
+    loaded.clear();
+  }
+}

@@ -1,0 +1,38 @@
+package dev.lumen.app.service;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Optional;
+
+/** What a study's bytes are, by their first bytes rather than their name. */
+final class StudyKind {
+  private static final byte[] PNG = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
+  private static final byte[] JPEG = {(byte) 0xff, (byte) 0xd8, (byte) 0xff};
+  private static final byte[] NPY = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
+
+  private StudyKind() {}
+
+  /** {@code image} for PNG and JPEG, {@code npy} for NumPy arrays, empty for anything else. */
+  static Optional<String> of(byte[] bytes) {
+    if (startsWith(bytes, PNG) || startsWith(bytes, JPEG)) {
+      return Optional.of("image");
+    }
+    return startsWith(bytes, NPY) ? Optional.of("npy") : Optional.empty();
+  }
+
+  /** Whether {@code file} holds a NumPy array. */
+  static boolean isNpy(Path file) {
+    try (InputStream in = Files.newInputStream(file)) {
+      return startsWith(in.readNBytes(NPY.length), NPY);
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private static boolean startsWith(byte[] bytes, byte[] magic) {
+    return bytes.length >= magic.length && Arrays.equals(Arrays.copyOf(bytes, magic.length), magic);
+  }
+}

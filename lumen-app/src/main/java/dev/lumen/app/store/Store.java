@@ -1,0 +1,210 @@
+package dev.lumen.app.store;
+
+import dev.lumen.core.LumenException;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
+
+/**
+ * The results store: registered models and studies, jobs and computed explanations, in any JDBC
+ * database — SQLite by default (one file in the data folder), PostgreSQL by URL. The schema comes
+ * from Flyway migrations ({@code db/migration}), the same on both. Each call runs in its own
+ * connection and transaction, so a row is either committed whole or absent.
+ *
+ * <pre>{@code
+ * Store store = Store.open("jdbc:sqlite:lumen-data/lumen.db");
+ * store.putModel(new ModelRow("3f2a...", "chest-demo.onnx", path, sha256, now));
+ * }</pre>
+ */
+public final class Store {
+  private final String url;
+
+  private Store(String url) {
+    this.url = url;
+  }
+
+  /** SQLite in {@code folder}: {@code folder/lumen.db}. */
+  public static String sqliteUrl(Path folder) {
+    return "jdbc:sqlite:" + folder.resolve("lumen.db");
+  }
+
+  /**
+   * Opens the database at {@code url} and brings its schema up to date.
+   *
+   * @throws LumenException naming the URL (without credentials) when it cannot be reached or migrated
+   */
+  public static Store open(String url) {
+    if (!url.startsWith("jdbc:sqlite:") && !url.startsWith("jdbc:postgresql:")) {
+      throw new IllegalArgumentException("--db takes jdbc:sqlite:FILE or jdbc:postgresql://HOST/DB, got " + shown(url));
+    }
+    try {
+      Flyway.configure().dataSource(url, null, null).load().migrate();
+    } catch (FlywayException e) {
+      throw new LumenException("database " + shown(url) + " cannot be opened or migrated: "
+          + e.getMessage().lines().findFirst().orElse(""));
+    }
+    return new Store(url);
+  }
+
+  /** {@code url} without its query (where passwords go), for messages. */
+  private static String shown(String url) {
+    int query = url.indexOf('?');
+    return query < 0 ? url : url.substring(0, query) + "?...";
+  }
+
+  Connection connect() throws SQLException {
+    return DriverManager.getConnection(url);
+  }
+
+  /** Adds or replaces a model. */
+  public void putModel(ModelRow m) {
+    update("DELETE FROM models WHERE id = ?", m.id());
+    update("INSERT INTO models (id, name, path, sha256, registered_at) VALUES (?, ?, ?, ?, ?)", m.id(), m.name(),
+        m.path(), m.sha256(), m.registeredAt());
+  }
+
+  /** Every model, oldest first. */
+  public List<ModelRow> models() {
+    return query("SELECT id, name, path, sha256, registered_at FROM models ORDER BY registered_at, id",
+        r -> new ModelRow(r.getString(1), r.getString(2), r.getString(3), r.getString(4), r.getLong(5)));
+  }
+
+  /** The model {@code id}. */
+  public Optional<ModelRow> model(String id) {
+    return query("SELECT id, name, path, sha256, registered_at FROM models WHERE id = ?",
+        r -> new ModelRow(r.getString(1), r.getString(2), r.getString(3), r.getString(4), r.getLong(5)), id)
+        .stream().findFirst();
+  }
+
+  /** Adds a study unless one with its id (its content's hash) is there. */
+  public void putStudy(StudyRow s) {
+    if (study(s.id()).isEmpty()) {
+      update("INSERT INTO studies (id, name, blob, kind, registered_at) VALUES (?, ?, ?, ?, ?)", s.id(), s.name(),
+          s.blob(), s.kind(), s.registeredAt());
+    }
+  }
+
+  /** Every study, oldest first. */
+  public List<StudyRow> studies() {
+    return query("SELECT id, name, blob, kind, registered_at FROM studies ORDER BY registered_at, id", Store::study);
+  }
+
+  /** The study {@code id}. */
+  public Optional<StudyRow> study(String id) {
+    return query("SELECT id, name, blob, kind, registered_at FROM studies WHERE id = ?", Store::study, id)
+        .stream().findFirst();
+  }
+
+  private static StudyRow study(ResultSet r) throws SQLException {
+    return new StudyRow(r.getString(1), r.getString(2), r.getString(3), r.getString(4), r.getLong(5));
+  }
+
+  /** Adds a job row. */
+  public void putJob(JobRow j) {
+    update("INSERT INTO jobs (id, kind, request, state, error, result, created_at, started_at, finished_at) "
+        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", j.id(), j.kind(), j.request(), j.state().word(), j.error(), j.result(),
+        j.createdAt(), j.startedAt(), j.finishedAt());
+  }
+
+  /** Rewrites the state, error, result and times of a job. */
+  public void updateJob(JobRow j) {
+    update("UPDATE jobs SET state = ?, error = ?, result = ?, started_at = ?, finished_at = ? WHERE id = ?",
+        j.state().word(), j.error(), j.result(), j.startedAt(), j.finishedAt(), j.id());
+  }
+
+  /** Every job, newest first. */
+  public List<JobRow> jobs() {
+    return query("SELECT id, kind, request, state, error, result, created_at, started_at, finished_at FROM jobs "
+        + "ORDER BY created_at DESC, id", Store::job);
+  }
+
+  /** The job {@code id}. */
+  public Optional<JobRow> job(String id) {
+    return query("SELECT id, kind, request, state, error, result, created_at, started_at, finished_at FROM jobs "
+        + "WHERE id = ?", Store::job, id).stream().findFirst();
+  }
+
+  /** The jobs in {@code state}, oldest first. */
+  public List<JobRow> jobs(JobState state) {
+    return query("SELECT id, kind, request, state, error, result, created_at, started_at, finished_at FROM jobs "
+        + "WHERE state = ? ORDER BY created_at, id", Store::job, state.word());
+  }
+
+  private static JobRow job(ResultSet r) throws SQLException {
+    return new JobRow(r.getString(1), r.getString(2), r.getString(3), JobState.of(r.getString(4)), r.getString(5),
+        r.getString(6), r.getLong(7), r.getObject(8) == null ? null : r.getLong(8),
+        r.getObject(9) == null ? null : r.getLong(9));
+  }
+
+  /** Adds an explanation; one already stored under its key is kept (it is the same). */
+  public void putExplanation(ExplanationRow e) {
+    if (explanation(e.cacheKey()).isEmpty()) {
+      update("INSERT INTO explanations (cache_key, model_id, study_id, method, layer, settings, target_label, "
+          + "target_index, score, raw_blob, map_blob, overlay_blob, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+          e.cacheKey(), e.modelId(), e.studyId(), e.method(), e.layer(), e.settings(), e.targetLabel(), e.targetIndex(),
+          e.score(), e.rawBlob(), e.mapBlob(), e.overlayBlob(), e.createdAt());
+    }
+  }
+
+  /** The explanation stored under {@code cacheKey}. */
+  public Optional<ExplanationRow> explanation(String cacheKey) {
+    return query("SELECT cache_key, model_id, study_id, method, layer, settings, target_label, target_index, score, "
+        + "raw_blob, map_blob, overlay_blob, created_at FROM explanations WHERE cache_key = ?",
+        r -> new ExplanationRow(r.getString(1), r.getString(2), r.getString(3), r.getString(4), r.getString(5),
+            r.getString(6), r.getString(7), r.getInt(8), r.getDouble(9), r.getString(10), r.getString(11),
+            r.getString(12), r.getLong(13)), cacheKey).stream().findFirst();
+  }
+
+  /** Every blob a row names: what a blob sweep must keep. */
+  public List<String> blobsInUse() {
+    List<String> out = new ArrayList<>(query("SELECT blob FROM studies", r -> r.getString(1)));
+    out.addAll(query("SELECT raw_blob FROM explanations", r -> r.getString(1)));
+    out.addAll(query("SELECT map_blob FROM explanations", r -> r.getString(1)));
+    out.addAll(query("SELECT overlay_blob FROM explanations", r -> r.getString(1)));
+    return out;
+  }
+
+  /** Reads one row into a value. */
+  @FunctionalInterface
+  interface Row<T> {
+    T read(ResultSet r) throws SQLException;
+  }
+
+  private <T> List<T> query(String sql, Row<T> row, Object... args) {
+    try (Connection c = connect(); PreparedStatement st = c.prepareStatement(sql)) {
+      bind(st, args);
+      try (ResultSet r = st.executeQuery()) {
+        List<T> out = new ArrayList<>();
+        while (r.next()) {
+          out.add(row.read(r));
+        }
+        return out;
+      }
+    } catch (SQLException e) {
+      throw new StoreException(sql, e);
+    }
+  }
+
+  private void update(String sql, Object... args) {
+    try (Connection c = connect(); PreparedStatement st = c.prepareStatement(sql)) {
+      bind(st, args);
+      st.executeUpdate();
+    } catch (SQLException e) {
+      throw new StoreException(sql, e);
+    }
+  }
+
+  private static void bind(PreparedStatement st, Object[] args) throws SQLException {
+    for (int i = 0; i < args.length; i++) {
+      st.setObject(i + 1, args[i]);
+    }
+  }
+}
