@@ -66,6 +66,7 @@ public final class LumenServer implements AutoCloseable {
     Javalin app = Javalin.create(config -> {
       config.showJavalinBanner = false;
       config.http.maxRequestSize = settings.maxUploadBytes();
+      config.staticFiles.enableWebjars();
     });
     if (settings.token() != null) {
       app.before("/api/*", ctx -> {
@@ -92,8 +93,35 @@ public final class LumenServer implements AutoCloseable {
     app.get("/api/jobs/{id}", routes::job);
     app.delete("/api/jobs/{id}", routes::cancel);
     app.sse("/api/jobs/{id}/events", routes::events);
+    String openApi = resource("openapi.json");
+    String docs = resource("docs.html").replace("VERSION", swaggerUiVersion());
+    app.get("/api/openapi.json", ctx -> ctx.contentType("application/json").result(openApi));
+    app.get("/api/docs", ctx -> ctx.html(docs));
     app.start(settings.host(), settings.port());
     return new LumenServer(app, settings.host());
+  }
+
+  private static String resource(String name) {
+    try (java.io.InputStream in = LumenServer.class.getResourceAsStream(name)) {
+      if (in == null) {
+        throw new IllegalStateException("resource missing from the jar: " + name);
+      }
+      return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  /** The version of the Swagger UI WebJar on the class path, which names its folder. */
+  private static String swaggerUiVersion() {
+    java.util.Properties p = new java.util.Properties();
+    try (java.io.InputStream in = LumenServer.class.getResourceAsStream(
+        "/META-INF/maven/org.webjars/swagger-ui/pom.properties")) {
+      p.load(in);
+    } catch (IOException | NullPointerException e) {
+      throw new IllegalStateException("the Swagger UI WebJar is missing from the class path", e);
+    }
+    return p.getProperty("version");
   }
 
   /** Where the server listens, e.g. {@code http://127.0.0.1:8080}. */

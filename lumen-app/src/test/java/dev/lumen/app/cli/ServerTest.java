@@ -150,6 +150,26 @@ class ServerTest {
   }
 
   @Test
+  void theOpenApiDocumentDescribesEveryEndpointAndTheDocsPageLoadsSwaggerUi() throws Exception {
+    JsonNode api = json("GET", "/api/openapi.json", null, 200);
+    assertEquals("3.0.3", api.get("openapi").asText());
+    List<String> paths = new java.util.ArrayList<>();
+    api.get("paths").fieldNames().forEachRemaining(paths::add);
+    for (String route : List.of("/api/health", "/api/methods", "/api/models", "/api/models/{id}", "/api/studies",
+        "/api/studies/{id}", "/api/predictions", "/api/explanations", "/api/explanations/{key}",
+        "/api/explanations/{key}/{file}", "/api/jobs", "/api/jobs/{id}", "/api/jobs/{id}/events", "/api/openapi.json",
+        "/api/docs")) {
+      assertTrue(paths.contains(route), "described: " + route);
+    }
+    String page = new String(send("GET", "/api/docs", null).body());
+    java.util.regex.Matcher script = java.util.regex.Pattern.compile("src=\"([^\"]+swagger-ui-bundle.js)\"").matcher(page);
+    assertTrue(script.find(), page);
+    HttpResponse<byte[]> bundle = send("GET", script.group(1), null);
+    assertEquals(200, bundle.statusCode(), script.group(1));
+    assertTrue(bundle.body().length > 100_000, "the Swagger UI bundle is served from its WebJar");
+  }
+
+  @Test
   void mistakesAreJsonWithTheirStatusAndNoTrace() throws Exception {
     String model = modelId("chest-demo.onnx");
     String study = studyId("study-1-nodule.png");
