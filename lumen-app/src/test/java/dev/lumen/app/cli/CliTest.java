@@ -224,7 +224,7 @@ class CliTest {
     Run bad = lumen("explain", model.toString(), nodule.toString(), "--method", "lime", "--hide", "noise",
         "-o", tmp.toString());
     assertEquals(2, bad.code());
-    assertTrue(bad.err().contains("unknown --hide 'noise'"), bad.err());
+    assertTrue(bad.err().contains("unknown hide 'noise': mean, zero or blur"), bad.err());
   }
 
   @Test
