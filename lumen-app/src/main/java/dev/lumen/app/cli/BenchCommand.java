@@ -55,6 +55,10 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--lime", description = "Also time LIME (1000 samples, SLIC) phase by phase.")
   boolean lime;
 
+  @Option(names = "--server", description = "Also time a Grad-CAM request through lumen serve's API against the same "
+      + "explanation in-process, and stored explanations fetched by 50 clients.")
+  boolean server;
+
   @Spec
   CommandSpec spec;
 
@@ -94,6 +98,9 @@ final class BenchCommand implements Callable<Integer> {
           timeLime(out, model);
         }
         timeMethods(out, model);
+        if (server) {
+          ServerBenchmark.run(out, options.model, randomImage(model), rounds, runs);
+        }
       }
     }
     return 0;
@@ -245,7 +252,7 @@ final class BenchCommand implements Callable<Integer> {
     return Tensor.of(data, shape);
   }
 
-  private static double median(double[] values) {
+  static double median(double[] values) {
     double[] v = values.clone();
     Arrays.sort(v);
     return v[v.length / 2];

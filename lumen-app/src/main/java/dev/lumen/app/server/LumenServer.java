@@ -67,6 +67,8 @@ public final class LumenServer implements AutoCloseable {
       config.showJavalinBanner = false;
       config.http.maxRequestSize = settings.maxUploadBytes();
       config.staticFiles.enableWebjars();
+      config.jetty.multipartConfig.maxFileSize(settings.maxUploadBytes(), io.javalin.config.SizeUnit.BYTES);
+      config.jetty.multipartConfig.maxTotalRequestSize(settings.maxUploadBytes(), io.javalin.config.SizeUnit.BYTES);
     });
     if (settings.token() != null) {
       app.before("/api/*", ctx -> {
@@ -81,6 +83,7 @@ public final class LumenServer implements AutoCloseable {
     app.get("/api/methods", ctx -> ctx.json(Methods.DESCRIPTIONS));
     app.get("/api/models", routes::models);
     app.post("/api/models", routes::registerModel);
+    app.post("/api/models/upload", routes::uploadModel);
     app.get("/api/models/{id}", routes::model);
     app.get("/api/studies", routes::studies);
     app.post("/api/studies", routes::uploadStudy);

@@ -51,6 +51,25 @@ final class Routes {
     ctx.status(201).json(model(service.registerModel(body.path())));
   }
 
+  /** {@code POST /api/models/upload}: multipart with the ONNX file as {@code model} and, optionally, its card as {@code card}. */
+  void uploadModel(Context ctx) throws IOException {
+    io.javalin.http.UploadedFile model = ctx.uploadedFile("model");
+    if (model == null) {
+      throw new IllegalArgumentException("upload the ONNX file as the multipart field 'model' (and its card as 'card')");
+    }
+    io.javalin.http.UploadedFile card = ctx.uploadedFile("card");
+    byte[] cardBytes = card == null ? null : card.contentAndClose(in -> read(in));
+    ctx.status(201).json(model(service.uploadModel(model.filename(), model.contentAndClose(in -> read(in)), cardBytes)));
+  }
+
+  private static byte[] read(java.io.InputStream in) {
+    try {
+      return in.readAllBytes();
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
   void model(Context ctx) {
     ModelRow row = service.store().model(ctx.pathParam("id")).orElseThrow(() -> new NotFoundException("model",
         ctx.pathParam("id")));

@@ -44,7 +44,8 @@ import java.util.Optional;
  * shared; {@link #close()} releases them.
  *
  * <p>Files are read only below the allowed folders (the data folder and the ones the server is
- * given): a path leading elsewhere, also through {@code ..} or a symbolic link, is refused.
+ * given): a path leading elsewhere, also through {@code ..} or a symbolic link, is refused. The
+ * first folder is the data folder, where uploads are kept.
  */
 public final class LumenService implements AutoCloseable {
   private static final ObjectMapper JSON = JsonMapper.builder()
@@ -121,6 +122,38 @@ public final class LumenService implements AutoCloseable {
     ModelRow row = new ModelRow(id, file.getFileName().toString(), file.toString(), sha, System.currentTimeMillis());
     store.putModel(row);
     return row;
+  }
+
+  /**
+   * Registers an uploaded model: its bytes (and its card's, when given) are stored under
+   * {@code DATA/models/HASH/} with a safe file name, then registered as a file would be, which
+   * loads it once (a file that is not an ONNX model Lumen can run is refused).
+   */
+  public ModelRow uploadModel(String fileName, byte[] model, byte[] card) throws IOException {
+    String base = fileName == null ? "model" : Path.of(fileName).getFileName().toString()
+        .replaceFirst("\\.onnx$", "").replaceAll("[^A-Za-z0-9._-]+", "_");
+    byte[] cardBytes = card == null ? new byte[0] : card;
+    String hash = Hashes.sha256(concat(model, cardBytes)).substring(0, 16);
+    Path dir = roots.get(0).resolve("models").resolve(hash);
+    Path file = dir.resolve((base.isEmpty() ? "model" : base) + ".onnx");
+    if (card != null) {
+      dev.lumen.core.io.AtomicFiles.write(ModelCard.pathFor(file), card);
+    }
+    dev.lumen.core.io.AtomicFiles.write(file, model);
+    try {
+      return registerModel(file.toString());
+    } catch (RuntimeException e) {
+      Files.deleteIfExists(file);
+      Files.deleteIfExists(ModelCard.pathFor(file));
+      Files.deleteIfExists(dir);
+      throw e;
+    }
+  }
+
+  private static byte[] concat(byte[] a, byte[] b) {
+    byte[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
   }
 
   /** The loaded model {@code id}, opened once and kept. */

@@ -138,6 +138,37 @@ class ServerTest {
   }
 
   @Test
+  void aModelUploadedWithItsCardIsRegisteredAndAFakeOneRefused() throws Exception {
+    byte[] onnx = Files.readAllBytes(data.resolve("demo/chest-demo.onnx"));
+    String card = "{\"labels\": [\"clear\", \"spot\", \"haze\"], \"input\": {\"channels\": \"grayscale\"}}";
+    HttpResponse<byte[]> r = multipart("/api/models/upload", "my model.onnx", onnx, card.getBytes());
+    assertEquals(201, r.statusCode(), new String(r.body()));
+    JsonNode model = JSON.readTree(r.body());
+    assertEquals("my_model.onnx", model.get("name").asText());
+    assertEquals("[\"clear\",\"spot\",\"haze\"]", model.get("labels").toString());
+    HttpResponse<byte[]> fake = multipart("/api/models/upload", "x.onnx", "not a model".getBytes(), null);
+    assertEquals(422, fake.statusCode(), new String(fake.body()));
+    assertTrue(JSON.readTree(fake.body()).get("detail").asText().contains("not an ONNX model"));
+  }
+
+  private static HttpResponse<byte[]> multipart(String path, String name, byte[] model, byte[] card) throws Exception {
+    String boundary = "lumen-test-boundary";
+    java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+    body.write(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"model\"; filename=\"" + name
+        + "\"\r\nContent-Type: application/octet-stream\r\n\r\n").getBytes());
+    body.write(model);
+    if (card != null) {
+      body.write(("\r\n--" + boundary + "\r\nContent-Disposition: form-data; name=\"card\"; filename=\"card.json\""
+          + "\r\nContent-Type: application/json\r\n\r\n").getBytes());
+      body.write(card);
+    }
+    body.write(("\r\n--" + boundary + "--\r\n").getBytes());
+    return HTTP.send(HttpRequest.newBuilder(URI.create(server.url() + path))
+        .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+        .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())).build(), HttpResponse.BodyHandlers.ofByteArray());
+  }
+
+  @Test
   void progressStreamsAsServerSentEventsUntilTheJobEnds() throws Exception {
     String request = "{\"model\": \"" + modelId("chest-demo.onnx") + "\", \"study\": \"" + studyId("study-2-opacity.png")
         + "\", \"method\": \"occlusion\", \"settings\": {\"window\": 8, \"stride\": 4}}";
@@ -155,7 +186,8 @@ class ServerTest {
     assertEquals("3.0.3", api.get("openapi").asText());
     List<String> paths = new java.util.ArrayList<>();
     api.get("paths").fieldNames().forEachRemaining(paths::add);
-    for (String route : List.of("/api/health", "/api/methods", "/api/models", "/api/models/{id}", "/api/studies",
+    for (String route : List.of("/api/health", "/api/methods", "/api/models", "/api/models/upload", "/api/models/{id}",
+        "/api/studies",
         "/api/studies/{id}", "/api/predictions", "/api/explanations", "/api/explanations/{key}",
         "/api/explanations/{key}/{file}", "/api/jobs", "/api/jobs/{id}", "/api/jobs/{id}/events", "/api/openapi.json",
         "/api/docs")) {
