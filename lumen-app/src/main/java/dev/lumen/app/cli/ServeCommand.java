@@ -58,10 +58,10 @@ final class ServeCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     LumenServer.Settings settings = new LumenServer.Settings(host, port, token, (long) maxUploadMib << 20);
     Files.createDirectories(data);
-    Store store = Store.open(db != null ? db : Store.sqliteUrl(data.toAbsolutePath()));
     List<Path> roots = new ArrayList<>(List.of(data));
     roots.addAll(allow);
-    try (LumenService service = new LumenService(store, new Blobs(data.resolve("blobs")), roots, EngineOptions.defaults());
+    try (Store store = Store.open(db != null ? db : Store.sqliteUrl(data.toAbsolutePath()));
+         LumenService service = new LumenService(store, new Blobs(data.resolve("blobs")), roots, EngineOptions.defaults());
          JobQueue jobs = new JobQueue(store, LumenServer.jobKinds(service), workers, queue)) {
       if (!noDemo) {
         DemoFiles.register(service, data.resolve("demo"));

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import dev.lumen.app.jobs.QueueFullException;
+import dev.lumen.app.service.ConflictException;
 import dev.lumen.app.service.ForbiddenPathException;
 import dev.lumen.app.service.NotFoundException;
 import dev.lumen.core.LumenException;
@@ -18,7 +19,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Every exception as the one JSON answer a client gets, {@code {"error": ..., "detail": ...}},
  * and never a stack trace: what the command line calls a usage mistake (exit 2) is 400, an id
- * that names nothing 404, a file or model Lumen cannot use (exit 3) 422, a path outside the
+ * that names nothing 404, an edit of a version no longer the latest 409, a file or model Lumen cannot use (exit 3) 422, a path outside the
  * readable folders 403 (logged), a full queue 503 with Retry-After; only Lumen's own failures
  * are 500, logged with their trace.
  */
@@ -63,6 +64,7 @@ final class ApiErrors {
     app.exception(BadJson.class, (e, ctx) -> answer(ctx, 400, "bad request", e.getMessage()));
     app.exception(IllegalArgumentException.class, (e, ctx) -> answer(ctx, 400, "bad request", e.getMessage()));
     app.exception(NotFoundException.class, (e, ctx) -> answer(ctx, 404, "not found", e.getMessage()));
+    app.exception(ConflictException.class, (e, ctx) -> answer(ctx, 409, "conflict", e.getMessage()));
     app.exception(LumenException.class, (e, ctx) -> answer(ctx, 422, "unusable input", e.getMessage()));
     app.exception(ForbiddenPathException.class, (e, ctx) -> {
       LOG.warn("refused {} {} from {}: {}", ctx.method(), ctx.path(), ctx.ip(), e.getMessage());

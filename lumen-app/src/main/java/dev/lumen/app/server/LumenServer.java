@@ -96,6 +96,15 @@ public final class LumenServer implements AutoCloseable {
     app.get("/api/jobs/{id}", routes::job);
     app.delete("/api/jobs/{id}", routes::cancel);
     app.sse("/api/jobs/{id}/events", routes::events);
+    AnnotationRoutes annotations = new AnnotationRoutes(service);
+    app.get("/api/studies/{id}/annotations", annotations::list);
+    app.post("/api/studies/{id}/annotations", annotations::create);
+    app.get("/api/studies/{id}/masks/{label}", annotations::mask);
+    app.get("/api/annotations/{id}", annotations::latest);
+    app.put("/api/annotations/{id}", annotations::edit);
+    app.delete("/api/annotations/{id}", annotations::delete);
+    app.get("/api/annotations/{id}/versions", annotations::versions);
+    app.get("/api/exports/annotations.zip", annotations::export);
     String openApi = resource("openapi.json");
     String docs = resource("docs.html").replace("VERSION", swaggerUiVersion());
     app.get("/api/openapi.json", ctx -> ctx.contentType("application/json").result(openApi));

@@ -128,7 +128,6 @@ final class Routes {
       ctx.json(Map.of("explanations", stored.get().stream().map(Routes::explanation).toList()));
       return;
     }
-    service.check(request);
     JobRow job = jobs.submit("explain", LumenServer.requestJson(request));
     ctx.status(202).json(Map.of("job", LumenServer.job(job, jobs)));
   }

@@ -56,6 +56,7 @@ public final class LumenService implements AutoCloseable {
   private final List<Path> roots;
   private final EngineOptions options;
   private final Map<String, Model> loaded = new HashMap<>();
+  private final Map<String, int[]> shapes = new HashMap<>();
 
   /** A service over {@code store} and {@code blobs} that reads files only below {@code roots}. */
   public LumenService(Store store, Blobs blobs, List<Path> roots, EngineOptions options) throws IOException {
@@ -207,9 +208,16 @@ public final class LumenService implements AutoCloseable {
     return study.kind().equals("volume") ? model.predict(volume(study)) : model.predict(image(model, study));
   }
 
-  /** The stored explanations that answer {@code request}, when every target's is stored. */
+  /**
+   * The stored explanations that answer {@code request}, when every target's is stored. The
+   * request is checked on the way: model, study, method, settings, layer and labels must all be
+   * known, else it is refused as {@link #explain} would refuse it.
+   */
   public Optional<List<ExplanationRow>> cached(ExplainRequest request) {
-    Plan plan = plan(request);
+    return stored(plan(request));
+  }
+
+  private Optional<List<ExplanationRow>> stored(Plan plan) {
     List<ExplanationRow> rows = new ArrayList<>();
     for (String key : plan.keys()) {
       Optional<ExplanationRow> row = store.explanation(key);
@@ -221,21 +229,13 @@ public final class LumenService implements AutoCloseable {
     return Optional.of(rows);
   }
 
-  /**
-   * Checks {@code request} without computing anything: model, study, method, settings, layer
-   * and labels must all be known.
-   */
-  public void check(ExplainRequest request) {
-    plan(request);
-  }
-
   /** Computes (or fetches) the explanations of {@code request}, storing the new ones. */
   public List<ExplanationRow> explain(ExplainRequest request, Progress progress) throws IOException {
-    Optional<List<ExplanationRow>> stored = cached(request);
+    Plan plan = plan(request);
+    Optional<List<ExplanationRow>> stored = stored(plan);
     if (stored.isPresent()) {
       return stored.get();
     }
-    Plan plan = plan(request);
     Model model = model(request.model());
     StudyRow study = study(request.study());
     Targets targets = Targets.labels(plan.labels());
@@ -260,7 +260,7 @@ public final class LumenService implements AutoCloseable {
         javax.imageio.ImageIO.write(Overlay.original().render(slices.get(middle), e.heatmap(middle)), "png", png);
         ExplanationRow row = new ExplanationRow(plan.keys().get(t), request.model(), request.study(),
             explainer.method(), explainer.layer(), plan.settingsJson(), e.target().label(), e.target().index(),
-            e.target().probability(), blobs.put(npy(e.raw())), blobs.put(npy(e.heatmap())),
+            e.target().probability(), blobs.put(Npy.encode(e.raw())), blobs.put(Npy.encode(e.heatmap())),
             blobs.put(png.toByteArray()), System.currentTimeMillis());
         store.putExplanation(row);
         rows.add(store.explanation(row.cacheKey()).orElse(row));
@@ -320,8 +320,28 @@ public final class LumenService implements AutoCloseable {
     }
   }
 
-  private StudyRow study(String id) {
+  /** The study {@code id}. */
+  public StudyRow study(String id) {
     return store.study(id).orElseThrow(() -> new NotFoundException("study", id));
+  }
+
+  /** The stored file of study {@code id}. */
+  public Path studyFile(String id) {
+    return blob(study(id));
+  }
+
+  /** The size of study {@code id} as decoded: slices (1 for an image), height, width. */
+  public synchronized int[] studyShape(String id) {
+    return shapes.computeIfAbsent(id, key -> {
+      StudyRow study = study(key);
+      Path file = blob(study);
+      if (study.kind().equals("volume")) {
+        List<Image> slices = Images.readNpyVolume(file).slices();
+        return new int[] {slices.size(), slices.get(0).height(), slices.get(0).width()};
+      }
+      Image image = StudyKind.isNpy(file) ? Images.readNpyImage(file) : Images.read(file);
+      return new int[] {1, image.height(), image.width()};
+    }).clone();
   }
 
   private Path blob(StudyRow study) {
@@ -342,16 +362,6 @@ public final class LumenService implements AutoCloseable {
 
   private static Image rename(Image image, StudyRow study) {
     return new Image(study.name(), image.pixels(), image.maxValue());
-  }
-
-  private static byte[] npy(dev.lumen.core.tensor.Tensor t) throws IOException {
-    Path tmp = Files.createTempFile("lumen-map", ".npy");
-    try {
-      Npy.write(tmp, t);
-      return Files.readAllBytes(tmp);
-    } finally {
-      Files.deleteIfExists(tmp);
-    }
   }
 
   /** Closes every loaded model. Safe to call twice. */

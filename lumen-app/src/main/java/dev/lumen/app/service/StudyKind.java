@@ -8,7 +8,7 @@ import java.util.Arrays;
 import java.util.Optional;
 
 /** What a study's bytes are, by their first bytes rather than their name. */
-final class StudyKind {
+public final class StudyKind {
   private static final byte[] PNG = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
   private static final byte[] JPEG = {(byte) 0xff, (byte) 0xd8, (byte) 0xff};
   private static final byte[] NPY = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
@@ -25,10 +25,19 @@ final class StudyKind {
 
   /** Whether {@code file} holds a NumPy array. */
   static boolean isNpy(Path file) {
+    return extension(file).equals("npy");
+  }
+
+  /**
+   * The file name extension {@code file}'s content calls for, which Lumen's readers go by:
+   * {@code png}, {@code jpg} or {@code npy} (empty when it is none of them).
+   */
+  public static String extension(Path file) {
     try (InputStream in = Files.newInputStream(file)) {
-      return startsWith(in.readNBytes(NPY.length), NPY);
+      byte[] head = in.readNBytes(PNG.length);
+      return startsWith(head, PNG) ? "png" : startsWith(head, JPEG) ? "jpg" : startsWith(head, NPY) ? "npy" : "";
     } catch (IOException e) {
-      return false;
+      return "";
     }
   }
 

@@ -38,8 +38,8 @@ class ServerLoadTest {
 
   @Test
   void fiftyClientsGetCorrectAnswersAndOnlyDeliberateRefusals(@TempDir Path data) throws Exception {
-    Store store = Store.open(Store.sqliteUrl(data));
-    try (LumenService service = new LumenService(store, new Blobs(data.resolve("blobs")), List.of(data),
+    try (Store store = Store.open(Store.sqliteUrl(data));
+         LumenService service = new LumenService(store, new Blobs(data.resolve("blobs")), List.of(data),
         EngineOptions.defaults());
          JobQueue jobs = new JobQueue(store, LumenServer.jobKinds(service), 1, 4)) {
       DemoFiles.register(service, data.resolve("demo"));

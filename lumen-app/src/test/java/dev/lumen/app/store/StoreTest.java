@@ -2,6 +2,7 @@ package dev.lumen.app.store;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lumen.app.jobs.JobQueue;
@@ -35,51 +36,72 @@ class StoreTest {
   @Test
   void rowsRoundTripOnEveryDatabase(@TempDir Path tmp) throws Exception {
     for (String url : Databases.urls(tmp)) {
-      Store store = fresh(url);
-      ModelRow model = new ModelRow("m1", "chest.onnx", "/models/chest.onnx", "a".repeat(64), 1L);
-      store.putModel(model);
-      store.putModel(model);
-      assertEquals(List.of(model), store.models(), url);
-      StudyRow study = new StudyRow("s1", "x.png", "b".repeat(64), "image", 2L);
-      store.putStudy(study);
-      store.putStudy(study);
-      assertEquals(List.of(study), store.studies(), url);
-      ExplanationRow e = new ExplanationRow("c".repeat(64), "m1", "s1", "gradcam", "layer4", "{}", "nodule", 1, 0.75,
-          "d".repeat(64), "e".repeat(64), "f".repeat(64), 3L);
-      store.putExplanation(e);
-      store.putExplanation(e);
-      assertEquals(e, store.explanation(e.cacheKey()).orElseThrow(), url);
-      JobRow job = new JobRow("j1", "explain", "{\"method\": \"cam\"}", JobState.QUEUED, null, null, 4L, null, null);
-      store.putJob(job);
-      JobRow done = job.moved(JobState.RUNNING, null, null, 5L).moved(JobState.DONE, null, "{\"ok\": 1}", 6L);
-      store.updateJob(done);
-      assertEquals(done, store.job("j1").orElseThrow(), url);
-      assertEquals(5L, done.startedAt());
-      assertEquals(List.of(done), store.jobs(JobState.DONE), url);
+      try (Store store = fresh(url)) {
+        rowsRoundTrip(store, url);
+      }
     }
+  }
+
+  private static void rowsRoundTrip(Store store, String url) {
+    ModelRow model = new ModelRow("m1", "chest.onnx", "/models/chest.onnx", "a".repeat(64), 1L);
+    store.putModel(model);
+    store.putModel(model);
+    assertEquals(List.of(model), store.models(), url);
+    StudyRow study = new StudyRow("s1", "x.png", "b".repeat(64), "image", 2L);
+    store.putStudy(study);
+    store.putStudy(study);
+    assertEquals(List.of(study), store.studies(), url);
+    ExplanationRow e = new ExplanationRow("c".repeat(64), "m1", "s1", "gradcam", "layer4", "{}", "nodule", 1, 0.75,
+        "d".repeat(64), "e".repeat(64), "f".repeat(64), 3L);
+    store.putExplanation(e);
+    store.putExplanation(e);
+    assertEquals(e, store.explanation(e.cacheKey()).orElseThrow(), url);
+    JobRow job = new JobRow("j1", "explain", "{\"method\": \"cam\"}", JobState.QUEUED, null, null, 4L, null, null);
+    store.putJob(job);
+    JobRow done = job.moved(JobState.RUNNING, null, null, 5L).moved(JobState.DONE, null, "{\"ok\": 1}", 6L);
+    store.updateJob(done);
+    assertEquals(done, store.job("j1").orElseThrow(), url);
+    assertEquals(5L, done.startedAt());
+    assertEquals(List.of(done), store.jobs(JobState.DONE), url);
+    AnnotationRow first = new AnnotationRow("a1", 1, "s1", 0, "nodule", "box", "{\"box\": [0, 0, 4, 4]}", "", "dr. a",
+        7L, false);
+    assertTrue(store.addAnnotation(first), url);
+    AnnotationRow rival = new AnnotationRow("a1", 1, "s1", 0, "nodule", "box", "{\"box\": [1, 1, 4, 4]}", "", "dr. b",
+        8L, false);
+    assertFalse(store.addAnnotation(rival), "a version is written once: " + url);
+    AnnotationRow gone = new AnnotationRow("a1", 2, "s1", 0, "nodule", "box", first.geometry(), "", "dr. a", 9L, true);
+    assertTrue(store.addAnnotation(gone), url);
+    assertEquals(List.of(first, gone), store.annotationVersions("a1"), url);
+    assertEquals(List.of(gone), store.latestAnnotations("s1"), url);
+    assertEquals(List.of(), store.annotatedStudies(), "a deleted annotation leaves its study unannotated: " + url);
   }
 
   @Test
   void jobsRunningWhenTheProcessDiedAreMarkedInterruptedAndQueuedOnesRun(@TempDir Path tmp) throws Exception {
     for (String url : Databases.urls(tmp)) {
-      Store store = fresh(url);
-      store.putJob(new JobRow("cut", "echo", "1", JobState.RUNNING, null, null, 1L, 1L, null));
-      store.putJob(new JobRow("waiting", "echo", "2", JobState.QUEUED, null, null, 2L, null, null));
-      CountDownLatch ran = new CountDownLatch(1);
-      try (JobQueue jobs = new JobQueue(store, Map.of("echo", (request, progress) -> {
-        ran.countDown();
-        return "{\"echo\": " + request + "}";
-      }), 1, 4)) {
-        assertTrue(ran.await(10, TimeUnit.SECONDS));
-        for (int i = 0; i < 100 && !store.job("waiting").orElseThrow().state().ended(); i++) {
-          Thread.sleep(20);
-        }
+      try (Store store = fresh(url)) {
+        interruptedAndQueued(store, url);
       }
-      assertEquals(JobState.INTERRUPTED, store.job("cut").orElseThrow().state(), url);
-      JobRow waiting = store.job("waiting").orElseThrow();
-      assertEquals(JobState.DONE, waiting.state(), url);
-      assertEquals("{\"echo\": 2}", waiting.result());
     }
+  }
+
+  private static void interruptedAndQueued(Store store, String url) throws Exception {
+    store.putJob(new JobRow("cut", "echo", "1", JobState.RUNNING, null, null, 1L, 1L, null));
+    store.putJob(new JobRow("waiting", "echo", "2", JobState.QUEUED, null, null, 2L, null, null));
+    CountDownLatch ran = new CountDownLatch(1);
+    try (JobQueue jobs = new JobQueue(store, Map.of("echo", (request, progress) -> {
+      ran.countDown();
+      return "{\"echo\": " + request + "}";
+    }), 1, 4)) {
+      assertTrue(ran.await(10, TimeUnit.SECONDS));
+      for (int i = 0; i < 100 && !store.job("waiting").orElseThrow().state().ended(); i++) {
+        Thread.sleep(20);
+      }
+    }
+    assertEquals(JobState.INTERRUPTED, store.job("cut").orElseThrow().state(), url);
+    JobRow waiting = store.job("waiting").orElseThrow();
+    assertEquals(JobState.DONE, waiting.state(), url);
+    assertEquals("{\"echo\": 2}", waiting.result());
   }
 
   @Test

@@ -43,9 +43,7 @@ public final class Npy {
 
   /** Writes {@code tensor} as a little-endian float32 array, whole or not at all. */
   public static void write(Path file, Tensor tensor) throws IOException {
-    ByteBuffer body = ByteBuffer.allocate(tensor.size() * 4).order(ByteOrder.LITTLE_ENDIAN);
-    body.asFloatBuffer().put(tensor.unsafeData());
-    write(file, "<f4", tensor.shape(), body.array());
+    write(file, "<f4", tensor.shape(), float32(tensor));
   }
 
   /** Writes {@code values} as an unsigned 8-bit array of {@code shape} (how MRNet stores its exams). */
@@ -60,6 +58,38 @@ public final class Npy {
    * @throws IllegalArgumentException if {@code body} does not fill {@code shape}
    */
   public static void write(Path file, String dtype, long[] shape, byte[] body) throws IOException {
+    byte[] head = head(dtype, shape, body);
+    AtomicFiles.write(file, out -> {
+      out.write(head);
+      out.write(body);
+    });
+  }
+
+  /** {@code tensor} as the bytes of a little-endian float32 {@code .npy} file. */
+  public static byte[] encode(Tensor tensor) {
+    return encode("<f4", tensor.shape(), float32(tensor));
+  }
+
+  private static byte[] float32(Tensor tensor) {
+    ByteBuffer body = ByteBuffer.allocate(tensor.size() * 4).order(ByteOrder.LITTLE_ENDIAN);
+    body.asFloatBuffer().put(tensor.unsafeData());
+    return body.array();
+  }
+
+  /**
+   * The bytes of a {@code .npy} file of dtype {@code dtype} whose elements {@code body} holds.
+   *
+   * @throws IllegalArgumentException if {@code body} does not fill {@code shape}
+   */
+  public static byte[] encode(String dtype, long[] shape, byte[] body) {
+    byte[] head = head(dtype, shape, body);
+    byte[] out = Arrays.copyOf(head, head.length + body.length);
+    System.arraycopy(body, 0, out, head.length, body.length);
+    return out;
+  }
+
+  /** The magic string, version 1.0 and padded header of a file whose elements {@code body} holds. */
+  private static byte[] head(String dtype, long[] shape, byte[] body) {
     long width = Long.parseLong(dtype.substring(2));
     if (Arrays.stream(shape).reduce(1, Math::multiplyExact) * width != body.length) {
       throw new IllegalArgumentException(body.length + " bytes do not fill shape " + Arrays.toString(shape)
@@ -76,14 +106,13 @@ public final class Npy {
     }
     String header = "{'descr': '" + dtype + "', 'fortran_order': False, 'shape': (" + dims + "), }";
     int unpadded = MAGIC.length + 2 + 2 + header.length() + 1;
-    header = header + " ".repeat((64 - unpadded % 64) % 64) + "\n";
-    String padded = header;
-    AtomicFiles.write(file, out -> {
-      out.write(MAGIC);
-      out.write(new byte[] {1, 0, (byte) padded.length(), (byte) (padded.length() >> 8)});
-      out.write(padded.getBytes(StandardCharsets.US_ASCII));
-      out.write(body);
-    });
+    byte[] text = (header + " ".repeat((64 - unpadded % 64) % 64) + "\n").getBytes(StandardCharsets.US_ASCII);
+    byte[] head = Arrays.copyOf(MAGIC, MAGIC.length + 4 + text.length);
+    head[MAGIC.length] = 1;
+    head[MAGIC.length + 2] = (byte) text.length;
+    head[MAGIC.length + 3] = (byte) (text.length >> 8);
+    System.arraycopy(text, 0, head, MAGIC.length + 4, text.length);
+    return head;
   }
 
   /**
