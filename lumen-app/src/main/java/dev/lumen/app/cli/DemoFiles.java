@@ -1,5 +1,9 @@
 package dev.lumen.app.cli;
 
+import dev.lumen.app.demodata.ChestDataset;
+import dev.lumen.app.demodata.KneeDataset;
+import dev.lumen.app.output.Folders;
+import dev.lumen.app.service.Datasets;
 import dev.lumen.app.service.LumenService;
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,12 +17,21 @@ import java.util.List;
 /** The demo models and studies shipped in the jar: what {@code lumen demo} unpacks and {@code lumen serve} registers. */
 final class DemoFiles {
   private static final String RESOURCES = "/dev/lumen/app/demo/";
-  /** The shipped 2D models the server registers. */
-  private static final List<String> SERVED_MODELS = List.of("chest-demo", "chest-findings", "chest-shortcut");
+  /** The shipped models the server registers. */
+  private static final List<String> SERVED_MODELS = List.of("chest-demo", "chest-findings", "chest-shortcut",
+      "knee-axial", "knee-coronal", "knee-sagittal");
+  /** The demo datasets the server draws once and registers: chest studies with masks, knee exams in both splits. */
+  private static final int CHEST_STUDIES = 12;
+  private static final int KNEE_EXAMS = 8;
+  private static final long SEED = 2026;
+  private static final int SIZE = 256;
 
   private DemoFiles() {}
 
-  /** Unpacks the demo models and studies into {@code dir} and registers them with {@code service}. */
+  /**
+   * Unpacks the demo models and studies into {@code dir} and registers them with {@code service},
+   * with the demo datasets, drawn into {@code dir/datasets} the first time.
+   */
   static void register(LumenService service, Path dir) throws IOException {
     Files.createDirectories(dir);
     for (String model : SERVED_MODELS) {
@@ -29,6 +42,32 @@ final class DemoFiles {
         service.registerStudyFile(study.toString());
       }
     }
+    Datasets datasets = new Datasets(service);
+    Path chest = drawn(dir.resolve("datasets/chest-findings"), d -> ChestDataset.write(d, CHEST_STUDIES, SEED, SIZE, 0));
+    datasets.register(chest.resolve("train.csv").toString(), "chest findings (synthetic, with masks)");
+    Path knee = drawn(dir.resolve("datasets/knee-exams"), d -> KneeDataset.write(d, KNEE_EXAMS, SEED, SIZE, 0.5));
+    datasets.register(knee.toString(), "knee MRI exams (synthetic, MRNet layout)");
+  }
+
+  /** Draws a dataset into {@code dir} once: into a temporary folder renamed into place, so it is whole or absent. */
+  private static Path drawn(Path dir, Drawing drawing) throws IOException {
+    if (Files.isDirectory(dir)) {
+      return dir;
+    }
+    Path tmp = dir.resolveSibling("." + dir.getFileName() + ".partial");
+    if (Files.exists(tmp)) {
+      Folders.deleteTree(tmp);   // left by a server killed while drawing
+    }
+    Files.createDirectories(tmp);
+    drawing.into(tmp);
+    Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
+    return dir;
+  }
+
+  /** Writes a dataset into a folder. */
+  @FunctionalInterface
+  private interface Drawing {
+    void into(Path dir) throws IOException;
   }
 
   /** Copies the shipped model {@code name} ({@code .onnx} and its card) into {@code dir}; returns the model. */

@@ -1,30 +1,19 @@
 package dev.lumen.app.cli;
 
-import dev.lumen.app.evaluate.Evaluation;
-import dev.lumen.app.evaluate.LabelledStudies;
 import dev.lumen.app.evaluate.RocPlot;
+import dev.lumen.app.evaluate.StudyEvaluation;
 import dev.lumen.app.service.Methods;
-import dev.lumen.core.LumenException;
 import dev.lumen.core.Ranges;
-import dev.lumen.core.explain.Ensemble;
-import dev.lumen.core.explain.Explainer;
-import dev.lumen.core.explain.Targets;
-import dev.lumen.core.image.Image;
-import dev.lumen.core.image.Images;
-import dev.lumen.core.metrics.MapAgreement;
 import dev.lumen.core.metrics.Roc;
 import dev.lumen.core.model.Model;
 import dev.lumen.core.model.ModelCard;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.stream.IntStream;
-import me.tongfei.progressbar.ProgressBar;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -98,165 +87,30 @@ final class EvaluateCommand implements Callable<Integer> {
     }
   }
 
-  private int evaluate(Model model, List<Model> others) throws Exception {
+  private int evaluate(Model model, List<Model> others) throws java.io.IOException {
     List<Model> all = new ArrayList<>(List.of(model));
     all.addAll(others);
-    double[] w = memberWeights(all.size());
-    for (Model m : others) {
-      if (!m.labels().equals(model.labels())) {
-        throw new IllegalArgumentException("ensemble members must share their labels: " + model.name() + " has "
-            + model.labels() + ", " + m.name() + " has " + m.labels());
-      }
+    StudyEvaluation.Request request = new StudyEvaluation.Request(dataset, threshold, explanations,
+        methodSettings.settings(), against, iouThreshold);
+    StudyEvaluation.Result result;
+    try (ProgressBars.Follower bars = ProgressBars.follow()) {
+      result = StudyEvaluation.run(all, weights, request, bars, report -> Reports.writeJson(json, report));
     }
-    model.requireImages();
-    LabelledStudies data = LabelledStudies.read(dataset, model.labels());
-    if (!explanations.isEmpty()) {
-      requireScoringMasks(data);
-    }
-    List<Path> files = data.studies().stream().map(LabelledStudies.Study::image).toList();
-    List<Image> images = Studies.images(model, files);
-    float[][] probabilities = new float[images.size()][model.labels().size()];
-    for (int m = 0; m < all.size(); m++) {
-      var predictions = all.get(m).predict(images);
-      for (int s = 0; s < images.size(); s++) {
-        for (int c = 0; c < model.labels().size(); c++) {
-          probabilities[s][c] += (float) (w[m] * predictions.get(s).score(c).probability());
-        }
-      }
-    }
-    // only the labels the CSV annotates are scored: a label without a column is unknown, not absent
-    List<Integer> scored = data.annotated();
-    List<String> scoredLabels = scored.stream().map(model.labels()::get).toList();
-    float[][] scoredProbabilities = new float[images.size()][scored.size()];
-    boolean[][] truth = new boolean[images.size()][scored.size()];
-    for (int s = 0; s < images.size(); s++) {
-      for (int c = 0; c < scored.size(); c++) {
-        scoredProbabilities[s][c] = probabilities[s][scored.get(c)];
-        truth[s][c] = data.studies().get(s).truth()[scored.get(c)];
-      }
-    }
-    List<Roc> curves = new ArrayList<>();
-    Map<String, Object> report = new LinkedHashMap<>();
-    report.put("models", all.stream().map(Model::name).toList());
-    report.put("weights", w);
-    report.put("dataset", dataset.toString());
-    report.putAll(Evaluation.report(scoredLabels, scoredProbabilities, truth, threshold, curves));
-    if (!explanations.isEmpty()) {
-      Map<String, Object> scores = new LinkedHashMap<>();
-      report.put("explanations", scores);
-      // each method's scores join the JSON report as they come: a long run stopped halfway keeps them
-      explanationScores(model, all, data, images, scores, () -> Reports.writeJson(json, report));
-    }
+    Map<String, Object> report = result.report();
     print(report);
     Reports.writeJson(json, report);
     if (roc != null) {
       List<String> names = new ArrayList<>();
       List<Roc> drawn = new ArrayList<>();
-      for (int c = 0; c < curves.size(); c++) {
-        if (curves.get(c) != null) {
-          names.add(scoredLabels.get(c));
-          drawn.add(curves.get(c));
+      for (int c = 0; c < result.curves().size(); c++) {
+        if (result.curves().get(c) != null) {
+          names.add(result.labels().get(c));
+          drawn.add(result.curves().get(c));
         }
       }
       RocPlot.write(roc, names, drawn);
     }
     return 0;
-  }
-
-  private double[] memberWeights(int members) {
-    double[] w = new double[members];
-    if (weights == null) {
-      java.util.Arrays.fill(w, 1.0 / members);
-      return w;
-    }
-    if (weights.length != members) {
-      throw new IllegalArgumentException("--weights gives " + weights.length + " weights for " + members + " models");
-    }
-    for (double weight : weights) {
-      if (!(weight >= 0) || Double.isInfinite(weight)) {
-        throw new IllegalArgumentException("--weights must be finite and at least 0, got " + weight);
-      }
-    }
-    double total = java.util.Arrays.stream(weights).sum();
-    if (total <= 0) {
-      throw new IllegalArgumentException("--weights must add up to more than 0");
-    }
-    for (int i = 0; i < members; i++) {
-      w[i] = weights[i] / total;
-    }
-    return w;
-  }
-
-  /** Fails, before any work, when the CSV has no mask to score maps against. */
-  private void requireScoringMasks(LabelledStudies data) {
-    if (against != null && data.studies().stream().noneMatch(s -> s.regions().containsKey(against))) {
-      throw new LumenException(dataset, "has no region:" + against + " masks for --against");
-    }
-    boolean anyMask = data.studies().stream().anyMatch(s -> s.masks().keySet().stream().anyMatch(l -> s.truth()[l]));
-    if (against == null && !anyMask) {
-      throw new LumenException(dataset, "--explanations scores maps against the findings' masks (mask:LABEL "
-          + "columns), and no study with a finding has one");
-    }
-  }
-
-  /**
-   * Per method and label: mean pointing game, energy inside and IoU over the positive studies with
-   * a mask of the finding, or with a mask of the region named by {@code --against}.
-   */
-  private void explanationScores(Model model, List<Model> all, LabelledStudies data, List<Image> images,
-      Map<String, Object> out, Runnable afterEachMethod) {
-    for (String method : Methods.named(explanations)) {
-      Map<String, double[]> sums = new LinkedHashMap<>();   // label -> {cases, hits, energy, iou}
-      try (Explainer explainer = all.size() == 1 ? Methods.create(method, model, methodSettings.settings(), null)
-          : Ensemble.of(all, m -> Methods.create(method, m, methodSettings.settings(), null));
-          ProgressBar bar = ProgressBars.start(method, images.size())) {
-        for (int s = 0; s < images.size(); s++) {
-          bar.step();
-          LabelledStudies.Study study = data.studies().get(s);
-          Path againstMask = against == null ? null : study.regions().get(against);
-          List<Integer> labels = against == null
-              ? study.masks().keySet().stream().filter(l -> study.truth()[l]).toList()
-              : IntStream.range(0, study.truth().length).filter(l -> study.truth()[l] && againstMask != null)
-                  .boxed().toList();
-          if (labels.isEmpty()) {
-            continue;
-          }
-          Image image = images.get(s);
-          // one explanation of every masked finding of the study
-          var explained = explainer.explain(image, Targets.labels(labels.stream().map(String::valueOf).toList()));
-          for (int t = 0; t < labels.size(); t++) {
-            float[] heat = explained.get(t).heatmap(0).unsafeData();
-            float[] region = maskPlane(againstMask != null ? againstMask : study.masks().get(labels.get(t)), image);
-            double[] sum = sums.computeIfAbsent(model.labels().get(labels.get(t)), k -> new double[4]);
-            sum[0]++;
-            sum[1] += MapAgreement.pointingHit(heat, region, image.width(),
-                MapAgreement.pointingTolerance(Math.max(image.width(), image.height()))) ? 1 : 0;
-            sum[2] += MapAgreement.energyInside(heat, region);
-            sum[3] += MapAgreement.iou(heat, region, iouThreshold);
-          }
-        }
-      }
-      Map<String, Object> perLabel = new LinkedHashMap<>();
-      sums.forEach((label, sum) -> perLabel.put(label, Map.of("cases", (int) sum[0], "pointingGame", sum[1] / sum[0],
-          "energyInside", sum[2] / sum[0], "iou", sum[3] / sum[0])));
-      out.put(method, perLabel);
-      afterEachMethod.run();
-    }
-  }
-
-  /** A mask image as one plane, non-zero on the finding; it must have the study's size. */
-  private static float[] maskPlane(Path file, Image study) {
-    Image mask = Images.read(file);
-    if (mask.width() != study.width() || mask.height() != study.height()) {
-      throw new LumenException(file, "mask is " + mask.width() + "x" + mask.height() + " but its study is "
-          + study.width() + "x" + study.height());
-    }
-    float[] out = new float[mask.width() * mask.height()];
-    float[] px = mask.pixels().unsafeData();
-    for (int i = 0; i < px.length; i++) {
-      out[i % out.length] = Math.max(out[i % out.length], px[i]);
-    }
-    return out;
   }
 
   private void print(Map<String, Object> report) {

@@ -4,12 +4,15 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.lumen.app.jobs.JobQueue;
+import dev.lumen.app.service.EvaluationRequest;
+import dev.lumen.app.service.Evaluations;
 import dev.lumen.app.service.ExplainRequest;
 import dev.lumen.app.service.LumenService;
 import dev.lumen.app.service.Methods;
 import dev.lumen.app.store.ExplanationRow;
 import dev.lumen.app.store.JobRow;
 import dev.lumen.core.Version;
+import dev.lumen.core.runtime.EngineOptions;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import java.io.IOException;
@@ -105,6 +108,16 @@ public final class LumenServer implements AutoCloseable {
     app.delete("/api/annotations/{id}", annotations::delete);
     app.get("/api/annotations/{id}/versions", annotations::versions);
     app.get("/api/exports/annotations.zip", annotations::export);
+    DatasetRoutes datasets = new DatasetRoutes(service, new Evaluations(service, EngineOptions.defaults()), jobs);
+    app.get("/api/datasets", datasets::list);
+    app.post("/api/datasets", datasets::register);
+    app.get("/api/datasets/{id}", datasets::dataset);
+    app.get("/api/datasets/{id}/cases", datasets::cases);
+    app.get("/api/datasets/{id}/cases/{case}", datasets::opened);
+    app.get("/api/datasets/{id}/cases/{case}/masks/{label}", datasets::mask);
+    app.post("/api/evaluations", datasets::evaluate);
+    app.get("/api/evaluations", datasets::evaluationList);
+    app.get("/api/evaluations/{id}", datasets::evaluation);
     String openApi = resource("openapi.json");
     String docs = resource("docs.html").replace("VERSION", swaggerUiVersion());
     app.get("/api/openapi.json", ctx -> ctx.contentType("application/json").result(openApi));
@@ -185,8 +198,8 @@ public final class LumenServer implements AutoCloseable {
     }
   }
 
-  /** An explain request as a job's stored request. */
-  static String requestJson(ExplainRequest request) {
+  /** A request as a job's stored request. */
+  static String requestJson(Object request) {
     try {
       return JSON.writeValueAsString(request);
     } catch (IOException e) {
@@ -196,13 +209,18 @@ public final class LumenServer implements AutoCloseable {
 
   /**
    * The kinds of job the server runs, over {@code service}: {@code explain} computes and stores
-   * the maps of an {@link ExplainRequest} and returns their keys.
+   * the maps of an {@link ExplainRequest} and returns their keys; {@code evaluate} runs an
+   * {@link EvaluationRequest} and returns the evaluation's id.
    */
   public static Map<String, JobQueue.Work> jobKinds(LumenService service) {
+    Evaluations evaluations = new Evaluations(service, EngineOptions.defaults());
     return Map.of("explain", (request, progress) -> {
       ExplainRequest parsed = JSON.readValue(request, ExplainRequest.class);
       List<String> keys = service.explain(parsed, progress).stream().map(ExplanationRow::cacheKey).toList();
       return JSON.writeValueAsString(Map.of("explanations", keys));
+    }, "evaluate", (request, progress) -> {
+      String id = evaluations.run(JSON.readValue(request, EvaluationRequest.class), progress);
+      return JSON.writeValueAsString(Map.of("evaluation", id));
     });
   }
 }

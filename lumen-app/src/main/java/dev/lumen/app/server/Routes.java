@@ -10,6 +10,7 @@ import dev.lumen.app.store.ModelRow;
 import dev.lumen.core.io.Npy;
 import dev.lumen.core.model.Model;
 import dev.lumen.core.model.Prediction;
+import dev.lumen.core.postprocess.Regions;
 import dev.lumen.core.tensor.Tensor;
 import io.javalin.http.Context;
 import io.javalin.http.sse.SseClient;
@@ -145,8 +146,17 @@ final class Routes {
     out.put("layer", row.layer());
     out.put("target", Map.of("label", row.targetLabel(), "index", row.targetIndex(), "score", row.score()));
     String base = "/api/explanations/" + row.cacheKey() + "/";
-    out.put("files", Map.of("raw", base + "raw.npy", "map", base + "map.npy", "overlay", base + "overlay.png",
-        "compact", base + "map.u8"));
+    Map<String, String> files = new LinkedHashMap<>();
+    files.put("raw", base + "raw.npy");
+    files.put("map", base + "map.npy");
+    files.put("overlay", base + "overlay.png");
+    files.put("compact", base + "map.u8");
+    files.put("boxes", base + "boxes.json");
+    if (row.detailsBlob() != null) {
+      files.put("lime", base + "lime.json");
+      files.put("segments", base + "segments.npy");
+    }
+    out.put("files", files);
     return out;
   }
 
@@ -163,8 +173,49 @@ final class Routes {
       case "map.npy" -> send(ctx, row.mapBlob(), "application/octet-stream");
       case "overlay.png" -> send(ctx, row.overlayBlob(), "image/png");
       case "map.u8" -> ctx.contentType("application/octet-stream").result(compact(row));
-      default -> throw new NotFoundException("file", file + " (raw.npy, map.npy, overlay.png, map.u8)");
+      case "boxes.json" -> ctx.json(boxes(row, ctx.queryParam("threshold")));
+      case "lime.json" -> send(ctx, details(row), "application/json");
+      case "segments.npy" -> send(ctx, LumenServer.JSON.readTree(Files.readAllBytes(blob(details(row))))
+          .get("segments").asText(), "application/octet-stream");
+      default -> throw new NotFoundException("file", file + " (raw.npy, map.npy, overlay.png, map.u8, boxes.json, "
+          + "lime.json, segments.npy)");
     }
+  }
+
+  /**
+   * The regions of every slice's normalised map at or above {@code threshold} (default 0.5):
+   * 8-connected components with their boxes, in the study's pixels, most confident first.
+   */
+  private List<Map<String, Object>> boxes(ExplanationRow row, String threshold) {
+    float level;
+    try {
+      level = threshold == null ? 0.5f : Float.parseFloat(threshold);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("'threshold' must be a number in (0, 1], got " + threshold);
+    }
+    if (!(level > 0 && level <= 1)) {
+      throw new IllegalArgumentException("'threshold' must be in (0, 1], got " + threshold);
+    }
+    Tensor map = Npy.read(blob(row.mapBlob())).tensor();
+    List<Map<String, Object>> out = new java.util.ArrayList<>();
+    for (int s = 0; s < map.dim(0); s++) {
+      for (Regions.Box b : Regions.of(map.slice(s), level)) {
+        Map<String, Object> box = new LinkedHashMap<>();
+        box.put("slice", s);
+        box.put("box", List.of(b.x0(), b.y0(), b.x1(), b.y1()));
+        box.put("confidence", b.confidence());
+        box.put("pixels", b.pixels());
+        out.add(box);
+      }
+    }
+    return out;
+  }
+
+  private static String details(ExplanationRow row) {
+    if (row.detailsBlob() == null) {
+      throw new NotFoundException("LIME details", row.cacheKey() + "' (method " + row.method() + " has none");
+    }
+    return row.detailsBlob();
   }
 
   private byte[] compact(ExplanationRow row) {

@@ -14,6 +14,9 @@ import dev.lumen.core.explain.Explainer;
 import dev.lumen.core.explain.Explanation;
 import dev.lumen.core.explain.Progress;
 import dev.lumen.core.explain.Targets;
+import dev.lumen.core.explain.lime.Lime;
+import dev.lumen.core.explain.lime.LimeResult;
+import dev.lumen.core.explain.lime.Segments;
 import dev.lumen.core.image.Image;
 import dev.lumen.core.image.Images;
 import dev.lumen.core.image.Volume;
@@ -28,6 +31,8 @@ import dev.lumen.core.render.Overlay;
 import dev.lumen.core.runtime.EngineOptions;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -242,16 +247,27 @@ public final class LumenService implements AutoCloseable {
     try (Explainer explainer = Methods.create(request.method(), model, plan.settings().resolve(),
         request.layer() == null ? null : List.of(request.layer()))) {
       List<Image> slices;
-      List<Explanation> explanations;
+      List<Explanation> explanations = null;
+      // LIME also gives its surrogate's fit and superpixels, kept as the explanation's details
+      List<LimeResult> lime = null;
       if (study.kind().equals("volume")) {
         Volume volume = volume(study);
         slices = volume.slices();
-        explanations = explainer.explain(volume, targets, progress);
+        if (explainer instanceof Lime l) {
+          lime = l.explainDetailed(volume, targets, progress);
+        } else {
+          explanations = explainer.explain(volume, targets, progress);
+        }
       } else {
         Image image = image(model, study);
         slices = List.of(image);
-        explanations = explainer.explain(List.of(image), targets, progress).get(0);
+        if (explainer instanceof Lime l) {
+          lime = l.explainDetailed(List.of(image), targets, progress).get(0);
+        } else {
+          explanations = explainer.explain(List.of(image), targets, progress).get(0);
+        }
       }
+      explanations = lime != null ? lime.stream().map(LimeResult::explanation).toList() : explanations;
       List<ExplanationRow> rows = new ArrayList<>();
       for (int t = 0; t < explanations.size(); t++) {
         Explanation e = explanations.get(t);
@@ -261,12 +277,39 @@ public final class LumenService implements AutoCloseable {
         ExplanationRow row = new ExplanationRow(plan.keys().get(t), request.model(), request.study(),
             explainer.method(), explainer.layer(), plan.settingsJson(), e.target().label(), e.target().index(),
             e.target().probability(), blobs.put(Npy.encode(e.raw())), blobs.put(Npy.encode(e.heatmap())),
-            blobs.put(png.toByteArray()), System.currentTimeMillis());
+            blobs.put(png.toByteArray()), System.currentTimeMillis(), lime == null ? null : limeDetails(lime.get(t)));
         store.putExplanation(row);
         rows.add(store.explanation(row.cacheKey()).orElse(row));
       }
       return rows;
     }
+  }
+
+  /**
+   * LIME's details as a JSON blob: the surrogate's R², intercept, local and model predictions,
+   * every superpixel's weight, the phases' times, and the blob of the superpixels themselves
+   * ({@code int32 [slices, height, width]} at the model input's size).
+   */
+  private String limeDetails(LimeResult r) throws IOException {
+    Segments first = r.segments().get(0);
+    ByteBuffer labels = ByteBuffer.allocate(r.segments().size() * first.width() * first.height() * 4)
+        .order(ByteOrder.LITTLE_ENDIAN);
+    for (Segments s : r.segments()) {
+      for (int label : s.labels()) {
+        labels.putInt(label);
+      }
+    }
+    Map<String, Object> details = new LinkedHashMap<>();
+    details.put("r2", r.r2());
+    details.put("intercept", r.intercept());
+    details.put("localPrediction", r.localPrediction());
+    details.put("modelPrediction", r.modelPrediction());
+    details.put("superpixels", r.segments().stream().mapToInt(Segments::count).sum());
+    details.put("weights", r.weights());
+    details.put("phasesMs", r.phases());
+    details.put("segments", blobs.put(Npy.encode("<i4", new long[] {r.segments().size(), first.height(), first.width()},
+        labels.array())));
+    return blobs.put(JSON.writeValueAsBytes(details));
   }
 
   /** The labels, settings and cache keys of a request, resolved against its model. */

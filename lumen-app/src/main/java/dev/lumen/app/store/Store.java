@@ -181,19 +181,67 @@ public final class Store implements AutoCloseable {
   public void putExplanation(ExplanationRow e) {
     if (explanation(e.cacheKey()).isEmpty()) {
       update("INSERT INTO explanations (cache_key, model_id, study_id, method, layer, settings, target_label, "
-          + "target_index, score, raw_blob, map_blob, overlay_blob, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+          + "target_index, score, raw_blob, map_blob, overlay_blob, created_at, details_blob) "
+          + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
           e.cacheKey(), e.modelId(), e.studyId(), e.method(), e.layer(), e.settings(), e.targetLabel(), e.targetIndex(),
-          e.score(), e.rawBlob(), e.mapBlob(), e.overlayBlob(), e.createdAt());
+          e.score(), e.rawBlob(), e.mapBlob(), e.overlayBlob(), e.createdAt(), e.detailsBlob());
     }
   }
 
   /** The explanation stored under {@code cacheKey}. */
   public Optional<ExplanationRow> explanation(String cacheKey) {
     return query("SELECT cache_key, model_id, study_id, method, layer, settings, target_label, target_index, score, "
-        + "raw_blob, map_blob, overlay_blob, created_at FROM explanations WHERE cache_key = ?",
+        + "raw_blob, map_blob, overlay_blob, created_at, details_blob FROM explanations WHERE cache_key = ?",
         r -> new ExplanationRow(r.getString(1), r.getString(2), r.getString(3), r.getString(4), r.getString(5),
             r.getString(6), r.getString(7), r.getInt(8), r.getDouble(9), r.getString(10), r.getString(11),
-            r.getString(12), r.getLong(13)), cacheKey).stream().findFirst();
+            r.getString(12), r.getLong(13), r.getString(14)), cacheKey).stream().findFirst();
+  }
+
+  /** Adds a dataset unless one with its id is there. */
+  public void putDataset(DatasetRow d) {
+    if (dataset(d.id()).isEmpty()) {
+      update("INSERT INTO datasets (id, name, kind, path, registered_at) VALUES (?, ?, ?, ?, ?)", d.id(), d.name(),
+          d.kind(), d.path(), d.registeredAt());
+    }
+  }
+
+  /** Every dataset, oldest first. */
+  public List<DatasetRow> datasets() {
+    return query("SELECT id, name, kind, path, registered_at FROM datasets ORDER BY registered_at, id", Store::dataset);
+  }
+
+  /** The dataset {@code id}. */
+  public Optional<DatasetRow> dataset(String id) {
+    return query("SELECT id, name, kind, path, registered_at FROM datasets WHERE id = ?", Store::dataset, id).stream()
+        .findFirst();
+  }
+
+  private static DatasetRow dataset(ResultSet r) throws SQLException {
+    return new DatasetRow(r.getString(1), r.getString(2), r.getString(3), r.getString(4), r.getLong(5));
+  }
+
+  /** Adds an evaluation. */
+  public void putEvaluation(EvaluationRow e) {
+    update("INSERT INTO evaluations (id, dataset_id, models, request, report_blob, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+        e.id(), e.datasetId(), e.models(), e.request(), e.reportBlob(), e.createdAt());
+  }
+
+  /** The evaluations of dataset {@code datasetId} (every dataset's when null), newest first. */
+  public List<EvaluationRow> evaluations(String datasetId) {
+    String columns = "SELECT id, dataset_id, models, request, report_blob, created_at FROM evaluations ";
+    return datasetId == null ? query(columns + "ORDER BY created_at DESC, id", Store::evaluation)
+        : query(columns + "WHERE dataset_id = ? ORDER BY created_at DESC, id", Store::evaluation, datasetId);
+  }
+
+  /** The evaluation {@code id}. */
+  public Optional<EvaluationRow> evaluation(String id) {
+    return query("SELECT id, dataset_id, models, request, report_blob, created_at FROM evaluations WHERE id = ?",
+        Store::evaluation, id).stream().findFirst();
+  }
+
+  private static EvaluationRow evaluation(ResultSet r) throws SQLException {
+    return new EvaluationRow(r.getString(1), r.getString(2), r.getString(3), r.getString(4), r.getString(5),
+        r.getLong(6));
   }
 
   private static final String ANNOTATION_COLUMNS = "id, version, study_id, slice, label, shape, geometry, note, author, "
@@ -253,6 +301,8 @@ public final class Store implements AutoCloseable {
     out.addAll(query("SELECT raw_blob FROM explanations", r -> r.getString(1)));
     out.addAll(query("SELECT map_blob FROM explanations", r -> r.getString(1)));
     out.addAll(query("SELECT overlay_blob FROM explanations", r -> r.getString(1)));
+    out.addAll(query("SELECT report_blob FROM evaluations", r -> r.getString(1)));
+    out.addAll(query("SELECT details_blob FROM explanations WHERE details_blob IS NOT NULL", r -> r.getString(1)));
     return out;
   }
 

@@ -91,6 +91,55 @@ class ServerTest {
   }
 
   @Test
+  void limeKeepsItsSurrogateAndSuperpixelsAndEqualsTheJavaApi() throws Exception {
+    String model = api.modelId("chest-demo.onnx");
+    String request = "{\"model\": \"" + model + "\", \"study\": \"" + api.studyId("study-1-nodule.png")
+        + "\", \"method\": \"lime\", \"labels\": [\"nodule\"], \"settings\": {\"limeSamples\": 60, \"seed\": 3}}";
+    JsonNode done = api.waitFor(api.json("POST", "/api/explanations", request, 202).get("job").get("id").asText());
+    assertEquals("done", done.get("state").asText(), done.toString());
+    JsonNode e = api.json("POST", "/api/explanations", request, 200).get("explanations").get(0);
+    JsonNode details = api.json("GET", e.get("files").get("lime").asText(), null, 200);
+    int superpixels = details.get("superpixels").asInt();
+    assertEquals(superpixels, details.get("weights").size());
+    assertTrue(details.get("r2").asDouble() <= 1, details.toString());
+    Tensor segments = Npy.read(Files.write(data.resolve("segments.npy"), api.send("GET",
+        e.get("files").get("segments").asText(), null).body())).tensor();
+    float top = 0;
+    for (float label : segments.unsafeData()) {
+      top = Math.max(top, label);
+    }
+    assertEquals(superpixels - 1, (int) top, "the superpixels are numbered 0 to " + (superpixels - 1));
+    Tensor served = Npy.read(Files.write(data.resolve("lime.npy"), api.send("GET", e.get("files").get("map").asText(),
+        null).body())).tensor();
+    java.util.Map<String, Object> settings = TestServer.JSON.convertValue(dev.lumen.app.service.MethodSettings.defaults(),
+        java.util.Map.class);
+    settings.put("limeSamples", 60);
+    settings.put("seed", 3);
+    try (Model m = Model.load(data.resolve("demo/chest-demo.onnx"));
+         var lime = dev.lumen.app.service.Methods.create("lime", m, TestServer.JSON.convertValue(settings,
+             dev.lumen.app.service.MethodSettings.class).resolve(), null)) {
+      Tensor direct = lime.explain(Images.read(data.resolve("demo/studies/study-1-nodule.png")),
+          Targets.labels(List.of("nodule"))).get(0).heatmap();
+      assertArrayEquals(direct.toArray(), served.toArray(), 1e-6f);
+    }
+    JsonNode boxes = api.json("GET", "/api/explanations/" + e.get("key").asText() + "/boxes.json?threshold=0.6", null,
+        200);
+    for (JsonNode box : boxes) {
+      JsonNode b = box.get("box");
+      float max = 0;
+      for (int y = b.get(1).asInt(); y < b.get(3).asInt(); y++) {
+        for (int x = b.get(0).asInt(); x < b.get(2).asInt(); x++) {
+          max = Math.max(max, served.get(y * served.dim(2) + x));
+        }
+      }
+      float confidence = box.get("confidence").floatValue();
+      assertTrue(confidence >= 0.6f && max >= confidence - 1e-6f, "the region's top heat lies inside its box: " + box);
+    }
+    assertTrue(boxes.size() > 0, "LIME's map has regions above 0.6");
+    api.json("GET", "/api/explanations/" + e.get("key").asText() + "/boxes.json?threshold=2", null, 400);
+  }
+
+  @Test
   void aModelUploadedWithItsCardIsRegisteredAndAFakeOneRefused() throws Exception {
     byte[] onnx = Files.readAllBytes(data.resolve("demo/chest-demo.onnx"));
     String card = "{\"labels\": [\"clear\", \"spot\", \"haze\"], \"input\": {\"channels\": \"grayscale\"}}";
@@ -144,7 +193,9 @@ class ServerTest {
         "/api/studies/{id}", "/api/predictions", "/api/explanations", "/api/explanations/{key}",
         "/api/explanations/{key}/{file}", "/api/jobs", "/api/jobs/{id}", "/api/jobs/{id}/events", "/api/openapi.json",
         "/api/docs", "/api/studies/{id}/annotations", "/api/studies/{id}/masks/{label}", "/api/annotations/{id}",
-        "/api/annotations/{id}/versions", "/api/exports/annotations.zip")) {
+        "/api/annotations/{id}/versions", "/api/exports/annotations.zip", "/api/datasets", "/api/datasets/{id}",
+        "/api/datasets/{id}/cases", "/api/datasets/{id}/cases/{case}", "/api/datasets/{id}/cases/{case}/masks/{label}",
+        "/api/evaluations", "/api/evaluations/{id}")) {
       assertTrue(paths.contains(route), "described: " + route);
     }
     String page = new String(api.send("GET", "/api/docs", null).body());

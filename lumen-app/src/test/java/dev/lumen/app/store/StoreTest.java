@@ -52,7 +52,7 @@ class StoreTest {
     store.putStudy(study);
     assertEquals(List.of(study), store.studies(), url);
     ExplanationRow e = new ExplanationRow("c".repeat(64), "m1", "s1", "gradcam", "layer4", "{}", "nodule", 1, 0.75,
-        "d".repeat(64), "e".repeat(64), "f".repeat(64), 3L);
+        "d".repeat(64), "e".repeat(64), "f".repeat(64), 3L, null);
     store.putExplanation(e);
     store.putExplanation(e);
     assertEquals(e, store.explanation(e.cacheKey()).orElseThrow(), url);

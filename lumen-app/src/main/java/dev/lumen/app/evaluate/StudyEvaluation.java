@@ -1,0 +1,247 @@
+package dev.lumen.app.evaluate;
+
+import dev.lumen.app.service.Methods;
+import dev.lumen.core.LumenException;
+import dev.lumen.core.Ranges;
+import dev.lumen.core.explain.Ensemble;
+import dev.lumen.core.explain.Explainer;
+import dev.lumen.core.explain.Progress;
+import dev.lumen.core.explain.Targets;
+import dev.lumen.core.image.Image;
+import dev.lumen.core.image.Images;
+import dev.lumen.core.metrics.MapAgreement;
+import dev.lumen.core.metrics.Roc;
+import dev.lumen.core.model.Model;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.stream.IntStream;
+
+/**
+ * What {@code lumen evaluate} and the server's evaluation jobs compute on a labelled CSV: a
+ * classifier's (or an ensemble's) scores per label against the truth, each study's
+ * probabilities, and optionally how well each method's maps agree with the findings' masks
+ * (pointing game, energy inside, IoU).
+ */
+public final class StudyEvaluation {
+  /**
+   * What to evaluate.
+   *
+   * @param dataset the labels CSV
+   * @param threshold the probability at or above which a label is called
+   * @param explanations the methods whose maps are scored (none for scores only)
+   * @param settings the methods' settings
+   * @param against a region name to score every positive study's maps against instead of its
+   *     findings' masks (a marker, say), or null
+   * @param iouThreshold the heat at or above which a pixel counts for IoU
+   */
+  public record Request(Path dataset, double threshold, List<String> explanations, Methods.Settings settings,
+                        String against, double iouThreshold) {
+    public Request {
+      Ranges.requireUnit("threshold", threshold);
+      Ranges.requireUnit("IoU threshold", iouThreshold);
+      explanations = Methods.named(explanations);
+    }
+  }
+
+  /**
+   * The report (nested maps, ready for JSON) and the ROC curve of each scored label (null where
+   * a label has one class), in the order of the report's labels.
+   */
+  public record Result(Map<String, Object> report, List<String> labels, List<Roc> curves) {}
+
+  private StudyEvaluation() {}
+
+  /**
+   * Evaluates {@code models} (one, or an ensemble averaged with {@code weights}) on the request's
+   * dataset. Each method's explanation scores join the report as they come, and
+   * {@code partial} hears the report after each, so a long run stopped halfway keeps them.
+   *
+   * @throws LumenException naming the dataset when it cannot be read, or has no mask to score
+   *     maps against when maps are asked for
+   */
+  public static Result run(List<Model> models, double[] weights, Request request, Progress progress,
+      Consumer<Map<String, Object>> partial) {
+    Model model = models.get(0);
+    double[] w = weights(weights, models.size());
+    for (Model m : models) {
+      if (!m.labels().equals(model.labels())) {
+        throw new IllegalArgumentException("ensemble members must share their labels: " + model.name() + " has "
+            + model.labels() + ", " + m.name() + " has " + m.labels());
+      }
+    }
+    model.requireImages();
+    LabelledStudies data = LabelledStudies.read(request.dataset(), model.labels());
+    if (!request.explanations().isEmpty()) {
+      requireScoringMasks(data, request);
+    }
+    List<Path> files = data.studies().stream().map(LabelledStudies.Study::image).toList();
+    List<Image> images = files.stream().map(f -> f.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".npy")
+        ? Images.readNpyImage(f) : Images.read(f)).toList();
+    float[][] probabilities = new float[images.size()][model.labels().size()];
+    for (int m = 0; m < models.size(); m++) {
+      progress.advance("predict", m, models.size());
+      var predictions = models.get(m).predict(images);
+      for (int s = 0; s < images.size(); s++) {
+        for (int c = 0; c < model.labels().size(); c++) {
+          probabilities[s][c] += (float) (w[m] * predictions.get(s).score(c).probability());
+        }
+      }
+    }
+    progress.advance("predict", models.size(), models.size());
+    // only the labels the CSV annotates are scored: a label without a column is unknown, not absent
+    List<Integer> scored = data.annotated();
+    List<String> scoredLabels = scored.stream().map(model.labels()::get).toList();
+    float[][] scoredProbabilities = new float[images.size()][scored.size()];
+    boolean[][] truth = new boolean[images.size()][scored.size()];
+    for (int s = 0; s < images.size(); s++) {
+      for (int c = 0; c < scored.size(); c++) {
+        scoredProbabilities[s][c] = probabilities[s][scored.get(c)];
+        truth[s][c] = data.studies().get(s).truth()[scored.get(c)];
+      }
+    }
+    List<Roc> curves = new ArrayList<>();
+    Map<String, Object> report = new LinkedHashMap<>();
+    report.put("models", models.stream().map(Model::name).toList());
+    report.put("weights", w);
+    report.put("dataset", request.dataset().toString());
+    report.putAll(Evaluation.report(scoredLabels, scoredProbabilities, truth, request.threshold(), curves));
+    report.put("cases", cases(data, model.labels(), probabilities));
+    if (!request.explanations().isEmpty()) {
+      Map<String, Object> scores = new LinkedHashMap<>();
+      report.put("explanations", scores);
+      explanationScores(models, data, images, request, scores, progress, () -> partial.accept(report));
+    }
+    return new Result(report, scoredLabels, curves);
+  }
+
+  /**
+   * The weights of an ensemble of {@code members}: equal when none are given, else the given
+   * ones (finite, at least 0, not all 0) scaled to add up to 1.
+   */
+  public static double[] weights(double[] given, int members) {
+    double[] w = new double[members];
+    if (given == null) {
+      Arrays.fill(w, 1.0 / members);
+      return w;
+    }
+    if (given.length != members) {
+      throw new IllegalArgumentException("--weights gives " + given.length + " weights for " + members + " models");
+    }
+    for (double weight : given) {
+      if (!(weight >= 0) || Double.isInfinite(weight)) {
+        throw new IllegalArgumentException("--weights must be finite and at least 0, got " + weight);
+      }
+    }
+    double total = Arrays.stream(given).sum();
+    if (total <= 0) {
+      throw new IllegalArgumentException("--weights must add up to more than 0");
+    }
+    for (int i = 0; i < members; i++) {
+      w[i] = given[i] / total;
+    }
+    return w;
+  }
+
+  /** Per study: its image as the CSV names it, the probability of every label, and its truth where annotated. */
+  private static List<Map<String, Object>> cases(LabelledStudies data, List<String> labels, float[][] probabilities) {
+    Path folder = data.file().toAbsolutePath().getParent();
+    List<Map<String, Object>> out = new ArrayList<>();
+    for (int s = 0; s < probabilities.length; s++) {
+      LabelledStudies.Study study = data.studies().get(s);
+      Map<String, Object> scores = new LinkedHashMap<>();
+      Map<String, Object> truth = new LinkedHashMap<>();
+      for (int c = 0; c < labels.size(); c++) {
+        scores.put(labels.get(c), (double) probabilities[s][c]);
+      }
+      for (int c : data.annotated()) {
+        truth.put(labels.get(c), study.truth()[c] ? 1 : 0);
+      }
+      Map<String, Object> entry = new LinkedHashMap<>();
+      entry.put("image", folder.relativize(study.image().toAbsolutePath()).toString());
+      entry.put("scores", scores);
+      entry.put("truth", truth);
+      out.add(entry);
+    }
+    return out;
+  }
+
+  /** Fails, before any work, when the CSV has no mask to score maps against. */
+  private static void requireScoringMasks(LabelledStudies data, Request request) {
+    String against = request.against();
+    if (against != null && data.studies().stream().noneMatch(s -> s.regions().containsKey(against))) {
+      throw new LumenException(request.dataset(), "has no region:" + against + " masks for --against");
+    }
+    boolean anyMask = data.studies().stream().anyMatch(s -> s.masks().keySet().stream().anyMatch(l -> s.truth()[l]));
+    if (against == null && !anyMask) {
+      throw new LumenException(request.dataset(), "--explanations scores maps against the findings' masks "
+          + "(mask:LABEL columns), and no study with a finding has one");
+    }
+  }
+
+  /**
+   * Per method and label: mean pointing game, energy inside and IoU over the positive studies with
+   * a mask of the finding, or with a mask of the region the request names.
+   */
+  private static void explanationScores(List<Model> models, LabelledStudies data, List<Image> images, Request request,
+      Map<String, Object> out, Progress progress, Runnable afterEachMethod) {
+    Model model = models.get(0);
+    for (String method : request.explanations()) {
+      Map<String, double[]> sums = new LinkedHashMap<>();   // label -> {cases, hits, energy, iou}
+      try (Explainer explainer = models.size() == 1 ? Methods.create(method, model, request.settings(), null)
+          : Ensemble.of(models, m -> Methods.create(method, m, request.settings(), null))) {
+        for (int s = 0; s < images.size(); s++) {
+          progress.advance(method, s, images.size());
+          LabelledStudies.Study study = data.studies().get(s);
+          Path againstMask = request.against() == null ? null : study.regions().get(request.against());
+          List<Integer> labels = request.against() == null
+              ? study.masks().keySet().stream().filter(l -> study.truth()[l]).toList()
+              : IntStream.range(0, study.truth().length).filter(l -> study.truth()[l] && againstMask != null)
+                  .boxed().toList();
+          if (labels.isEmpty()) {
+            continue;
+          }
+          Image image = images.get(s);
+          // one explanation of every masked finding of the study
+          var explained = explainer.explain(image, Targets.labels(labels.stream().map(String::valueOf).toList()));
+          for (int t = 0; t < labels.size(); t++) {
+            float[] heat = explained.get(t).heatmap(0).unsafeData();
+            float[] region = maskPlane(againstMask != null ? againstMask : study.masks().get(labels.get(t)), image);
+            double[] sum = sums.computeIfAbsent(model.labels().get(labels.get(t)), k -> new double[4]);
+            sum[0]++;
+            sum[1] += MapAgreement.pointingHit(heat, region, image.width(),
+                MapAgreement.pointingTolerance(Math.max(image.width(), image.height()))) ? 1 : 0;
+            sum[2] += MapAgreement.energyInside(heat, region);
+            sum[3] += MapAgreement.iou(heat, region, request.iouThreshold());
+          }
+        }
+        progress.advance(method, images.size(), images.size());
+      }
+      Map<String, Object> perLabel = new LinkedHashMap<>();
+      sums.forEach((label, sum) -> perLabel.put(label, Map.of("cases", (int) sum[0], "pointingGame", sum[1] / sum[0],
+          "energyInside", sum[2] / sum[0], "iou", sum[3] / sum[0])));
+      out.put(method, perLabel);
+      afterEachMethod.run();
+    }
+  }
+
+  /** A mask image as one plane, non-zero on the finding; it must have the study's size. */
+  private static float[] maskPlane(Path file, Image study) {
+    Image mask = Images.read(file);
+    if (mask.width() != study.width() || mask.height() != study.height()) {
+      throw new LumenException(file, "mask is " + mask.width() + "x" + mask.height() + " but its study is "
+          + study.width() + "x" + study.height());
+    }
+    float[] out = new float[mask.width() * mask.height()];
+    float[] px = mask.pixels().unsafeData();
+    for (int i = 0; i < px.length; i++) {
+      out[i % out.length] = Math.max(out[i % out.length], px[i]);
+    }
+    return out;
+  }
+}
