@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Lumen's test command: installs what the tests need (once), makes the test models, runs the tests.
-#   - Debian packages: PyTorch, torchvision and onnx (to export reference models), ONNX's test data
+#   - Debian packages: PyTorch, torchvision and onnx (to export reference models), ONNX's test data,
+#     PostgreSQL, and chromium with its chromedriver (the viewer's tests drive it headless)
 #   - build/test-models: torchvision architectures with PyTorch reference numbers
 #   - a PostgreSQL server of its own on a free localhost port, for the results-store tests
 #     (LUMEN_TEST_POSTGRES_URL), stopped when the tests end
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
-packages=(python3-torch python3-torchvision python3-onnx libonnx-testdata postgresql)
+packages=(python3-torch python3-torchvision python3-onnx libonnx-testdata postgresql chromium chromium-driver)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

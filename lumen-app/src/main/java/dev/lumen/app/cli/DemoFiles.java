@@ -22,8 +22,10 @@ final class DemoFiles {
       "knee-axial", "knee-coronal", "knee-sagittal");
   /** The demo datasets the server draws once and registers: chest studies with masks, knee exams in both splits. */
   private static final int CHEST_STUDIES = 12;
+  private static final long CHEST_SEED = 2026;
   private static final int KNEE_EXAMS = 8;
-  private static final long SEED = 2026;
+  /** Gives each split of the 8 exams positive and negative exams of every label, which the plane combination needs. */
+  private static final long KNEE_SEED = 9;
   private static final int SIZE = 256;
 
   private DemoFiles() {}
@@ -43,9 +45,9 @@ final class DemoFiles {
       }
     }
     Datasets datasets = new Datasets(service);
-    Path chest = drawn(dir.resolve("datasets/chest-findings"), d -> ChestDataset.write(d, CHEST_STUDIES, SEED, SIZE, 0));
+    Path chest = drawn(dir.resolve("datasets/chest-findings"), d -> ChestDataset.write(d, CHEST_STUDIES, CHEST_SEED, SIZE, 0));
     datasets.register(chest.resolve("train.csv").toString(), "chest findings (synthetic, with masks)");
-    Path knee = drawn(dir.resolve("datasets/knee-exams"), d -> KneeDataset.write(d, KNEE_EXAMS, SEED, SIZE, 0.5));
+    Path knee = drawn(dir.resolve("datasets/knee-exams"), d -> KneeDataset.write(d, KNEE_EXAMS, KNEE_SEED, SIZE, 0.5));
     datasets.register(knee.toString(), "knee MRI exams (synthetic, MRNet layout)");
   }
 

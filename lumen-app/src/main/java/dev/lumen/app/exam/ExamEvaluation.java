@@ -52,6 +52,7 @@ public final class ExamEvaluation {
     if (!explained.isEmpty()) {
       requireMasks(valid, labels);
     }
+    requireBothClasses(train, labels);
     double[][][] trainScores = score(models, train, progress);
     double[][][] validScores = score(models, valid, progress);
     PlaneCombination combination = PlaneCombination.fit(labels, trainScores, truth(train));
@@ -132,6 +133,18 @@ public final class ExamEvaluation {
       out.put(labels.get(l), values[l]);
     }
     return out;
+  }
+
+  /** Fails, before any work, when a label's training exams are all positive or all negative: no combination fits them. */
+  private static void requireBothClasses(MrnetSplit train, List<String> labels) {
+    for (int l = 0; l < labels.size(); l++) {
+      int label = l;
+      long positives = train.ids().stream().filter(id -> train.truth().get(id)[label]).count();
+      if (positives == 0 || positives == train.ids().size()) {
+        throw new LumenException(train.folder(), "has " + positives + " positive of " + train.ids().size()
+            + " exams for '" + labels.get(l) + "': fitting the plane combination needs positive and negative exams");
+      }
+    }
   }
 
   /** Fails, before any work, unless some validation exam with a finding has the finding's mask in some plane. */

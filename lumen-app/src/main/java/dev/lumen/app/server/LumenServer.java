@@ -70,6 +70,12 @@ public final class LumenServer implements AutoCloseable {
       config.showJavalinBanner = false;
       config.http.maxRequestSize = settings.maxUploadBytes();
       config.staticFiles.enableWebjars();
+      // the viewer: plain HTML, CSS and JavaScript modules from the jar, no build step
+      config.staticFiles.add(files -> {
+        files.hostedPath = "/";
+        files.directory = "/dev/lumen/app/viewer";
+        files.location = io.javalin.http.staticfiles.Location.CLASSPATH;
+      });
       config.jetty.multipartConfig.maxFileSize(settings.maxUploadBytes(), io.javalin.config.SizeUnit.BYTES);
       config.jetty.multipartConfig.maxTotalRequestSize(settings.maxUploadBytes(), io.javalin.config.SizeUnit.BYTES);
     });
@@ -91,6 +97,7 @@ public final class LumenServer implements AutoCloseable {
     app.get("/api/studies", routes::studies);
     app.post("/api/studies", routes::uploadStudy);
     app.get("/api/studies/{id}", routes::study);
+    app.get("/api/studies/{id}/pixels.u8", routes::pixels);
     app.post("/api/predictions", routes::predict);
     app.post("/api/explanations", routes::explain);
     app.get("/api/explanations/{key}", routes::explanation);

@@ -109,6 +109,44 @@ final class Routes {
         ctx.pathParam("id"))));
   }
 
+  /**
+   * {@code GET /api/studies/{id}/pixels.u8}: the study's grey values for a browser to draw:
+   * three big-endian int32 (slices, height, width), two big-endian float32 (the lowest and
+   * highest value), then one byte per pixel, {@code value = low + byte / 255 * (high - low)};
+   * colour images are shown as the mean of their channels.
+   */
+  void pixels(Context ctx) {
+    List<dev.lumen.core.image.Image> slices = service.studySlices(ctx.pathParam("id"));
+    int h = slices.get(0).height();
+    int w = slices.get(0).width();
+    float[][] grey = new float[slices.size()][];
+    float low = Float.POSITIVE_INFINITY;
+    float high = Float.NEGATIVE_INFINITY;
+    for (int s = 0; s < grey.length; s++) {
+      float[] px = slices.get(s).pixels().unsafeData();
+      int channels = slices.get(s).channels();
+      grey[s] = new float[h * w];
+      for (int i = 0; i < h * w; i++) {
+        float sum = 0;
+        for (int c = 0; c < channels; c++) {
+          sum += px[c * h * w + i];
+        }
+        grey[s][i] = sum / channels;
+        low = Math.min(low, grey[s][i]);
+        high = Math.max(high, grey[s][i]);
+      }
+    }
+    ByteBuffer out = ByteBuffer.allocate(20 + grey.length * h * w);
+    out.putInt(grey.length).putInt(h).putInt(w).putFloat(low).putFloat(high);
+    float range = high > low ? high - low : 1;
+    for (float[] slice : grey) {
+      for (float v : slice) {
+        out.put((byte) Math.round((v - low) / range * 255));
+      }
+    }
+    ctx.contentType("application/octet-stream").result(out.array());
+  }
+
   void predict(Context ctx) {
     PredictionRequest body = LumenServer.body(ctx, PredictionRequest.class);
     if (body.model() == null || body.study() == null) {

@@ -376,15 +376,19 @@ public final class LumenService implements AutoCloseable {
   /** The size of study {@code id} as decoded: slices (1 for an image), height, width. */
   public synchronized int[] studyShape(String id) {
     return shapes.computeIfAbsent(id, key -> {
-      StudyRow study = study(key);
-      Path file = blob(study);
-      if (study.kind().equals("volume")) {
-        List<Image> slices = Images.readNpyVolume(file).slices();
-        return new int[] {slices.size(), slices.get(0).height(), slices.get(0).width()};
-      }
-      Image image = StudyKind.isNpy(file) ? Images.readNpyImage(file) : Images.read(file);
-      return new int[] {1, image.height(), image.width()};
+      List<Image> slices = studySlices(key);
+      return new int[] {slices.size(), slices.get(0).height(), slices.get(0).width()};
     }).clone();
+  }
+
+  /** Study {@code id} decoded: its slices (one for an image), in the file's own values. */
+  public List<Image> studySlices(String id) {
+    StudyRow study = study(id);
+    Path file = blob(study);
+    if (study.kind().equals("volume")) {
+      return Images.readNpyVolume(file).slices();
+    }
+    return List.of(StudyKind.isNpy(file) ? Images.readNpyImage(file) : Images.read(file));
   }
 
   private Path blob(StudyRow study) {

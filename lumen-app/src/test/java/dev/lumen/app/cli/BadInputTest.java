@@ -287,6 +287,25 @@ class BadInputTest {
     assertFalse(Files.exists(tmp.resolve("k.lumen-exams.json")), "refused before any work");
   }
 
+  @Test
+  void evaluateMrnetRefusesALabelWhoseTrainingExamsAreAllOfOneClass(@TempDir Path tmp) throws IOException {
+    // seed 2026 draws 4 training exams that are all abnormal: no plane combination fits them
+    Path data = tmp.resolve("knee");
+    assertEquals(0, lumen("demo-data", "--sets", "knee", "--exams", "8", "--size", "64", "--valid", "0.5",
+        "--seed", "2026", "-o", tmp.toString()).code());
+    Path models = Files.createDirectories(tmp.resolve("models"));
+    for (String plane : List.of("axial", "coronal", "sagittal")) {
+      DemoResources.copy("knee-" + plane + ".onnx", models);
+      DemoResources.copy("knee-" + plane + ".lumen.json", models);
+    }
+    Run r = lumen("evaluate-mrnet", data.toString(), "--axial", models.resolve("knee-axial.onnx").toString(),
+        "--coronal", models.resolve("knee-coronal.onnx").toString(), "--sagittal",
+        models.resolve("knee-sagittal.onnx").toString(), "-o", tmp.resolve("k.lumen-exams.json").toString());
+    assertEquals(3, r.code(), r.err());
+    assertTrue(r.err().contains(data.resolve("train") + ": has 4 positive of 4 exams for 'abnormal'"), r.err());
+    assertFalse(Files.exists(tmp.resolve("k.lumen-exams.json")), "no combination with NaN weights is written");
+  }
+
   /** A PNG whose header claims 60000 x 60000 pixels. */
   private static byte[] hugePng(byte[] png) {
     byte[] out = png.clone();

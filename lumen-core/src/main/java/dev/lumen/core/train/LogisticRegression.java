@@ -16,11 +16,24 @@ import org.ejml.dense.row.CommonOps_DDRM;
 public record LogisticRegression(double[] coefficients, double intercept) {
   private static final int MAX_STEPS = 100;
 
-  /** Fits {@code truth ~ x} ({@code x}: {@code [rows][features]}) with inverse penalty {@code c}. */
+  /**
+   * Fits {@code truth ~ x} ({@code x}: {@code [rows][features]}) with inverse penalty {@code c}.
+   *
+   * @throws IllegalArgumentException when {@code truth} holds one class only: the unpenalised
+   *     intercept then has no optimum (it runs off to infinity), as scikit-learn also refuses
+   */
   public static LogisticRegression fit(double[][] x, boolean[] truth, double c) {
     if (x.length == 0 || x.length != truth.length || c <= 0) {
       throw new IllegalArgumentException("need as many rows as labels (got " + x.length + " and " + truth.length
           + ") and c > 0");
+    }
+    int positives = 0;
+    for (boolean t : truth) {
+      positives += t ? 1 : 0;
+    }
+    if (positives == 0 || positives == truth.length) {
+      throw new IllegalArgumentException("logistic regression needs both classes, got " + positives + " positive of "
+          + truth.length);
     }
     int p = x[0].length + 1;                       // the intercept is parameter 0
     double[] theta = new double[p];

@@ -56,4 +56,12 @@ class LogisticRegressionTest {
       assertTrue(fit.probability(x[i]) < 0.5 && fit.probability(x[i + 3]) > 0.5);
     }
   }
+
+  @Test
+  void refusesLabelsOfOneClass() {
+    double[][] x = {{0.1}, {0.5}, {0.9}};
+    IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> LogisticRegression.fit(x, new boolean[] {true, true, true}, 1.0));
+    assertTrue(e.getMessage().contains("3 positive of 3"), e.getMessage());
+  }
 }

@@ -1,0 +1,28 @@
+// The viewer's entry: the page named in the URL's hash, with its state in the hash's query, so
+// that a view can be shared as a link.
+
+import { CaseBrowser } from './cases.js';
+
+function parse() {
+  const [page, query] = (location.hash.slice(1) || 'cases').split('?');
+  return { page, state: Object.fromEntries(new URLSearchParams(query ?? '')) };
+}
+
+function save(page, state) {
+  const query = new URLSearchParams(Object.entries(state).filter(([, v]) => v !== undefined && v !== null));
+  history.replaceState(null, '', '#' + page + '?' + query);
+}
+
+async function open() {
+  const { page, state } = parse();
+  const root = document.getElementById('page');
+  document.querySelectorAll('nav a[data-page]').forEach((a) => a.classList.toggle('on', a.dataset.page === page));
+  try {
+    const browser = new CaseBrowser(root, state, (s) => save('cases', s));
+    await browser.start();
+  } catch (error) {
+    root.textContent = 'The viewer could not start: ' + error.message;
+  }
+}
+
+open();

@@ -1,0 +1,210 @@
+package dev.lumen.app.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.logging.Level;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.logging.LoggingPreferences;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The viewer in a real browser: Debian's chromium, headless, driven through its chromedriver,
+ * against {@code lumen serve} with the demo data on an ephemeral port.
+ */
+class ViewerTest {
+  @TempDir
+  static Path data;
+
+  static TestServer api;
+  static ChromeDriver browser;
+
+  @BeforeAll
+  static void start() throws IOException {
+    api = new TestServer(data);
+    ChromeOptions options = new ChromeOptions();
+    options.setBinary("/usr/bin/chromium");
+    // chromium as root in a container, with nothing reaching out to the (closed) network
+    options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync",
+        "--window-size=1700,1100", "--user-data-dir=" + data.resolve("chromium"));
+    LoggingPreferences logs = new LoggingPreferences();
+    logs.enable(LogType.BROWSER, Level.ALL);
+    options.setCapability("goog:loggingPrefs", logs);
+    ChromeDriverService service = new ChromeDriverService.Builder()
+        .usingDriverExecutable(Path.of("/usr/bin/chromedriver").toFile()).usingAnyFreePort().build();
+    browser = new ChromeDriver(service, options);
+  }
+
+  @AfterAll
+  static void stop() {
+    if (browser != null) {
+      browser.quit();
+    }
+    api.close();
+  }
+
+  @AfterEach
+  void printConsole() {
+    for (LogEntry e : browser.manage().logs().get(LogType.BROWSER)) {
+      System.out.println("browser console: " + e);
+    }
+  }
+
+  /** Opens the viewer afresh (a URL differing only in its hash would not reload the page). */
+  private static void open(String hash) {
+    browser.get("about:blank");
+    browser.get(api.url() + "/" + hash);
+  }
+
+  private static Object js(String script, Object... args) {
+    return ((JavascriptExecutor) browser).executeScript(script, args);
+  }
+
+  private static WebDriverWait waiting() {
+    return new WebDriverWait(browser, Duration.ofSeconds(90));
+  }
+
+  /** Whether {@code planes} planes are shown, each with its map drawn (read in the page: the planes are rebuilt). */
+  private static boolean mapsShown(int planes) {
+    Object shown = js("const s = [...document.querySelectorAll('.plane:not([data-old]) .status')]"
+        + ".map(e => e.textContent);"
+        + "return s.length === arguments[0] && s.every(t => t.startsWith('gradcam of'));", planes);
+    return Boolean.TRUE.equals(shown);
+  }
+
+  /** A digest of a canvas's pixels, to see whether it changed. */
+  private static long pixels(String selector) {
+    return ((Number) js("const c = document.querySelector(arguments[0]);"
+        + "const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;"
+        + "let h = 0; for (let i = 0; i < d.length; i++) { h = (h * 31 + d[i]) % 1000000007; } return h;", selector))
+        .longValue();
+  }
+
+  private static void screenshot(String name) throws IOException {
+    Path out = Path.of("target/screenshots").resolve(name);
+    Files.createDirectories(out.getParent());
+    Files.write(out, ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
+  }
+
+  @Test
+  void theCaseBrowserShowsTheKneeExamsFiltersThemAndDrawsTheirMaps() throws Exception {
+    open("#cases");
+    waiting().until(b -> !b.findElements(By.cssSelector("#case-list li")).isEmpty());
+    List<WebElement> cells = browser.findElements(By.cssSelector("#cells button"));
+    assertEquals(5, cells.size());
+    assertEquals("all (4)", cells.get(0).getText(), "the four validation exams of the demo");
+    // every exam is in exactly one confusion cell
+    int sum = 0;
+    Pattern count = Pattern.compile("\\((\\d+)\\)");
+    WebElement nonEmpty = null;
+    for (WebElement cell : cells.subList(1, 5)) {
+      Matcher m = count.matcher(cell.getText());
+      assertTrue(m.find(), cell.getText());
+      sum += Integer.parseInt(m.group(1));
+      if (nonEmpty == null && Integer.parseInt(m.group(1)) > 0) {
+        nonEmpty = cell;
+      }
+    }
+    assertEquals(4, sum);
+    Matcher m = count.matcher(nonEmpty.getText());
+    m.find();
+    int expected = Integer.parseInt(m.group(1));
+    String cell = nonEmpty.getAttribute("data-cell");
+    waiting().until(b -> mapsShown(3));
+    js("performance.clearResourceTimings(); document.querySelectorAll('.plane').forEach(p => p.dataset.old = '1');");
+    nonEmpty.click();
+    long clicked = System.nanoTime();
+    waiting().until(b -> b.findElements(By.cssSelector("#case-list li")).size() == expected);
+    assertTrue(browser.getCurrentUrl().contains("cell=" + cell), browser.getCurrentUrl());
+
+    waiting().until(b -> mapsShown(3));
+    System.out.printf("viewer: a case opened with its three planes' maps in %.0f ms%n", (System.nanoTime() - clicked) / 1e6);
+    String badge = browser.findElement(By.id("badge")).getText();
+    assertTrue(List.of("true positive", "false negative", "false positive", "true negative").contains(badge), badge);
+    assertTrue(browser.findElement(By.id("sentence")).getText().contains("sagittal"), "plane probabilities are shown");
+    screenshot("cases.png");
+
+    String sagittal = ".plane[data-plane=sagittal] ";
+    String label = browser.findElement(By.cssSelector(sagittal + ".slice-label")).getText();
+    assertTrue(label.matches("slice \\d+ / \\d+"), label);
+    // measured, not asserted: written into docs/benchmarks.md
+    double drawMs = ((Number) js("const s = document.querySelector(arguments[0]); const t = performance.now();"
+        + "for (let i = 0; i < 20; i++) { s.value = String(i % Number(s.max)); s.dispatchEvent(new Event('input')); }"
+        + "return (performance.now() - t) / 20;", sagittal + ".slider")).doubleValue();
+    js("const s = document.querySelector(arguments[0]); s.value = String(Math.floor(Number(s.max) / 2));"
+        + "s.dispatchEvent(new Event('input'));", sagittal + ".slider");
+    Object transfers = js("const sum = (p) => performance.getEntriesByType('resource').filter(e => e.name.includes(p))"
+        + ".reduce((a, e) => a + e.encodedBodySize, 0); return [sum('pixels.u8'), sum('map.u8')];");
+    System.out.printf("viewer: a slice change draws in %.1f ms; the exam's pixels and maps came as %s bytes%n", drawMs,
+        transfers);
+    long before = pixels(sagittal + ".slice-canvas");
+    long mapBefore = pixels(sagittal + ".map-canvas");
+    // dragging the slider fires input events; one step is enough to change the slice
+    js("const s = document.querySelector(arguments[0]); s.value = String(Number(s.value) + 3);"
+        + "s.dispatchEvent(new Event('input'));", sagittal + ".slider");
+    assertNotEquals(label, browser.findElement(By.cssSelector(sagittal + ".slice-label")).getText());
+    assertNotEquals(before, pixels(sagittal + ".slice-canvas"), "the slice's pixels changed");
+    assertNotEquals(mapBefore, pixels(sagittal + ".map-canvas"), "its map changed with it");
+
+    // at the map's peak slice, where the map has colour to blend
+    browser.findElement(By.cssSelector(sagittal + ".peak")).click();
+    long requests = ((Number) js("return performance.getEntriesByType('resource').length;")).longValue();
+    long overlay = pixels(sagittal + ".map-canvas");
+    js("const o = document.getElementById('opacity'); o.value = '0.9'; o.dispatchEvent(new Event('input'));");
+    assertNotEquals(overlay, pixels(sagittal + ".map-canvas"), "opacity changes the overlay");
+    assertEquals(requests, ((Number) js("return performance.getEntriesByType('resource').length;")).longValue(),
+        "with no request");
+
+    // opened again, its maps come from the store
+    js("document.querySelectorAll('.plane').forEach(p => p.dataset.old = '1');");
+    long reopened = System.nanoTime();
+    browser.findElement(By.cssSelector("#case-list li")).click();
+    waiting().until(b -> mapsShown(3));
+    System.out.printf("viewer: the case opened again (maps stored) in %.0f ms%n", (System.nanoTime() - reopened) / 1e6);
+  }
+
+  @Test
+  void twoDimensionalStudiesOpenInOnePaneAndAViewIsSharedByItsUrl() throws Exception {
+    open("#cases");
+    waiting().until(b -> !b.findElements(By.cssSelector("#case-list li")).isEmpty());
+    String chest = (String) js("const s = document.getElementById('dataset');"
+        + "const o = [...s.options].find(o => o.text.startsWith('chest')); s.value = o.value;"
+        + "s.dispatchEvent(new Event('change')); return o.value;");
+    waiting().until(b -> b.findElements(By.cssSelector("#cells button")).size() == 5
+        && b.findElement(By.cssSelector("#cells button")).getText().equals("all (12)"));
+    waiting().until(b -> mapsShown(1));
+    assertEquals("image", browser.findElement(By.cssSelector(".plane")).getAttribute("data-plane"));
+    // a case with the label's mask shows it as an outline: pick one through the list
+    String shared = browser.getCurrentUrl();
+    assertTrue(shared.contains("dataset=" + chest) && shared.contains("case="), shared);
+    String sentence = browser.findElement(By.id("sentence")).getText();
+    browser.get("about:blank");
+    browser.get(shared);
+    waiting().until(b -> mapsShown(1));
+    assertEquals(sentence, browser.findElement(By.id("sentence")).getText(), "the shared link opens the same case");
+    screenshot("cases-2d.png");
+  }
+}
