@@ -207,4 +207,34 @@ class ViewerTest {
     assertEquals(sentence, browser.findElement(By.id("sentence")).getText(), "the shared link opens the same case");
     screenshot("cases-2d.png");
   }
+
+  @Test
+  void theExplainPageTakesAnUploadAndShowsPredictionsBoxesAndMethodsSideBySide() throws Exception {
+    open("#explain");
+    waiting().until(b -> !b.findElements(By.cssSelector("#study option")).isEmpty());
+    Path upload = Files.copy(data.resolve("demo/studies/study-2-opacity.png"), data.resolve("my radiograph.png"));
+    browser.findElement(By.id("upload")).sendKeys(upload.toString());
+    waiting().until(b -> b.findElement(By.id("status")).getText().startsWith("uploaded"));
+    js("const s = document.getElementById('settings'); s.value = '{\"limeSamples\": 60}';"
+        + "for (const o of document.getElementById('compare').options) { o.selected = ['gradcam', 'lime'].includes(o.value); }");
+    browser.findElement(By.id("run")).click();
+    waiting().until(b -> b.findElements(By.cssSelector("#compare-view figure")).size() == 4
+        || b.findElement(By.id("status")).getText().contains("failed"));
+    List<WebElement> predictions = browser.findElements(By.cssSelector("#predictions li"));
+    assertEquals(3, predictions.size(), "every label of the demo model");
+    double previous = 1;
+    for (WebElement p : predictions) {
+      double probability = Double.parseDouble(p.getText().replaceAll(".* ", ""));
+      assertTrue(probability <= previous, "sorted: " + p.getText());
+      previous = probability;
+    }
+    String top = predictions.get(0).getText().split(" ")[0];
+    WebElement row = browser.findElement(By.cssSelector(".label-row[data-label=" + top + "]"));
+    assertEquals(3, row.findElements(By.tagName("canvas")).size(), "study, map and boxes");
+    assertTrue(browser.findElements(By.cssSelector("#summary canvas")).size() == 1);
+    List<String> captions = browser.findElements(By.cssSelector("#compare-view figcaption")).stream()
+        .map(WebElement::getText).toList();
+    assertEquals(List.of("gradcam", "lime", "lime: for", "lime: against"), captions);
+    screenshot("explain.png");
+  }
 }

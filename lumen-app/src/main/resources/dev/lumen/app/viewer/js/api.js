@@ -54,6 +54,22 @@ export async function postJson(path, body) {
   return { status: answer.status, body: await answer.json() };
 }
 
+/** Asks job {@code id} to stop. */
+export async function cancelJob(id) {
+  await request('DELETE', `/api/jobs/${id}`);
+}
+
+/** Uploads a study file; the registered study. */
+export async function uploadStudy(file) {
+  const name = file.name.replace(/[^A-Za-z0-9._ -]+/g, '_').slice(0, 200) || 'upload';
+  const answer = await fetch('/api/studies?name=' + encodeURIComponent(name), { method: 'POST',
+    headers: headers({ 'Content-Type': 'application/octet-stream' }), body: file });
+  if (!answer.ok) {
+    throw new ApiError(answer.status, (await answer.json()).detail);
+  }
+  return answer.json();
+}
+
 export async function getBytes(path) {
   return (await request('GET', path)).arrayBuffer();
 }
@@ -93,11 +109,12 @@ export async function followJob(id, onChange) {
 
 /**
  * The stored explanation of {@code request}, computing it first as a job when it is not
- * stored (onProgress hears the job).
+ * stored (onProgress hears the job; onJob, if given, is told its id, to cancel it).
  */
-export async function explanation(request, onProgress) {
+export async function explanation(request, onProgress, onJob) {
   let { status, body } = await postJson('/api/explanations', request);
   if (status === 202) {
+    onJob?.(body.job.id);
     const job = await followJob(body.job.id, onProgress);
     if (job.state !== 'done') {
       throw new Error(job.error || 'the explanation job ended ' + job.state);
@@ -124,15 +141,18 @@ export async function compactMap(path) {
   return { slices: view.getInt32(0), height: view.getInt32(4), width: view.getInt32(8), data: new Uint8Array(buffer, 12) };
 }
 
-/** A uint8 .npy array (masks): its shape and values. */
-export async function npyUint8(path) {
+/** A uint8 (masks) or little-endian int32 (LIME's superpixels) .npy array: its shape and values. */
+export async function npyArray(path) {
   const buffer = await getBytes(path);
-  const view = new DataView(buffer);
-  const headerLength = view.getUint16(8, true);
+  const headerLength = new DataView(buffer).getUint16(8, true);
   const header = new TextDecoder().decode(new Uint8Array(buffer, 10, headerLength));
-  if (!header.includes("'|u1'")) {
-    throw new Error(path + ' is not a uint8 array: ' + header);
-  }
   const shape = header.match(/'shape': \(([^)]*)\)/)[1].split(',').map((s) => s.trim()).filter((s) => s).map(Number);
-  return { shape, data: new Uint8Array(buffer, 10 + headerLength) };
+  const body = buffer.slice(10 + headerLength);
+  if (header.includes("'|u1'")) {
+    return { shape, data: new Uint8Array(body) };
+  }
+  if (header.includes("'<i4'")) {
+    return { shape, data: new Int32Array(body) };
+  }
+  throw new Error(path + ' is neither uint8 nor int32: ' + header);
 }

@@ -2,7 +2,7 @@
 // confusion cells of the latest evaluation with their counts, the case list, and the case
 // itself — its badge, its probabilities, and every plane with its map.
 
-import { compactMap, explanation, followJob, getJson, npyUint8, postJson, studyPixels } from './api.js';
+import { compactMap, explanation, followJob, getJson, npyArray, postJson, studyPixels } from './api.js';
 import { PlaneView } from './plane-view.js';
 
 const PLANES = ['axial', 'coronal', 'sagittal'];
@@ -287,7 +287,7 @@ export class CaseBrowser {
       view.setPixels(pixels, kept === undefined ? undefined : Number(kept));
       const maskKey = this.exams ? view.name + '/' + this.state.label : this.state.label;
       if (opened.masks[maskKey]) {
-        const mask = await npyUint8(opened.masks[maskKey]);
+        const mask = await npyArray(opened.masks[maskKey]);
         view.setMask(mask);
       }
     }));

@@ -2,6 +2,9 @@
 // that a view can be shared as a link.
 
 import { CaseBrowser } from './cases.js';
+import { ExplainPage } from './explain.js';
+
+const PAGES = { cases: CaseBrowser, explain: ExplainPage };
 
 function parse() {
   const [page, query] = (location.hash.slice(1) || 'cases').split('?');
@@ -18,11 +21,18 @@ async function open() {
   const root = document.getElementById('page');
   document.querySelectorAll('nav a[data-page]').forEach((a) => a.classList.toggle('on', a.dataset.page === page));
   try {
-    const browser = new CaseBrowser(root, state, (s) => save('cases', s));
-    await browser.start();
+    const Page = PAGES[page] ?? CaseBrowser;
+    const shown = new Page(root, state, (s) => save(page in PAGES ? page : 'cases', s));
+    await shown.start();
   } catch (error) {
     root.textContent = 'The viewer could not start: ' + error.message;
   }
 }
 
+window.addEventListener('hashchange', (e) => {
+  // a new page, not a state change of the shown one
+  if (new URL(e.oldURL).hash.split('?')[0] !== location.hash.split('?')[0]) {
+    open();
+  }
+});
 open();

@@ -5,9 +5,7 @@
 // each slice's share of the map's heat. Everything is drawn here from the bytes the server
 // sent, so the display settings change without a request.
 
-import { COLORMAPS } from './colormaps.js';
-
-const OUTLINE = [0, 255, 120];
+import { drawSlice, greyLevels } from './render.js';
 
 export class PlaneView {
   /**
@@ -150,54 +148,16 @@ export class PlaneView {
     if (!this.pixels) {
       return;
     }
-    const { width, height } = this.pixels;
-    const plane = width * height;
-    const offset = this.slice * plane;
+    const { width, height, low, high } = this.pixels;
+    const offset = this.slice * width * height;
     const overlay = this.display.mode === 'overlay';
     this.root.querySelector('.panels').classList.toggle('single', overlay);
-    const grey = this.greyLevels();
-    const lut = COLORMAPS[this.display.colormap];
-    const threshold = Math.round(this.display.threshold * 255);
-    const alpha = this.display.opacity;
-    const slice = new ImageData(width, height);
-    const mapped = new ImageData(width, height);
+    const grey = greyLevels(low, high, this.window[0], this.window[1]);
     const outline = this.mask ? this.outline(offset, width, height) : null;
-    for (let i = 0; i < plane; i++) {
-      const g = grey[this.pixels.data[offset + i]];
-      let r = g;
-      let gg = g;
-      let b = g;
-      const m = this.map ? this.map.data[offset + i] : 0;
-      if (this.map && m >= threshold && m > 0) {
-        r = (1 - alpha) * g + alpha * lut[3 * m];
-        gg = (1 - alpha) * g + alpha * lut[3 * m + 1];
-        b = (1 - alpha) * g + alpha * lut[3 * m + 2];
-      }
-      const o = 4 * i;
-      const edge = outline && outline[i];
-      slice.data[o] = edge ? OUTLINE[0] : overlay ? r : g;
-      slice.data[o + 1] = edge ? OUTLINE[1] : overlay ? gg : g;
-      slice.data[o + 2] = edge ? OUTLINE[2] : overlay ? b : g;
-      slice.data[o + 3] = 255;
-      mapped.data[o] = edge ? OUTLINE[0] : r;
-      mapped.data[o + 1] = edge ? OUTLINE[1] : gg;
-      mapped.data[o + 2] = edge ? OUTLINE[2] : b;
-      mapped.data[o + 3] = 255;
-    }
-    this.sliceCanvas.getContext('2d').putImageData(slice, 0, 0);
-    this.mapCanvas.getContext('2d').putImageData(mapped, 0, 0);
-  }
-
-  /** The grey level of every stored byte under the current window (centre, width in the study's values). */
-  greyLevels() {
-    const [centre, width] = this.window;
-    const { low, high } = this.pixels;
-    const out = new Uint8ClampedArray(256);
-    for (let b = 0; b < 256; b++) {
-      const value = low + b / 255 * (high - low);
-      out[b] = 255 * (value - (centre - width / 2)) / width;
-    }
-    return out;
+    const drawn = drawSlice(this.pixels.data, offset, width, height, grey, this.map ? this.map.data : null,
+      this.display, outline);
+    this.sliceCanvas.getContext('2d').putImageData(overlay ? drawn.overlaid : drawn.slice, 0, 0);
+    this.mapCanvas.getContext('2d').putImageData(drawn.overlaid, 0, 0);
   }
 
   /** The mask's edge pixels on this slice: inside, with a 4-neighbour outside. */
