@@ -237,4 +237,43 @@ class ViewerTest {
     assertEquals(List.of("gradcam", "lime", "lime: for", "lime: against"), captions);
     screenshot("explain.png");
   }
+
+  @Test
+  void theDashboardShowsAucsAndConfusionAndACellOpensItsCases() throws Exception {
+    String chest = null;
+    for (var d : api.json("GET", "/api/datasets", null, 200)) {
+      chest = d.get("kind").asText().equals("labels") ? d.get("id").asText() : chest;
+    }
+    String model = api.modelId("chest-findings.onnx");
+    var job = api.json("POST", "/api/evaluations", "{\"dataset\": \"" + chest + "\", \"model\": \"" + model
+        + "\", \"explanations\": [\"cam\"]}", 202);
+    var done = api.waitFor(job.get("job").get("id").asText());
+    assertEquals("done", done.get("state").asText(), done.toString());
+    var report = api.json("GET", "/api/evaluations/" + done.get("result").get("evaluation").asText(), null, 200)
+        .get("report");
+    open("#evaluation?dataset=" + chest + "&evaluation=" + done.get("result").get("evaluation").asText()
+        + "&label=nodule");
+    waiting().until(b -> !b.findElements(By.cssSelector("#confusion td.cell")).isEmpty());
+    String aucs = browser.findElement(By.id("aucs")).getText();
+    for (var l : report.get("labels")) {
+      assertTrue(aucs.contains(l.get("label").asText() + " AUC " + String.format(java.util.Locale.ROOT, "%.3f",
+          l.get("auc").asDouble())), aucs);
+    }
+    assertTrue(browser.findElement(By.id("explanations")).getText().contains("cam"), "the maps' scores are shown");
+    js("const t = document.getElementById('threshold'); t.value = '0.3'; t.dispatchEvent(new Event('input'));");
+    int total = 0;
+    int truePositives = 0;
+    for (WebElement cell : browser.findElements(By.cssSelector("#confusion td.cell"))) {
+      int n = Integer.parseInt(cell.getText().replaceAll(".* ", ""));
+      total += n;
+      truePositives = cell.getAttribute("data-cell").equals("tp") ? n : truePositives;
+    }
+    assertEquals(12, total, "every study in one cell");
+    int expected = truePositives;
+    screenshot("evaluation.png");
+    browser.findElement(By.cssSelector("#confusion td[data-cell=tp]")).click();
+    waiting().until(b -> b.getCurrentUrl().contains("#cases") && !b.findElements(By.cssSelector("#cells button.on")).isEmpty()
+        && b.findElement(By.cssSelector("#cells button.on")).getText().startsWith("true positive"));
+    assertEquals(expected, browser.findElements(By.cssSelector("#case-list li")).size(), "the cell's cases");
+  }
 }

@@ -2,9 +2,10 @@
 // that a view can be shared as a link.
 
 import { CaseBrowser } from './cases.js';
+import { Dashboard } from './dashboard.js';
 import { ExplainPage } from './explain.js';
 
-const PAGES = { cases: CaseBrowser, explain: ExplainPage };
+const PAGES = { cases: CaseBrowser, explain: ExplainPage, evaluation: Dashboard };
 
 function parse() {
   const [page, query] = (location.hash.slice(1) || 'cases').split('?');

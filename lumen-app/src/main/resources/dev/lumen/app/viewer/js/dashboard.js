@@ -1,0 +1,235 @@
+// The evaluation dashboard: a dataset's evaluations; for one, per label the AUC and ROC curve,
+// the confusion counts at a threshold slider (a cell opens the case browser on its cases), and
+// the explanation scores of every method evaluated.
+
+import { getJson } from './api.js';
+
+const COLOURS = ['#ff5a5a', '#4fd1ff', '#ffd24f', '#8cff66', '#d68cff', '#ff9f40'];
+const CELLS = [['tp', 'true positive'], ['fn', 'false negative'], ['fp', 'false positive'], ['tn', 'true negative']];
+
+function element(tag, attributes = {}, text) {
+  const e = document.createElement(tag);
+  Object.entries(attributes).forEach(([k, v]) => e.setAttribute(k, v));
+  if (text !== undefined) {
+    e.textContent = text;
+  }
+  return e;
+}
+
+function fmt(value) {
+  return typeof value === 'number' && Number.isFinite(value) ? value.toFixed(3) : '–';
+}
+
+/** ROC points [fpr, tpr] of scores against truth, from the highest threshold down (ties together). */
+export function roc(scores, truth) {
+  const order = scores.map((s, i) => i).sort((a, b) => scores[b] - scores[a]);
+  const positives = truth.filter((t) => t).length;
+  const negatives = truth.length - positives;
+  const points = [[0, 0]];
+  let tp = 0;
+  let fp = 0;
+  for (let k = 0; k < order.length; k++) {
+    truth[order[k]] ? tp++ : fp++;
+    if (k === order.length - 1 || scores[order[k + 1]] !== scores[order[k]]) {
+      points.push([negatives ? fp / negatives : 0, positives ? tp / positives : 0]);
+    }
+  }
+  return points;
+}
+
+export class Dashboard {
+  constructor(root, state, save) {
+    this.root = root;
+    this.state = state;
+    this.save = save;
+    root.innerHTML = `
+      <div class="explain">
+        <aside>
+          <label>Dataset <select id="dataset"></select></label>
+          <label>Evaluation <select id="evaluation"></select></label>
+          <label>Label <select id="label"></select></label>
+          <label>Threshold <span id="threshold-value"></span>
+            <input id="threshold" type="range" min="0" max="1" step="0.01" value="0.5"></label>
+          <div id="status" class="status"></div>
+        </aside>
+        <main>
+          <h3>AUC</h3><table id="aucs" class="table"></table>
+          <h3>ROC</h3><canvas id="roc" width="360" height="360"></canvas>
+          <h3>Confusion at the threshold</h3><table id="confusion" class="table confusion"></table>
+          <div id="explanations"></div>
+        </main>
+      </div>`;
+    this.$ = (id) => root.querySelector('#' + id);
+  }
+
+  async start() {
+    this.datasets = (await getJson('/api/datasets')).filter((d) => d.kind !== 'folder');
+    this.$('dataset').replaceChildren(...this.datasets.map((d) => element('option', { value: d.id }, d.name)));
+    if (this.state.dataset) {
+      this.$('dataset').value = this.state.dataset;
+    }
+    this.$('dataset').addEventListener('change', () => this.openDataset());
+    this.$('evaluation').addEventListener('change', () => this.openEvaluation());
+    this.$('label').addEventListener('change', () => this.show());
+    this.$('threshold').value = this.state.threshold ?? 0.5;
+    this.$('threshold').addEventListener('input', () => this.show());
+    await this.openDataset();
+  }
+
+  async openDataset() {
+    this.dataset = this.datasets.find((d) => d.id === this.$('dataset').value);
+    const evaluations = await getJson('/api/evaluations?dataset=' + this.dataset.id);
+    this.$('evaluation').replaceChildren(...evaluations.map((e) => element('option', { value: e.id },
+      new Date(e.createdAt).toLocaleString() + ' ' + JSON.stringify(e.models).replace(/["{}[\]]/g, ''))));
+    if (evaluations.some((e) => e.id === this.state.evaluation)) {
+      this.$('evaluation').value = this.state.evaluation;
+    }
+    this.$('status').textContent = evaluations.length ? '' : 'No evaluation of this dataset yet: open it in the '
+      + 'case browser, or POST /api/evaluations.';
+    await this.openEvaluation();
+  }
+
+  async openEvaluation() {
+    if (!this.$('evaluation').value) {
+      return;
+    }
+    this.evaluation = await getJson('/api/evaluations/' + this.$('evaluation').value);
+    const report = this.evaluation.report;
+    this.exams = Boolean(report.exams);
+    // per case: its scores (an exam's combined ones) and truth
+    this.rows = this.exams ? report.exams.map((e) => ({ scores: e.combined, truth: e.truth, planes: e.planes }))
+      : report.cases.map((c) => ({ scores: c.scores, truth: c.truth }));
+    this.labels = Object.keys(this.rows[0]?.truth ?? {});
+    this.$('label').replaceChildren(...this.labels.map((l) => element('option', { value: l }, l)));
+    if (this.labels.includes(this.state.label)) {
+      this.$('label').value = this.state.label;
+    }
+    this.aucTable(report);
+    this.explanationTable(report.explanations);
+    this.show();
+  }
+
+  aucTable(report) {
+    const table = this.$('aucs');
+    if (this.exams) {
+      table.replaceChildren(element('tr', {}), ...this.labels.map((l) => {
+        const tr = element('tr');
+        tr.append(element('th', {}, l), ...['axial', 'coronal', 'sagittal', 'combined']
+          .map((p) => element('td', {}, `${p} ${fmt(report.validationAuc[l][p])}`)));
+        return tr;
+      }));
+    } else {
+      table.replaceChildren(...report.labels.map((l) => {
+        const tr = element('tr');
+        tr.append(element('th', {}, l.label), element('td', {}, 'AUC ' + fmt(l.auc)),
+          element('td', {}, `${l.positives} positive, ${l.negatives} negative`));
+        return tr;
+      }), element('tr', {}, 'macro AUC ' + fmt(report.macroAuc)));
+    }
+  }
+
+  explanationTable(explanations) {
+    const box = this.$('explanations');
+    box.replaceChildren();
+    if (!explanations) {
+      return;
+    }
+    box.appendChild(element('h3', {}, 'Explanations against the masks'));
+    const table = element('table', { class: 'table' });
+    const head = element('tr');
+    head.append(...['method', 'plane', 'label', 'cases', 'pointing game', 'energy inside', 'IoU']
+      .map((h) => element('th', {}, h)));
+    table.appendChild(head);
+    for (const [method, inner] of Object.entries(explanations)) {
+      // exams: method -> plane -> label; studies: method -> label
+      const planes = this.exams ? Object.entries(inner) : [['', inner]];
+      for (const [plane, perLabel] of planes) {
+        for (const [label, s] of Object.entries(perLabel)) {
+          const tr = element('tr');
+          tr.append(...[method, plane, label, String(s.cases), fmt(s.pointingGame), fmt(s.energyInside), fmt(s.iou)]
+            .map((v) => element('td', {}, v)));
+          table.appendChild(tr);
+        }
+      }
+    }
+    box.appendChild(table);
+  }
+
+  /** The ROC curves and the confusion counts of the chosen label at the threshold. */
+  show() {
+    const label = this.$('label').value;
+    const threshold = Number(this.$('threshold').value);
+    this.$('threshold-value').textContent = threshold.toFixed(2);
+    this.state = { dataset: this.dataset.id, evaluation: this.$('evaluation').value, label, threshold };
+    this.save(this.state);
+    this.drawRoc(label);
+    const counts = { tp: 0, fn: 0, fp: 0, tn: 0 };
+    for (const r of this.rows) {
+      const positive = r.truth[label] === 1;
+      const called = r.scores[label] >= threshold;
+      counts[positive ? (called ? 'tp' : 'fn') : (called ? 'fp' : 'tn')]++;
+    }
+    const table = this.$('confusion');
+    const cell = (key) => {
+      const td = element('td', { 'data-cell': key, class: 'cell' }, `${Object.fromEntries(CELLS)[key]} ${counts[key]}`);
+      td.addEventListener('click', () => this.openCell(key, label, threshold));
+      return td;
+    };
+    const rowOf = (name, a, b) => {
+      const tr = element('tr');
+      tr.append(element('th', {}, name), cell(a), cell(b));
+      return tr;
+    };
+    const head = element('tr');
+    head.append(element('th'), element('th', {}, 'called'), element('th', {}, 'not called'));
+    table.replaceChildren(head, rowOf('present', 'tp', 'fn'), rowOf('absent', 'fp', 'tn'));
+  }
+
+  drawRoc(chosen) {
+    const canvas = this.$('roc');
+    const c = canvas.getContext('2d');
+    const size = canvas.width;
+    const margin = 34;
+    const span = size - 2 * margin;
+    const at = (x, y) => [margin + x * span, size - margin - y * span];
+    c.fillStyle = '#1b2027';
+    c.fillRect(0, 0, size, size);
+    c.strokeStyle = '#38414d';
+    c.lineWidth = 1;
+    c.strokeRect(margin, margin, span, span);
+    c.beginPath();
+    c.moveTo(...at(0, 0));
+    c.lineTo(...at(1, 1));
+    c.stroke();
+    c.fillStyle = '#8a96a3';
+    c.font = '12px sans-serif';
+    c.fillText('false positive rate', size / 2 - 50, size - 10);
+    c.save();
+    c.translate(14, size / 2 + 45);
+    c.rotate(-Math.PI / 2);
+    c.fillText('true positive rate', 0, 0);
+    c.restore();
+    this.labels.forEach((label, n) => {
+      const points = roc(this.rows.map((r) => r.scores[label]), this.rows.map((r) => r.truth[label] === 1));
+      c.strokeStyle = COLOURS[n % COLOURS.length];
+      c.lineWidth = label === chosen ? 3 : 1.5;
+      c.beginPath();
+      points.forEach(([x, y], i) => (i ? c.lineTo(...at(x, y)) : c.moveTo(...at(x, y))));
+      c.stroke();
+      c.fillStyle = c.strokeStyle;
+      c.fillText(label, size - margin - 100, size - margin - 10 - 16 * n);
+    });
+  }
+
+  /** The case browser on this evaluation's models, dataset, label and threshold, showing one confusion cell. */
+  openCell(cell, label, threshold) {
+    const models = this.evaluation.models;
+    const state = { dataset: this.dataset.id, label, cell, threshold };
+    if (Array.isArray(models)) {
+      state['model-model'] = models[0];
+    } else {
+      Object.entries(models).forEach(([plane, id]) => (state['model-' + plane] = id));
+    }
+    location.hash = '#cases?' + new URLSearchParams(state);
+  }
+}
