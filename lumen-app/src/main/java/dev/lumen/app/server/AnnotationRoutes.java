@@ -1,5 +1,6 @@
 package dev.lumen.app.server;
 
+import dev.lumen.app.annotate.Agreement;
 import dev.lumen.app.annotate.Annotation;
 import dev.lumen.app.annotate.AnnotationRequest;
 import dev.lumen.app.annotate.Annotations;
@@ -17,10 +18,31 @@ import java.util.Map;
 final class AnnotationRoutes {
   private final LumenService service;
   private final Annotations annotations;
+  private final Agreement agreement;
 
   AnnotationRoutes(LumenService service) {
     this.service = service;
     this.annotations = new Annotations(service);
+    this.agreement = new Agreement(service, annotations);
+  }
+
+  /**
+   * {@code GET /api/studies/{id}/agreement?label=L[&threshold=T]}: every stored explanation of
+   * the label on the study against the study's annotations of it.
+   */
+  void agreement(Context ctx) {
+    String label = ctx.queryParam("label");
+    if (label == null) {
+      throw new IllegalArgumentException("give the annotated 'label'");
+    }
+    String threshold = ctx.queryParam("threshold");
+    double level;
+    try {
+      level = threshold == null ? 0.5 : Double.parseDouble(threshold);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("'threshold' must be a number in [0, 1], got " + threshold);
+    }
+    ctx.json(agreement.of(ctx.pathParam("id"), label, level));
   }
 
   /** {@code GET /api/studies/{id}/annotations}: the study's current annotations. */

@@ -110,6 +110,7 @@ public final class LumenServer implements AutoCloseable {
     app.get("/api/studies/{id}/annotations", annotations::list);
     app.post("/api/studies/{id}/annotations", annotations::create);
     app.get("/api/studies/{id}/masks/{label}", annotations::mask);
+    app.get("/api/studies/{id}/agreement", annotations::agreement);
     app.get("/api/annotations/{id}", annotations::latest);
     app.put("/api/annotations/{id}", annotations::edit);
     app.delete("/api/annotations/{id}", annotations::delete);

@@ -188,13 +188,25 @@ public final class Store implements AutoCloseable {
     }
   }
 
+  private static final String EXPLANATION_COLUMNS = "cache_key, model_id, study_id, method, layer, settings, "
+      + "target_label, target_index, score, raw_blob, map_blob, overlay_blob, created_at, details_blob";
+
   /** The explanation stored under {@code cacheKey}. */
   public Optional<ExplanationRow> explanation(String cacheKey) {
-    return query("SELECT cache_key, model_id, study_id, method, layer, settings, target_label, target_index, score, "
-        + "raw_blob, map_blob, overlay_blob, created_at, details_blob FROM explanations WHERE cache_key = ?",
-        r -> new ExplanationRow(r.getString(1), r.getString(2), r.getString(3), r.getString(4), r.getString(5),
-            r.getString(6), r.getString(7), r.getInt(8), r.getDouble(9), r.getString(10), r.getString(11),
-            r.getString(12), r.getLong(13), r.getString(14)), cacheKey).stream().findFirst();
+    return query("SELECT " + EXPLANATION_COLUMNS + " FROM explanations WHERE cache_key = ?", Store::explanation,
+        cacheKey).stream().findFirst();
+  }
+
+  /** Every explanation of study {@code studyId}, oldest first. */
+  public List<ExplanationRow> explanationsOf(String studyId) {
+    return query("SELECT " + EXPLANATION_COLUMNS + " FROM explanations WHERE study_id = ? ORDER BY created_at, "
+        + "cache_key", Store::explanation, studyId);
+  }
+
+  private static ExplanationRow explanation(ResultSet r) throws SQLException {
+    return new ExplanationRow(r.getString(1), r.getString(2), r.getString(3), r.getString(4), r.getString(5),
+        r.getString(6), r.getString(7), r.getInt(8), r.getDouble(9), r.getString(10), r.getString(11),
+        r.getString(12), r.getLong(13), r.getString(14));
   }
 
   /** Adds a dataset unless one with its id is there. */

@@ -123,6 +123,30 @@ class AnnotationApiTest {
   }
 
   @Test
+  void everyStoredMapOfTheLabelIsScoredAgainstTheAnnotation() throws Exception {
+    String study = api.studyId("study-4-nodule.png");
+    api.json("POST", "/api/studies/" + study + "/annotations", polygon("nodule", "dr. a"), 201);
+    String request = "{\"model\": \"" + api.modelId("chest-demo.onnx") + "\", \"study\": \"" + study
+        + "\", \"method\": \"gradcam\", \"labels\": [\"nodule\"]}";
+    JsonNode queued = api.json("POST", "/api/explanations", request, 202);
+    assertEquals("done", api.waitFor(queued.get("job").get("id").asText()).get("state").asText());
+    JsonNode e = api.json("POST", "/api/explanations", request, 200).get("explanations").get(0);
+    JsonNode rows = api.json("GET", "/api/studies/" + study + "/agreement?label=nodule&threshold=0.4", null, 200);
+    assertEquals(1, rows.size(), rows.toString());
+    float[] heat = Npy.read(Files.write(data.resolve("agree-map.npy"), api.send("GET", e.get("files").get("map").asText(),
+        null).body())).tensor().unsafeData();
+    float[] region = Npy.read(Files.write(data.resolve("agree-mask.npy"), api.send("GET", "/api/studies/" + study
+        + "/masks/nodule", null).body())).tensor().unsafeData();
+    JsonNode row = rows.get(0);
+    assertEquals("gradcam", row.get("method").asText());
+    assertEquals(dev.lumen.core.metrics.MapAgreement.energyInside(heat, region), row.get("energyInside").asDouble(), 1e-9);
+    assertEquals(dev.lumen.core.metrics.MapAgreement.iou(heat, region, 0.4), row.get("iou").asDouble(), 1e-9);
+    assertEquals(dev.lumen.core.metrics.MapAgreement.pointingHit(heat, region, 256,
+        dev.lumen.core.metrics.MapAgreement.pointingTolerance(256)) ? 1.0 : 0.0, row.get("pointingGame").asDouble());
+    api.json("GET", "/api/studies/" + study + "/agreement?label=effusion", null, 404);
+  }
+
+  @Test
   void badAnnotationsAreRefusedNamingTheField() throws Exception {
     String study = api.studyId("study-6-normal.png");
     String base = "/api/studies/" + study + "/annotations";

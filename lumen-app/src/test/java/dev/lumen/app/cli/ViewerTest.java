@@ -276,4 +276,36 @@ class ViewerTest {
         && b.findElement(By.cssSelector("#cells button.on")).getText().startsWith("true positive"));
     assertEquals(expected, browser.findElements(By.cssSelector("#case-list li")).size(), "the cell's cases");
   }
+
+  @Test
+  void anAnnotationDrawnWithTheMouseIsStoredAndItsAgreementRowAppears() throws Exception {
+    String study = api.studyId("study-5-opacity.png");
+    open("#explain?study=" + study + "&models=" + api.modelId("chest-demo.onnx") + "&method=gradcam");
+    waiting().until(b -> !b.findElements(By.cssSelector("#study option")).isEmpty());
+    browser.findElement(By.id("run")).click();
+    waiting().until(b -> !b.findElements(By.cssSelector(".annotate canvas.drawing")).isEmpty());
+    WebElement canvas = browser.findElement(By.cssSelector(".annotate canvas.drawing"));
+    js("arguments[0].scrollIntoView({block: 'center'});", canvas);
+    browser.findElement(By.cssSelector(".annotate .author")).sendKeys("dr. test");
+    String label = browser.findElement(By.cssSelector(".annotate .label")).getAttribute("value");
+    // a box dragged over the right lung, 96 px by 120 px on the 384 px canvas of a 256 px study
+    new org.openqa.selenium.interactions.Actions(browser).moveToElement(canvas, 20, -60).clickAndHold()
+        .moveByOffset(48, 60).moveByOffset(48, 60).release().perform();
+    browser.findElement(By.cssSelector(".annotate .save")).click();
+    waiting().until(b -> !b.findElements(By.cssSelector(".annotate .annotations li")).isEmpty());
+    var stored = api.json("GET", "/api/studies/" + study + "/annotations", null, 200);
+    assertEquals(1, stored.size());
+    var box = stored.get(0).get("box");
+    assertEquals("box", stored.get(0).get("shape").asText());
+    assertEquals(label, stored.get(0).get("label").asText());
+    assertEquals("dr. test", stored.get(0).get("author").asText());
+    assertEquals(64, box.get(2).asDouble() - box.get(0).asDouble(), 1.5, "96 canvas px are 64 study px: " + box);
+    assertEquals(80, box.get(3).asDouble() - box.get(1).asDouble(), 1.5, "120 canvas px are 80 study px: " + box);
+    waiting().until(b -> !b.findElements(By.cssSelector(".annotate .agreement tr[data-method=gradcam]")).isEmpty());
+    var agreement = api.json("GET", "/api/studies/" + study + "/agreement?label=" + label, null, 200);
+    String row = browser.findElement(By.cssSelector(".annotate .agreement tr[data-method=gradcam]")).getText();
+    assertTrue(row.contains(String.format(java.util.Locale.ROOT, "%.3f", agreement.get(0).get("energyInside")
+        .asDouble())), row + " against " + agreement);
+    screenshot("annotate.png");
+  }
 }

@@ -54,6 +54,11 @@ export async function postJson(path, body) {
   return { status: answer.status, body: await answer.json() };
 }
 
+/** DELETEs {@code path}; the answer's body. */
+export async function deleteJson(path) {
+  return (await request('DELETE', path)).json();
+}
+
 /** Asks job {@code id} to stop. */
 export async function cancelJob(id) {
   await request('DELETE', `/api/jobs/${id}`);

@@ -4,6 +4,7 @@
 // by side, LIME with its pros and cons. Long methods show their progress and can be cancelled.
 
 import { cancelJob, compactMap, explanation, getJson, npyArray, postJson, studyPixels, uploadStudy } from './api.js';
+import { AnnotationPanel } from './annotate.js';
 import { drawSlice, greyLevels } from './render.js';
 import { regions } from './regions.js';
 
@@ -70,6 +71,7 @@ export class ExplainPage {
           <div id="labels"></div>
           <h3 id="summary-title" hidden>Summary</h3><div id="summary"></div>
           <div id="compare-view" class="compare"></div>
+          <div id="annotate"></div>
         </main>
       </div>`;
     this.$ = (id) => root.querySelector('#' + id);
@@ -202,6 +204,8 @@ export class ExplainPage {
       rows.appendChild(element('p', {}, `No label reaches the threshold ${threshold}.`));
     }
     await this.compare(study, models, compare, labels[called[0] ?? order[0]]);
+    new AnnotationPanel(this.$('annotate'), study, this.pixels, this.grey, order.map((i) => labels[i]),
+      Object.fromEntries(this.models.map((m) => [m.id, m.name])));
   }
 
   /** The mean of the members' normalised maps of {@code label}, as bytes. */
