@@ -98,6 +98,7 @@ public final class LumenServer implements AutoCloseable {
     app.post("/api/studies", routes::uploadStudy);
     app.get("/api/studies/{id}", routes::study);
     app.get("/api/studies/{id}/pixels.u8", routes::pixels);
+    app.get("/api/studies/{id}/evidence", routes::evidence);
     app.post("/api/predictions", routes::predict);
     app.post("/api/explanations", routes::explain);
     app.get("/api/explanations/{key}", routes::explanation);

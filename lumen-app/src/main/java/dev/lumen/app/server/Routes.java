@@ -147,6 +147,20 @@ final class Routes {
     ctx.contentType("application/octet-stream").result(out.array());
   }
 
+  /**
+   * {@code GET /api/studies/{id}/evidence?model=M&label=L}: each slice's share of the model's
+   * logit of L (the terms of the max-over-slices head that the slice wins).
+   */
+  void evidence(Context ctx) {
+    String model = ctx.queryParam("model");
+    String label = ctx.queryParam("label");
+    if (model == null || label == null) {
+      throw new IllegalArgumentException("slice evidence needs the 'model' and the 'label'");
+    }
+    double[] slices = service.sliceEvidence(model, ctx.pathParam("id"), label);
+    ctx.json(Map.of("label", label, "slices", slices, "total", java.util.Arrays.stream(slices).sum()));
+  }
+
   void predict(Context ctx) {
     PredictionRequest body = LumenServer.body(ctx, PredictionRequest.class);
     if (body.model() == null || body.study() == null) {

@@ -214,6 +214,19 @@ public final class LumenService implements AutoCloseable {
   }
 
   /**
+   * Each slice's share of the model's logit of {@code label} on volume study {@code studyId}
+   * ({@link dev.lumen.core.explain.cam.SliceEvidence}): for max-over-slices heads.
+   */
+  public double[] sliceEvidence(String modelId, String studyId, String label) {
+    Model model = model(modelId);
+    StudyRow study = study(studyId);
+    if (!study.kind().equals("volume")) {
+      throw new IllegalArgumentException("study " + studyId + " is an image: slice evidence is for exams");
+    }
+    return dev.lumen.core.explain.cam.SliceEvidence.of(model, volume(study), model.labelIndex(label));
+  }
+
+  /**
    * The stored explanations that answer {@code request}, when every target's is stored. The
    * request is checked on the way: model, study, method, settings, layer and labels must all be
    * known, else it is refused as {@link #explain} would refuse it.

@@ -139,6 +139,35 @@ class DatasetApiTest {
   }
 
   @Test
+  void sliceEvidenceAddsUpToTheLogitLessTheBias() throws Exception {
+    JsonNode knee = datasetsByKind().get("mrnet");
+    String model = api.modelId("knee-sagittal.onnx");
+    double[] logit = new double[2];
+    double[] total = new double[2];
+    JsonNode exams = api.json("GET", "/api/datasets/" + knee.get("id").asText() + "/cases?split=valid", null, 200);
+    for (int e = 0; e < 2; e++) {
+      String study = api.json("GET", "/api/datasets/" + knee.get("id").asText() + "/cases/"
+          + exams.get(e).get("id").asText(), null, 200).get("studies").get("sagittal").asText();
+      JsonNode p = api.json("POST", "/api/predictions", "{\"model\": \"" + model + "\", \"study\": \"" + study
+          + "\"}", 200);
+      double probability = p.get("scores").get(1).get("probability").asDouble();
+      assertEquals("acl", p.get("scores").get(1).get("label").asText());
+      logit[e] = Math.log(probability / (1 - probability));
+      JsonNode evidence = api.json("GET", "/api/studies/" + study + "/evidence?model=" + model + "&label=acl", null, 200);
+      double sum = 0;
+      for (JsonNode v : evidence.get("slices")) {
+        sum += v.asDouble();
+      }
+      assertEquals(evidence.get("total").asDouble(), sum, 1e-9);
+      total[e] = sum;
+    }
+    // the bias is the same for both exams: the difference of logits is the difference of evidence
+    assertEquals(logit[0] - logit[1], total[0] - total[1], 1e-3);
+    api.json("GET", "/api/studies/" + api.studyId("study-1-nodule.png") + "/evidence?model="
+        + api.modelId("chest-demo.onnx") + "&label=nodule", null, 400);
+  }
+
+  @Test
   void badDatasetsAndEvaluationsAreRefused() throws Exception {
     Files.createDirectories(data.resolve("empty"));
     Files.writeString(data.resolve("notes.txt"), "x");

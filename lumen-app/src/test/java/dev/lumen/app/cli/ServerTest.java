@@ -195,7 +195,8 @@ class ServerTest {
         "/api/docs", "/api/studies/{id}/annotations", "/api/studies/{id}/masks/{label}", "/api/annotations/{id}",
         "/api/annotations/{id}/versions", "/api/exports/annotations.zip", "/api/datasets", "/api/datasets/{id}",
         "/api/datasets/{id}/cases", "/api/datasets/{id}/cases/{case}", "/api/datasets/{id}/cases/{case}/masks/{label}",
-        "/api/evaluations", "/api/evaluations/{id}", "/api/studies/{id}/pixels.u8", "/api/studies/{id}/agreement")) {
+        "/api/evaluations", "/api/evaluations/{id}", "/api/studies/{id}/pixels.u8", "/api/studies/{id}/agreement",
+        "/api/studies/{id}/evidence")) {
       assertTrue(paths.contains(route), "described: " + route);
     }
     String page = new String(api.send("GET", "/api/docs", null).body());

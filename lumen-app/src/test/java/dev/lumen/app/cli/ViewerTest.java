@@ -148,6 +148,8 @@ class ViewerTest {
     screenshot("cases.png");
 
     String sagittal = ".plane[data-plane=sagittal] ";
+    waiting().until(b -> b.findElement(By.cssSelector(sagittal + ".strip")).getAttribute("title")
+        .contains("max over slices"));
     String label = browser.findElement(By.cssSelector(sagittal + ".slice-label")).getText();
     assertTrue(label.matches("slice \\d+ / \\d+"), label);
     // measured, not asserted: written into docs/benchmarks.md
@@ -218,7 +220,7 @@ class ViewerTest {
     js("const s = document.getElementById('settings'); s.value = '{\"limeSamples\": 60}';"
         + "for (const o of document.getElementById('compare').options) { o.selected = ['gradcam', 'lime'].includes(o.value); }");
     browser.findElement(By.id("run")).click();
-    waiting().until(b -> b.findElements(By.cssSelector("#compare-view figure")).size() == 4
+    waiting().until(b -> b.findElements(By.cssSelector("#compare-view figure")).size() == 5
         || b.findElement(By.id("status")).getText().contains("failed"));
     List<WebElement> predictions = browser.findElements(By.cssSelector("#predictions li"));
     assertEquals(3, predictions.size(), "every label of the demo model");
@@ -234,7 +236,7 @@ class ViewerTest {
     assertTrue(browser.findElements(By.cssSelector("#summary canvas")).size() == 1);
     List<String> captions = browser.findElements(By.cssSelector("#compare-view figcaption")).stream()
         .map(WebElement::getText).toList();
-    assertEquals(List.of("gradcam", "lime", "lime: for", "lime: against"), captions);
+    assertEquals(List.of("gradcam", "lime", "lime: for", "lime: against", "lime: region only"), captions);
     screenshot("explain.png");
   }
 
@@ -307,5 +309,22 @@ class ViewerTest {
     assertTrue(row.contains(String.format(java.util.Locale.ROOT, "%.3f", agreement.get(0).get("energyInside")
         .asDouble())), row + " against " + agreement);
     screenshot("annotate.png");
+
+    // redrawn: a second version, the first kept
+    browser.findElement(By.xpath("//ul[@class='annotations']/li/button[text()='redraw']")).click();
+    new org.openqa.selenium.interactions.Actions(browser).moveToElement(canvas, -120, -60).clickAndHold()
+        .moveByOffset(60, 90).release().perform();
+    browser.findElement(By.cssSelector(".annotate .save")).click();
+    String id = stored.get(0).get("id").asText();
+    waiting().until(b -> {
+      try {
+        return api.json("GET", "/api/annotations/" + id + "/versions", null, 200).size() == 2;
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    });
+    var versions = api.json("GET", "/api/annotations/" + id + "/versions", null, 200);
+    assertEquals(stored.get(0).toString(), versions.get(0).toString(), "version 1 is kept as it was");
+    assertEquals(40, versions.get(1).get("box").get(2).asDouble() - versions.get(1).get("box").get(0).asDouble(), 1.5);
   }
 }

@@ -3,7 +3,7 @@
 // annotations with their versions; and how every computed explanation of the label agrees
 // with them (pointing game, energy inside, IoU), measured by the server.
 
-import { deleteJson, getJson, postJson } from './api.js';
+import { deleteJson, getJson, postJson, putJson } from './api.js';
 import { drawSlice } from './render.js';
 
 const AUTHOR_KEY = 'lumen.author';
@@ -45,6 +45,7 @@ export class AnnotationPanel {
         <label>Author <input class="author"></label>
         <label>Note <input class="note"></label>
         <button class="save" disabled>Save</button><button class="clear">Clear</button>
+        <a class="export" href="/api/exports/annotations.zip?study=${study}" download>export masks</a>
       </div>
       <datalist id="annotation-labels"></datalist>
       <div class="label-row"><canvas class="drawing"></canvas><ul class="annotations"></ul></div>
@@ -148,10 +149,17 @@ export class AnnotationPanel {
       return;
     }
     localStorage.setItem(AUTHOR_KEY, author);
+    const body = { slice: 0, label: this.$('.label').value, note: this.$('.note').value, author, ...this.region() };
     try {
-      await postJson(`/api/studies/${this.study}/annotations`, { slice: 0, label: this.$('.label').value,
-        note: this.$('.note').value, author, ...this.region() });
+      if (this.editing) {
+        // an edit adds the next version of the annotation; the server refuses it if someone else changed it first
+        await putJson(`/api/annotations/${this.editing.id}`, { ...body, version: this.editing.version });
+        this.editing = null;
+      } else {
+        await postJson(`/api/studies/${this.study}/annotations`, body);
+      }
       this.reset();
+      this.$('.status').textContent = '';
       await this.refresh();
     } catch (error) {
       this.$('.status').textContent = 'not saved: ' + error.message;
@@ -164,6 +172,15 @@ export class AnnotationPanel {
       const item = element('li', { 'data-annotation': a.id },
         `${a.label} (${a.shape}) by ${a.author}, version ${a.version}, ${new Date(a.createdAt).toLocaleString()}`
         + (a.note ? ': ' + a.note : '') + ' ');
+      const edit = element('button', {}, 'redraw');
+      edit.title = 'Draw the region again and save: a new version, the old one kept';
+      edit.addEventListener('click', () => {
+        this.editing = a;
+        this.$('.label').value = a.label;
+        this.$('.note').value = a.note;
+        this.$('.status').textContent = `redrawing ${a.label} (version ${a.version}): draw, then save`;
+      });
+      item.appendChild(edit);
       const remove = element('button', {}, 'delete');
       remove.addEventListener('click', async () => {
         const author = encodeURIComponent(this.$('.author').value.trim() || a.author);

@@ -54,6 +54,11 @@ export async function postJson(path, body) {
   return { status: answer.status, body: await answer.json() };
 }
 
+/** PUTs JSON; the answer's body. */
+export async function putJson(path, body) {
+  return (await request('PUT', path, body)).json();
+}
+
 /** DELETEs {@code path}; the answer's body. */
 export async function deleteJson(path) {
   return (await request('DELETE', path)).json();

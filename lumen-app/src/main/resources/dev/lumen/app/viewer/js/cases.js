@@ -309,6 +309,11 @@ export class CaseBrowser {
           return;
         }
         view.setMap(await compactMap(e.files.compact));
+        if (this.exams) {
+          const evidence = await getJson(`/api/studies/${opened.studies[view.name]}/evidence?model=${model}`
+            + `&label=${encodeURIComponent(this.state.label)}`).catch(() => null);
+          view.setEvidence(evidence ? evidence.slices : null);
+        }
         view.status(`${method} of ${e.target.label} (score ${fmt(e.target.score)})`);
       } catch (error) {
         view.status(method + ' failed: ' + error.message);

@@ -268,30 +268,39 @@ export class ExplainPage {
       if (lime && models.length === 1) {
         const details = await getJson(lime);
         const segments = await npyArray(map.explanations[0].files.segments);
-        line.appendChild(this.limeView(details, segments, true));
-        line.appendChild(this.limeView(details, segments, false));
+        line.appendChild(this.limeView(details, segments, 'for'));
+        line.appendChild(this.limeView(details, segments, 'against'));
+        line.appendChild(this.limeView(details, segments, 'region only'));
       }
     }
   }
 
-  /** LIME's five superpixels most for (green) or against (red) the label, over the study. */
-  limeView(details, segments, pros) {
+  /**
+   * LIME's five superpixels most for the label (tinted green), most against it (red), or the
+   * five most for it alone with the rest hidden ("region only").
+   */
+  limeView(details, segments, view) {
     const { width, height } = this.pixels;
     const [, sh, sw] = segments.shape;
+    const pros = view !== 'against';
     const ranked = details.weights.map((w, i) => [w, i]).filter(([w]) => (pros ? w > 0 : w < 0))
       .sort((a, b) => Math.abs(b[0]) - Math.abs(a[0])).slice(0, 5).map(([, i]) => i);
     const picture = drawSlice(this.pixels.data, 0, width, height, this.grey, null, DISPLAY, null).slice;
     for (let y = 0; y < height; y++) {
       for (let x = 0; x < width; x++) {
-        const segment = segments.data[Math.floor(y * sh / height) * sw + Math.floor(x * sw / width)];
-        if (ranked.includes(segment)) {
-          const o = 4 * (y * width + x);
+        const inside = ranked.includes(segments.data[Math.floor(y * sh / height) * sw + Math.floor(x * sw / width)]);
+        const o = 4 * (y * width + x);
+        if (view === 'region only') {
+          if (!inside) {
+            picture.data[o] = picture.data[o + 1] = picture.data[o + 2] = 0;
+          }
+        } else if (inside) {
           picture.data[o] = pros ? picture.data[o] * 0.5 : 255;
           picture.data[o + 1] = pros ? 255 : picture.data[o + 1] * 0.5;
           picture.data[o + 2] *= 0.5;
         }
       }
     }
-    return canvasOf(picture, pros ? 'lime: for' : 'lime: against').figure;
+    return canvasOf(picture, 'lime: ' + view).figure;
   }
 }

@@ -21,6 +21,7 @@ export class PlaneView {
     this.pixels = null;
     this.map = null;
     this.mask = null;
+    this.evidence = null;
     this.slice = 0;
     this.window = null;
     this.zoom = 1;
@@ -72,6 +73,7 @@ export class PlaneView {
     this.pixels = pixels;
     this.map = null;
     this.mask = null;
+    this.evidence = null;
     this.window = [(pixels.low + pixels.high) / 2, Math.max(pixels.high - pixels.low, 1e-6)];
     for (const canvas of [this.sliceCanvas, this.mapCanvas]) {
       canvas.width = pixels.width;
@@ -91,6 +93,17 @@ export class PlaneView {
     this.map = map;
     this.drawStrip();
     this.draw();
+  }
+
+  /**
+   * Each slice's share of the plane model's logit (the channels it wins in a max-over-slices
+   * head), drawn in the strip instead of the map's heat; null to draw the heat.
+   */
+  setEvidence(evidence) {
+    this.evidence = evidence;
+    this.strip.title = evidence ? "Each slice's share of the model's score: the channels it wins in the max over "
+      + 'slices (up: for, down: against); click to go there' : "Each slice's share of the map's heat; click to go there";
+    this.drawStrip();
   }
 
   /** A uint8 mask [slices, height, width] drawn as an outline, or null. */
@@ -187,24 +200,30 @@ export class PlaneView {
     canvas.width = canvas.clientWidth || 256;
     const context = canvas.getContext('2d');
     context.clearRect(0, 0, canvas.width, canvas.height);
-    if (!this.map || !this.pixels) {
+    if (!this.pixels || (!this.map && !this.evidence)) {
       return;
     }
-    const plane = this.map.width * this.map.height;
-    const sums = [];
-    for (let s = 0; s < this.map.slices; s++) {
-      let sum = 0;
-      for (let i = s * plane; i < (s + 1) * plane; i++) {
-        sum += this.map.data[i];
+    let values = this.evidence;
+    if (!values) {
+      const plane = this.map.width * this.map.height;
+      values = [];
+      for (let s = 0; s < this.map.slices; s++) {
+        let sum = 0;
+        for (let i = s * plane; i < (s + 1) * plane; i++) {
+          sum += this.map.data[i];
+        }
+        values.push(sum);
       }
-      sums.push(sum);
     }
-    const top = Math.max(...sums, 1);
-    const step = canvas.width / sums.length;
-    sums.forEach((sum, s) => {
-      context.fillStyle = s === this.slice ? '#ffcc00' : '#6c8ebf';
-      const h = Math.max(1, sum / top * canvas.height);
-      context.fillRect(s * step, canvas.height - h, Math.max(1, step - 1), h);
+    const top = Math.max(...values.map(Math.abs), 1e-9);
+    const step = canvas.width / values.length;
+    // evidence can be negative: bars grow up from the middle for, down against; heat only up
+    const base = this.evidence ? canvas.height / 2 : canvas.height;
+    const scale = this.evidence ? canvas.height / 2 : canvas.height;
+    values.forEach((v, s) => {
+      context.fillStyle = s === this.slice ? '#ffcc00' : v < 0 ? '#bf6c6c' : '#6c8ebf';
+      const h = Math.max(1, Math.abs(v) / top * scale);
+      context.fillRect(s * step, v < 0 ? base : base - h, Math.max(1, step - 1), h);
     });
   }
 
