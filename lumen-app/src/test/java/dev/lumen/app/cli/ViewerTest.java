@@ -148,7 +148,7 @@ class ViewerTest {
     screenshot("cases.png");
 
     String sagittal = ".plane[data-plane=sagittal] ";
-    waiting().until(b -> b.findElement(By.cssSelector(sagittal + ".strip")).getAttribute("title")
+    waiting().until(b -> String.valueOf(js("return document.querySelector(arguments[0]).title;", sagittal + ".strip"))
         .contains("max over slices"));
     String label = browser.findElement(By.cssSelector(sagittal + ".slice-label")).getText();
     assertTrue(label.matches("slice \\d+ / \\d+"), label);
@@ -195,8 +195,7 @@ class ViewerTest {
     String chest = (String) js("const s = document.getElementById('dataset');"
         + "const o = [...s.options].find(o => o.text.startsWith('chest')); s.value = o.value;"
         + "s.dispatchEvent(new Event('change')); return o.value;");
-    waiting().until(b -> b.findElements(By.cssSelector("#cells button")).size() == 5
-        && b.findElement(By.cssSelector("#cells button")).getText().equals("all (12)"));
+    waiting().until(b -> "all (12)".equals(js("return document.querySelector('#cells button')?.textContent;")));
     waiting().until(b -> mapsShown(1));
     assertEquals("image", browser.findElement(By.cssSelector(".plane")).getAttribute("data-plane"));
     // a case with the label's mask shows it as an outline: pick one through the list
@@ -274,8 +273,8 @@ class ViewerTest {
     int expected = truePositives;
     screenshot("evaluation.png");
     browser.findElement(By.cssSelector("#confusion td[data-cell=tp]")).click();
-    waiting().until(b -> b.getCurrentUrl().contains("#cases") && !b.findElements(By.cssSelector("#cells button.on")).isEmpty()
-        && b.findElement(By.cssSelector("#cells button.on")).getText().startsWith("true positive"));
+    waiting().until(b -> b.getCurrentUrl().contains("#cases") && String.valueOf(
+        js("return document.querySelector('#cells button.on')?.textContent;")).startsWith("true positive"));
     assertEquals(expected, browser.findElements(By.cssSelector("#case-list li")).size(), "the cell's cases");
   }
 

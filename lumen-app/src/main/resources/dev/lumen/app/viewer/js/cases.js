@@ -60,6 +60,7 @@ export class CaseBrowser {
           <div class="case-head"><span id="badge" class="badge"></span><p id="sentence"></p></div>
           <div class="display">
             <label>Method <select id="method"></select></label>
+            <label>Settings (JSON) <input id="settings" placeholder='{"window": 32}'></label>
             <label>View <select id="mode"><option value="side">slice | map</option>
               <option value="overlay">overlay</option></select></label>
             <label>Opacity <input id="opacity" type="range" min="0" max="1" step="0.05"></label>
@@ -100,6 +101,11 @@ export class CaseBrowser {
     this.$('threshold').addEventListener('change', () => this.change({ threshold: this.$('threshold').value }, false));
     this.$('method').addEventListener('change', () => {
       this.change({ method: this.$('method').value });
+      this.loadMaps();
+    });
+    this.$('settings').value = this.state.settings ?? '';
+    this.$('settings').addEventListener('change', () => {
+      this.change({ settings: this.$('settings').value });
       this.loadMaps();
     });
     for (const [id, key] of [['mode', 'mode'], ['opacity', 'opacity'], ['colormap', 'colormap'],
@@ -298,13 +304,21 @@ export class CaseBrowser {
   async loadMaps() {
     const opened = this.opened;
     const method = this.$('method').value;
+    let settings;
+    try {
+      settings = this.$('settings').value.trim() ? JSON.parse(this.$('settings').value) : {};
+    } catch (error) {
+      this.views.forEach((v) => v.status('the settings are not JSON: ' + error.message));
+      return;
+    }
     await Promise.all(this.views.map(async (view) => {
       const model = this.exams ? this.modelSelects[view.name].value : this.modelSelects.model.value;
       view.status(method + ': asking');
       try {
-        const e = await explanation({ model, study: opened.studies[view.name], method, labels: [this.state.label] },
+        const e = await explanation({ model, study: opened.studies[view.name], method, labels: [this.state.label],
+          settings },
           (job) => view.status(`${method}: ${job.state}` + (job.progress
-            ? ` ${job.progress.stage} ${job.progress.done}/${job.progress.total}` : '')));
+            ? ` ${job.progress.stage} ${job.progress.done}/${job.progress.total}` : ''), job.progress));
         if (this.opened !== opened || this.$('method').value !== method) {
           return;
         }

@@ -41,6 +41,7 @@ export class PlaneView {
       <canvas class="strip" height="18" title="Each slice's share of the map's heat; click to go there"></canvas>
       <input type="range" class="slider" min="0" value="0">
       <div class="readout">&nbsp;</div>
+      <progress class="bar" hidden></progress>
       <div class="status"></div>`;
     container.appendChild(this.root);
     this.sliceCanvas = this.root.querySelector('.slice-canvas');
@@ -63,9 +64,15 @@ export class PlaneView {
     }
   }
 
-  /** Shows {@code message} under the plane (progress, or why the map is missing). */
-  status(message) {
+  /** Shows {@code message} under the plane (progress, or why the map is missing), with a bar when a job reports how far it is. */
+  status(message, progress) {
     this.root.querySelector('.status').textContent = message;
+    const bar = this.root.querySelector('.bar');
+    bar.hidden = !progress;
+    if (progress) {
+      bar.max = progress.total;
+      bar.value = progress.done;
+    }
   }
 
   /** The study's pixels (from studyPixels); starts at the middle slice. */
