@@ -62,7 +62,8 @@ final class ServeCommand implements Callable<Integer> {
     roots.addAll(allow);
     try (Store store = Store.open(db != null ? db : Store.sqliteUrl(data.toAbsolutePath()));
          LumenService service = new LumenService(store, new Blobs(data.resolve("blobs")), roots, EngineOptions.defaults());
-         JobQueue jobs = new JobQueue(store, LumenServer.jobKinds(service), workers, queue)) {
+         // before any job runs: what no row names was left by a process killed between a file and its row
+         JobQueue jobs = new JobQueue(store, LumenServer.jobKinds(service.sweepBlobs()), workers, queue)) {
       if (!noDemo) {
         DemoFiles.register(service, data.resolve("demo"));
       }

@@ -35,13 +35,7 @@ final class AnnotationRoutes {
     if (label == null) {
       throw new IllegalArgumentException("give the annotated 'label'");
     }
-    String threshold = ctx.queryParam("threshold");
-    double level;
-    try {
-      level = threshold == null ? 0.5 : Double.parseDouble(threshold);
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("'threshold' must be a number in [0, 1], got " + threshold);
-    }
+    double level = LumenServer.unitParameter(ctx, "threshold", 0, 0.5);
     ctx.json(agreement.of(ctx.pathParam("id"), label, level));
   }
 

@@ -183,6 +183,24 @@ public final class LumenServer implements AutoCloseable {
     }
   }
 
+  /**
+   * The query parameter {@code name} as a number in [{@code low}, 1] ({@code fallback} when
+   * absent), named in the message when it is not one.
+   */
+  static double unitParameter(Context ctx, String name, double low, double fallback) {
+    String given = ctx.queryParam(name);
+    try {
+      double value = given == null ? fallback : Double.parseDouble(given);
+      if (value >= low && value <= 1) {
+        return value;
+      }
+    } catch (NumberFormatException e) {
+      // named below
+    }
+    throw new IllegalArgumentException("'" + name + "' must be a number in [" + (low == 0 ? "0" : low) + ", 1], got "
+        + given);
+  }
+
   /** A job as the API shows it. */
   static Map<String, Object> job(JobRow row, JobQueue jobs) {
     Map<String, Object> out = new java.util.LinkedHashMap<>();

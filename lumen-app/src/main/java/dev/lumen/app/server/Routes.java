@@ -225,7 +225,7 @@ final class Routes {
       case "map.npy" -> send(ctx, row.mapBlob(), "application/octet-stream");
       case "overlay.png" -> send(ctx, row.overlayBlob(), "image/png");
       case "map.u8" -> ctx.contentType("application/octet-stream").result(compact(row));
-      case "boxes.json" -> ctx.json(boxes(row, ctx.queryParam("threshold")));
+      case "boxes.json" -> ctx.json(boxes(row, (float) LumenServer.unitParameter(ctx, "threshold", 0.01, 0.5)));
       case "lime.json" -> send(ctx, details(row), "application/json");
       case "segments.npy" -> send(ctx, LumenServer.JSON.readTree(Files.readAllBytes(blob(details(row))))
           .get("segments").asText(), "application/octet-stream");
@@ -235,19 +235,10 @@ final class Routes {
   }
 
   /**
-   * The regions of every slice's normalised map at or above {@code threshold} (default 0.5):
+   * The regions of every slice's normalised map at or above {@code level}:
    * 8-connected components with their boxes, in the study's pixels, most confident first.
    */
-  private List<Map<String, Object>> boxes(ExplanationRow row, String threshold) {
-    float level;
-    try {
-      level = threshold == null ? 0.5f : Float.parseFloat(threshold);
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("'threshold' must be a number in (0, 1], got " + threshold);
-    }
-    if (!(level > 0 && level <= 1)) {
-      throw new IllegalArgumentException("'threshold' must be in (0, 1], got " + threshold);
-    }
+  private List<Map<String, Object>> boxes(ExplanationRow row, float level) {
     Tensor map = Npy.read(blob(row.mapBlob())).tensor();
     List<Map<String, Object>> out = new java.util.ArrayList<>();
     for (int s = 0; s < map.dim(0); s++) {

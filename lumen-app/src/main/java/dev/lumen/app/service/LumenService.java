@@ -37,10 +37,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The service layer of {@code lumen serve}: registers models and studies, predicts, and explains
@@ -83,6 +85,27 @@ public final class LumenService implements AutoCloseable {
   /** The blob store. */
   public Blobs blobs() {
     return blobs;
+  }
+
+  /**
+   * Deletes the blobs no row names (and the superpixels no LIME details name), left by a
+   * process killed between writing a file and committing its row; call it before jobs run.
+   * Logs how many it removed, and returns this service.
+   */
+  public LumenService sweepBlobs() throws IOException {
+    Set<String> keep = new HashSet<>(store.blobsInUse());
+    for (String details : store.detailsBlobs()) {
+      Optional<Path> file = blobs.path(details);
+      if (file.isPresent() && JSON.readTree(file.get().toFile()).get("segments") != null) {
+        keep.add(JSON.readTree(file.get().toFile()).get("segments").asText());
+      }
+    }
+    int removed = blobs.sweep(keep);
+    if (removed > 0) {
+      org.slf4j.LoggerFactory.getLogger(LumenService.class).warn("removed {} blob files no row names, left by an "
+          + "interrupted run", removed);
+    }
+    return this;
   }
 
   /**

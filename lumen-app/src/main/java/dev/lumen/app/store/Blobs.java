@@ -5,7 +5,10 @@ import dev.lumen.core.io.Hashes;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Stream;
 
 /**
  * Files named by the SHA-256 of their content under {@code DATA/blobs/ab/abcdef...}: the same
@@ -37,6 +40,24 @@ public final class Blobs {
     }
     Path file = file(hash);
     return Files.isRegularFile(file) ? Optional.of(file) : Optional.empty();
+  }
+
+  /**
+   * Deletes every file under the store that {@code keep} does not name — blobs whose rows were
+   * never committed and temporary files of writes cut short — and returns how many.
+   */
+  public int sweep(Set<String> keep) throws IOException {
+    if (!Files.isDirectory(root)) {
+      return 0;
+    }
+    List<Path> unused;
+    try (Stream<Path> files = Files.walk(root, 2)) {
+      unused = files.filter(Files::isRegularFile).filter(f -> !keep.contains(f.getFileName().toString())).toList();
+    }
+    for (Path f : unused) {
+      Files.deleteIfExists(f);
+    }
+    return unused.size();
   }
 
   private Path file(String hash) {

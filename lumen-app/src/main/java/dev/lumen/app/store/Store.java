@@ -314,8 +314,13 @@ public final class Store implements AutoCloseable {
     out.addAll(query("SELECT map_blob FROM explanations", r -> r.getString(1)));
     out.addAll(query("SELECT overlay_blob FROM explanations", r -> r.getString(1)));
     out.addAll(query("SELECT report_blob FROM evaluations", r -> r.getString(1)));
-    out.addAll(query("SELECT details_blob FROM explanations WHERE details_blob IS NOT NULL", r -> r.getString(1)));
+    out.addAll(detailsBlobs());
     return out;
+  }
+
+  /** The explanations' details blobs (LIME's), which name blobs of their own. */
+  public List<String> detailsBlobs() {
+    return query("SELECT details_blob FROM explanations WHERE details_blob IS NOT NULL", r -> r.getString(1));
   }
 
   /** Reads one row into a value. */

@@ -16,28 +16,10 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Annotations over the real API: versions kept, conflicting edits refused, masks exported for {@code lumen evaluate}. */
-class AnnotationApiTest {
-  @TempDir
-  static Path data;
-
-  static TestServer api;
-
-  @BeforeAll
-  static void start() throws IOException {
-    api = new TestServer(data);
-  }
-
-  @AfterAll
-  static void stop() {
-    api.close();
-  }
-
+class AnnotationApiTest extends ServerTestBase {
   private static String polygon(String label, String author) {
     return "{\"slice\": 0, \"label\": \"" + label + "\", \"shape\": \"polygon\", \"points\": [[40, 60], [120, 50], "
         + "[100, 140]], \"note\": \"round, 8 mm\", \"author\": \"" + author + "\"}";

@@ -272,15 +272,7 @@ class BadInputTest {
     assertEquals(0, lumen("demo-data", "--sets", "knee", "--exams", "4", "--size", "64", "--valid", "0.5",
         "-o", tmp.toString()).code());
     dev.lumen.app.output.Folders.deleteTree(data.resolve("valid/masks"));
-    Path models = Files.createDirectories(tmp.resolve("models"));
-    for (String plane : List.of("axial", "coronal", "sagittal")) {
-      DemoResources.copy("knee-" + plane + ".onnx", models);
-      DemoResources.copy("knee-" + plane + ".lumen.json", models);
-    }
-    Run r = lumen("evaluate-mrnet", data.toString(), "--axial", models.resolve("knee-axial.onnx").toString(),
-        "--coronal", models.resolve("knee-coronal.onnx").toString(), "--sagittal",
-        models.resolve("knee-sagittal.onnx").toString(), "-o", tmp.resolve("k.lumen-exams.json").toString(),
-        "--explanations", "cam");
+    Run r = evaluateMrnet(tmp, data, "--explanations", "cam");
     assertEquals(3, r.code(), r.err());
     assertTrue(r.err().contains(data.resolve("valid") + ": --explanations scores maps against the findings' masks"),
         r.err());
@@ -293,17 +285,24 @@ class BadInputTest {
     Path data = tmp.resolve("knee");
     assertEquals(0, lumen("demo-data", "--sets", "knee", "--exams", "8", "--size", "64", "--valid", "0.5",
         "--seed", "2026", "-o", tmp.toString()).code());
+    Run r = evaluateMrnet(tmp, data);
+    assertEquals(3, r.code(), r.err());
+    assertTrue(r.err().contains(data.resolve("train") + ": has 4 positive of 4 exams for 'abnormal'"), r.err());
+    assertFalse(Files.exists(tmp.resolve("k.lumen-exams.json")), "no combination with NaN weights is written");
+  }
+
+  /** {@code lumen evaluate-mrnet DATA} with the shipped plane models, writing {@code tmp/k.lumen-exams.json}. */
+  private static Run evaluateMrnet(Path tmp, Path data, String... more) throws IOException {
     Path models = Files.createDirectories(tmp.resolve("models"));
     for (String plane : List.of("axial", "coronal", "sagittal")) {
       DemoResources.copy("knee-" + plane + ".onnx", models);
       DemoResources.copy("knee-" + plane + ".lumen.json", models);
     }
-    Run r = lumen("evaluate-mrnet", data.toString(), "--axial", models.resolve("knee-axial.onnx").toString(),
-        "--coronal", models.resolve("knee-coronal.onnx").toString(), "--sagittal",
-        models.resolve("knee-sagittal.onnx").toString(), "-o", tmp.resolve("k.lumen-exams.json").toString());
-    assertEquals(3, r.code(), r.err());
-    assertTrue(r.err().contains(data.resolve("train") + ": has 4 positive of 4 exams for 'abnormal'"), r.err());
-    assertFalse(Files.exists(tmp.resolve("k.lumen-exams.json")), "no combination with NaN weights is written");
+    List<String> args = new java.util.ArrayList<>(List.of("evaluate-mrnet", data.toString(), "--axial",
+        models.resolve("knee-axial.onnx").toString(), "--coronal", models.resolve("knee-coronal.onnx").toString(),
+        "--sagittal", models.resolve("knee-sagittal.onnx").toString(), "-o", tmp.resolve("k.lumen-exams.json").toString()));
+    args.addAll(List.of(more));
+    return lumen(args.toArray(String[]::new));
   }
 
   /** A PNG whose header claims 60000 x 60000 pixels. */

@@ -6,33 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.lumen.core.image.Images;
 import dev.lumen.core.io.Npy;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Datasets and evaluation jobs over the real API: the same numbers as {@code lumen evaluate} and {@code evaluate-mrnet}. */
-class DatasetApiTest {
-  @TempDir
-  static Path data;
-
-  static TestServer api;
-
-  @BeforeAll
-  static void start() throws IOException {
-    api = new TestServer(data);
-  }
-
-  @AfterAll
-  static void stop() {
-    api.close();
-  }
-
+class DatasetApiTest extends ServerTestBase {
   private static Map<String, JsonNode> datasetsByKind() throws Exception {
     Map<String, JsonNode> out = new HashMap<>();
     for (JsonNode d : api.json("GET", "/api/datasets", null, 200)) {

@@ -13,7 +13,6 @@ import dev.lumen.core.image.Images;
 import dev.lumen.core.io.Npy;
 import dev.lumen.core.model.Model;
 import dev.lumen.core.tensor.Tensor;
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -22,28 +21,10 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** {@code lumen serve}'s API over real HTTP on an ephemeral port, with a real SQLite store and the demo registered. */
-class ServerTest {
-  @TempDir
-  static Path data;
-
-  static TestServer api;
-
-  @BeforeAll
-  static void start() throws IOException {
-    api = new TestServer(data);
-  }
-
-  @AfterAll
-  static void stop() {
-    api.close();
-  }
-
+class ServerTest extends ServerTestBase {
   @Test
   void theDemoIsRegisteredAndPredictionsEqualTheJavaApis() throws Exception {
     assertEquals("ok", api.json("GET", "/api/health", null, 200).get("status").asText());

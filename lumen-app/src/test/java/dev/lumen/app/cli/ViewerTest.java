@@ -16,7 +16,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
@@ -34,16 +33,11 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * The viewer in a real browser: Debian's chromium, headless, driven through its chromedriver,
  * against {@code lumen serve} with the demo data on an ephemeral port.
  */
-class ViewerTest {
-  @TempDir
-  static Path data;
-
-  static TestServer api;
+class ViewerTest extends ServerTestBase {
   static ChromeDriver browser;
 
   @BeforeAll
-  static void start() throws IOException {
-    api = new TestServer(data);
+  static void startBrowser() {
     ChromeOptions options = new ChromeOptions();
     options.setBinary("/usr/bin/chromium");
     // chromium as root in a container, with nothing reaching out to the (closed) network
@@ -59,11 +53,10 @@ class ViewerTest {
   }
 
   @AfterAll
-  static void stop() {
+  static void stopBrowser() {
     if (browser != null) {
       browser.quit();
     }
-    api.close();
   }
 
   @AfterEach

@@ -5,22 +5,10 @@
 
 import { deleteJson, getJson, postJson, putJson } from './api.js';
 import { drawSlice } from './render.js';
+import { element, fmt } from './dom.js';
 
 const AUTHOR_KEY = 'lumen.author';
 const DISPLAY = { colormap: 'gray', opacity: 0, threshold: 1 };
-
-function element(tag, attributes = {}, text) {
-  const e = document.createElement(tag);
-  Object.entries(attributes).forEach(([k, v]) => e.setAttribute(k, v));
-  if (text !== undefined) {
-    e.textContent = text;
-  }
-  return e;
-}
-
-function fmt(value) {
-  return typeof value === 'number' && Number.isFinite(value) ? value.toFixed(3) : '–';
-}
 
 export class AnnotationPanel {
   /**

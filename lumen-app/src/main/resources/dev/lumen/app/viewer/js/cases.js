@@ -4,32 +4,11 @@
 
 import { compactMap, explanation, followJob, getJson, npyArray, postJson, studyPixels } from './api.js';
 import { PlaneView } from './plane-view.js';
+import { CELLS, cellOf, counts } from './confusion.js';
+import { element, fmt, options } from './dom.js';
 
 const PLANES = ['axial', 'coronal', 'sagittal'];
-const CELLS = [['all', 'all'], ['tp', 'true positive'], ['fn', 'false negative'], ['fp', 'false positive'],
-  ['tn', 'true negative']];
-
-function element(tag, attributes = {}, text) {
-  const e = document.createElement(tag);
-  Object.entries(attributes).forEach(([k, v]) => e.setAttribute(k, v));
-  if (text !== undefined) {
-    e.textContent = text;
-  }
-  return e;
-}
-
-/** A probability or weight as the page shows it; what is not a number shows as a dash. */
-function fmt(value, digits = 3) {
-  return typeof value === 'number' && Number.isFinite(value) ? value.toFixed(digits) : '–';
-}
-
-function options(select, values, chosen) {
-  select.replaceChildren(...values.map(([value, text]) => {
-    const o = element('option', { value }, text);
-    o.selected = value === chosen;
-    return o;
-  }));
-}
+const FILTERS = [['all', 'all'], ...CELLS];
 
 export class CaseBrowser {
   /**
@@ -209,9 +188,7 @@ export class CaseBrowser {
   }
 
   cellOf(row) {
-    const positive = row.truth[this.state.label] === 1;
-    const called = row.scores[this.state.label] >= Number(this.$('threshold').value);
-    return positive ? (called ? 'tp' : 'fn') : (called ? 'fp' : 'tn');
+    return cellOf(row.truth[this.state.label], row.scores[this.state.label], Number(this.$('threshold').value));
   }
 
   filtered() {
@@ -221,12 +198,11 @@ export class CaseBrowser {
 
   /** Recounts the cells and refills the list; opens the case in the URL, else the first shown. */
   refill(reopen) {
-    const counts = { all: this.rows.length, tp: 0, fn: 0, fp: 0, tn: 0 };
-    this.rows.forEach((r) => counts[this.cellOf(r)]++);
+    const count = { all: this.rows.length, ...counts(this.rows, this.state.label, Number(this.$('threshold').value)) };
     const cells = this.$('cells');
-    cells.replaceChildren(...CELLS.map(([cell, name]) => {
+    cells.replaceChildren(...FILTERS.map(([cell, name]) => {
       const b = element('button', { 'data-cell': cell, class: cell === (this.state.cell || 'all') ? 'on' : '' },
-        `${name} (${counts[cell]})`);
+        `${name} (${count[cell]})`);
       b.addEventListener('click', () => this.change({ cell }, true));
       return b;
     }));

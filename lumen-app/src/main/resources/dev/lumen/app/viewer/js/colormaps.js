@@ -39,3 +39,6 @@ export const COLORMAPS = {
   inferno: table(interpolated(STOPS.inferno)),
   gray: table((v) => [255 * v, 255 * v, 255 * v]),
 };
+
+/** One colour per label where several are drawn together (boxes, ROC curves). */
+export const LABEL_COLOURS = ['#ff5a5a', '#4fd1ff', '#ffd24f', '#8cff66', '#d68cff', '#ff9f40', '#ffffff'];

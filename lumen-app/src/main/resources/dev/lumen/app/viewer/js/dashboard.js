@@ -3,22 +3,10 @@
 // the explanation scores of every method evaluated.
 
 import { getJson } from './api.js';
+import { LABEL_COLOURS } from './colormaps.js';
+import { CELLS, counts } from './confusion.js';
+import { element, fmt } from './dom.js';
 
-const COLOURS = ['#ff5a5a', '#4fd1ff', '#ffd24f', '#8cff66', '#d68cff', '#ff9f40'];
-const CELLS = [['tp', 'true positive'], ['fn', 'false negative'], ['fp', 'false positive'], ['tn', 'true negative']];
-
-function element(tag, attributes = {}, text) {
-  const e = document.createElement(tag);
-  Object.entries(attributes).forEach(([k, v]) => e.setAttribute(k, v));
-  if (text !== undefined) {
-    e.textContent = text;
-  }
-  return e;
-}
-
-function fmt(value) {
-  return typeof value === 'number' && Number.isFinite(value) ? value.toFixed(3) : '–';
-}
 
 /** ROC points [fpr, tpr] of scores against truth, from the highest threshold down (ties together). */
 export function roc(scores, truth) {
@@ -163,15 +151,10 @@ export class Dashboard {
     this.state = { dataset: this.dataset.id, evaluation: this.$('evaluation').value, label, threshold };
     this.save(this.state);
     this.drawRoc(label);
-    const counts = { tp: 0, fn: 0, fp: 0, tn: 0 };
-    for (const r of this.rows) {
-      const positive = r.truth[label] === 1;
-      const called = r.scores[label] >= threshold;
-      counts[positive ? (called ? 'tp' : 'fn') : (called ? 'fp' : 'tn')]++;
-    }
+    const count = counts(this.rows, label, threshold);
     const table = this.$('confusion');
     const cell = (key) => {
-      const td = element('td', { 'data-cell': key, class: 'cell' }, `${Object.fromEntries(CELLS)[key]} ${counts[key]}`);
+      const td = element('td', { 'data-cell': key, class: 'cell' }, `${Object.fromEntries(CELLS)[key]} ${count[key]}`);
       td.addEventListener('click', () => this.openCell(key, label, threshold));
       return td;
     };
@@ -211,7 +194,7 @@ export class Dashboard {
     c.restore();
     this.labels.forEach((label, n) => {
       const points = roc(this.rows.map((r) => r.scores[label]), this.rows.map((r) => r.truth[label] === 1));
-      c.strokeStyle = COLOURS[n % COLOURS.length];
+      c.strokeStyle = LABEL_COLOURS[n % LABEL_COLOURS.length];
       c.lineWidth = label === chosen ? 3 : 1.5;
       c.beginPath();
       points.forEach(([x, y], i) => (i ? c.lineTo(...at(x, y)) : c.moveTo(...at(x, y))));

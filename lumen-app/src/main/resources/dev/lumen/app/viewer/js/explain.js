@@ -5,20 +5,12 @@
 
 import { cancelJob, compactMap, explanation, getJson, npyArray, postJson, studyPixels, uploadStudy } from './api.js';
 import { AnnotationPanel } from './annotate.js';
+import { LABEL_COLOURS } from './colormaps.js';
 import { drawSlice, greyLevels } from './render.js';
 import { regions } from './regions.js';
+import { element } from './dom.js';
 
-const COLOURS = ['#ff5a5a', '#4fd1ff', '#ffd24f', '#8cff66', '#d68cff', '#ff9f40', '#ffffff'];
 const DISPLAY = { colormap: 'jet', opacity: 0.5, threshold: 0 };
-
-function element(tag, attributes = {}, text) {
-  const e = document.createElement(tag);
-  Object.entries(attributes).forEach(([k, v]) => e.setAttribute(k, v));
-  if (text !== undefined) {
-    e.textContent = text;
-  }
-  return e;
-}
 
 function canvasOf(imageData, caption) {
   const figure = element('figure');
@@ -186,7 +178,7 @@ export class ExplainPage {
     rows.replaceChildren();
     for (const [n, i] of called.entries()) {
       const map = await this.meanMap(study, models, method, labels[i]);
-      const row = { label: labels[i], probability: probability[i], map, colour: COLOURS[n % COLOURS.length] };
+      const row = { label: labels[i], probability: probability[i], map, colour: LABEL_COLOURS[n % LABEL_COLOURS.length] };
       this.rows.push(row);
       if (this.$('mode').value === 'class') {
         const drawn = drawSlice(this.pixels.data, 0, width, height, this.grey, map, DISPLAY, null);
