@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # Lumen's test command: installs what the tests need (once), makes the test models, runs the tests.
 #   - Debian packages: PyTorch, torchvision and onnx (to export reference models), ONNX's test data,
-#     PostgreSQL, and chromium with its chromedriver (the viewer's tests drive it headless)
+#     PostgreSQL, chromium with its chromedriver (the viewer's tests drive it headless), and pydicom
+#     (its test files are real DICOM no one here wrote; it decodes them for the reference values)
 #   - build/test-models: torchvision architectures with PyTorch reference numbers
+#   - build/dicom-references: pydicom's pixel values of its own test files
 #   - a PostgreSQL server of its own on a free localhost port, for the results-store tests
 #     (LUMEN_TEST_POSTGRES_URL), stopped when the tests end
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
-packages=(python3-torch python3-torchvision python3-onnx libonnx-testdata postgresql chromium chromium-driver)
+packages=(python3-torch python3-torchvision python3-onnx libonnx-testdata postgresql chromium chromium-driver python3-pydicom)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
@@ -24,6 +26,9 @@ fi
 if [ ! -f build/test-models/.complete ] || [ scripts/make-test-models.py -nt build/test-models/.complete ]; then
   /usr/bin/python3 scripts/make-test-models.py build/test-models
   touch build/test-models/.complete
+fi
+if [ ! -f build/dicom-references/index.tsv ] || [ scripts/make-dicom-references.py -nt build/dicom-references/index.tsv ]; then
+  /usr/bin/python3 scripts/make-dicom-references.py build/dicom-references
 fi
 scripts/postgres.sh start
 trap 'scripts/postgres.sh stop' EXIT

@@ -33,7 +33,7 @@ final class Studies {
       try (Stream<Path> files = Files.list(arg)) {
         List<Path> studies = files.filter(Files::isRegularFile).filter(Studies::isStudyName).sorted().toList();
         if (studies.isEmpty()) {
-          throw new LumenException(arg, "folder holds no studies (.png, .jpg, .jpeg, .npy)");
+          throw new LumenException(arg, "folder holds no studies (.png, .jpg, .jpeg, .npy, .dcm)");
         }
         out.addAll(studies);
       }
@@ -43,7 +43,8 @@ final class Studies {
 
   private static boolean isStudyName(Path file) {
     String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
-    return name.endsWith(".png") || name.endsWith(".jpg") || name.endsWith(".jpeg") || name.endsWith(".npy");
+    return name.endsWith(".png") || name.endsWith(".jpg") || name.endsWith(".jpeg") || name.endsWith(".npy")
+        || name.endsWith(".dcm");
   }
 
   /** Whether {@code file} holds a volume (a NumPy array) rather than a 2D image. */
@@ -51,7 +52,7 @@ final class Studies {
     return file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".npy");
   }
 
-  /** Reads 2D images: PNG and JPEG files, and {@code [height, width]} .npy arrays as grey images. */
+  /** Reads 2D images: PNG, JPEG and single-frame DICOM files, and {@code [height, width]} .npy arrays as grey images. */
   static List<Image> images(Model model, List<Path> files) {
     model.requireImages();
     return files.stream().map(f -> isVolume(f) ? Images.readNpyImage(f) : Images.read(f)).toList();

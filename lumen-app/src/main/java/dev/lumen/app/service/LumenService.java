@@ -204,7 +204,7 @@ public final class LumenService implements AutoCloseable {
    */
   public StudyRow registerStudy(String name, byte[] bytes) throws IOException {
     String kind = StudyKind.of(bytes).orElseThrow(() -> new LumenException(Path.of(name),
-        "is neither a PNG or JPEG image nor a NumPy .npy array"));
+        "is neither a PNG, JPEG or DICOM image nor a NumPy .npy array"));
     Path probe = Files.createTempFile("lumen-study", kind.equals("npy") ? ".npy" : ".img");
     try {
       Files.write(probe, bytes);

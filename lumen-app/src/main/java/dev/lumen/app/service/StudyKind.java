@@ -1,5 +1,6 @@
 package dev.lumen.app.service;
 
+import dev.lumen.core.dicom.DicomParser;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -15,9 +16,9 @@ public final class StudyKind {
 
   private StudyKind() {}
 
-  /** {@code image} for PNG and JPEG, {@code npy} for NumPy arrays, empty for anything else. */
+  /** {@code image} for PNG, JPEG and DICOM, {@code npy} for NumPy arrays, empty for anything else. */
   static Optional<String> of(byte[] bytes) {
-    if (startsWith(bytes, PNG) || startsWith(bytes, JPEG)) {
+    if (startsWith(bytes, PNG) || startsWith(bytes, JPEG) || DicomParser.looksLikeDicom(bytes)) {
       return Optional.of("image");
     }
     return startsWith(bytes, NPY) ? Optional.of("npy") : Optional.empty();
@@ -30,12 +31,13 @@ public final class StudyKind {
 
   /**
    * The file name extension {@code file}'s content calls for, which Lumen's readers go by:
-   * {@code png}, {@code jpg} or {@code npy} (empty when it is none of them).
+   * {@code png}, {@code jpg}, {@code npy} or {@code dcm} (empty when it is none of them).
    */
   public static String extension(Path file) {
     try (InputStream in = Files.newInputStream(file)) {
-      byte[] head = in.readNBytes(PNG.length);
-      return startsWith(head, PNG) ? "png" : startsWith(head, JPEG) ? "jpg" : startsWith(head, NPY) ? "npy" : "";
+      byte[] head = in.readNBytes(132);
+      return startsWith(head, PNG) ? "png" : startsWith(head, JPEG) ? "jpg" : startsWith(head, NPY) ? "npy"
+          : DicomParser.looksLikeDicom(head) ? "dcm" : "";
     } catch (IOException e) {
       return "";
     }

@@ -211,7 +211,7 @@ class ServerTest extends ServerTestBase {
         {"POST", "/api/models", "{\"path\": \"/etc/passwd\"}", "403", "outside the folders"},
         {"POST", "/api/models", "{\"path\": \"" + data + "/../../etc/passwd\"}", "403", "outside the folders"},
         {"POST", "/api/models", "{\"path\": \"" + data + "/demo/studies/study-1-nodule.png\"}", "422", "not an ONNX model"},
-        {"POST", "/api/studies?name=notes.png", "not pixels", "422", "neither a PNG or JPEG image nor"},
+        {"POST", "/api/studies?name=notes.png", "not pixels", "422", "neither a PNG, JPEG or DICOM image nor"},
         {"POST", "/api/studies?name=../../x", "x", "400", "'name' may hold"},
     };
     for (String[] c : cases) {

@@ -1,6 +1,8 @@
 package dev.lumen.core.image;
 
 import dev.lumen.core.LumenException;
+import dev.lumen.core.dicom.DicomImages;
+import dev.lumen.core.dicom.DicomParser;
 import dev.lumen.core.MemoryBudget;
 import dev.lumen.core.io.Npy;
 import dev.lumen.core.tensor.Tensor;
@@ -30,8 +32,9 @@ public final class Images {
   private Images() {}
 
   /**
-   * Reads a PNG or JPEG file (8- or 16-bit, grey or colour; alpha is dropped). Colour samples
-   * are taken as stored, as PIL and torchvision take them.
+   * Reads a PNG or JPEG file (8- or 16-bit, grey or colour; alpha is dropped), or a
+   * single-frame DICOM file (told by its content; shown through its VOI window, see
+   * {@link DicomImages}). Colour samples are taken as stored, as PIL and torchvision take them.
    *
    * @throws LumenException if the file is missing, not an image, corrupt or truncated (any
    *     decoder warning), in a colour space other than grey or RGB (CMYK, YCCK), too large, or
@@ -40,6 +43,13 @@ public final class Images {
   public static Image read(Path file) {
     if (!Files.isRegularFile(file)) {
       throw new LumenException(file, "no such file");
+    }
+    if (isDicom(file)) {
+      List<Image> frames = DicomImages.read(file).frames();
+      if (frames.size() != 1) {
+        throw new LumenException(file, "holds " + frames.size() + " frames; the model takes single images");
+      }
+      return frames.get(0);
     }
     try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
       Iterator<ImageReader> readers = in == null ? java.util.Collections.emptyIterator() : ImageIO.getImageReaders(in);
@@ -72,6 +82,15 @@ public final class Images {
         throw le;
       }
       throw new LumenException(file, "corrupt or truncated image (" + e.getMessage() + ")", e);
+    }
+  }
+
+  /** Whether {@code file} begins as a DICOM file does. */
+  public static boolean isDicom(Path file) {
+    try (java.io.InputStream in = Files.newInputStream(file)) {
+      return DicomParser.looksLikeDicom(in.readNBytes(132));
+    } catch (IOException e) {
+      return false;
     }
   }
 

@@ -1,0 +1,55 @@
+package dev.lumen.app.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lumen.core.image.Images;
+import dev.lumen.core.model.Model;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Real DICOM files (pydicom's test data) through the command line: predicted, explained, or refused by name. */
+class DicomStudiesTest {
+  private static Path pydicomFile(String name) throws IOException {
+    Path references = Path.of(System.getProperty("lumen.dicomReferences", "build/dicom-references"));
+    return Path.of(Files.readString(references.resolve("source.txt")).trim()).resolve(name);
+  }
+
+  @Test
+  void aDicomStudyIsPredictedAndExplainedAsItsWindowedImage(@TempDir Path tmp) throws IOException {
+    Path model = DemoFiles.copyModel("chest-demo", tmp);
+    Path ct = pydicomFile("CT_small.dcm");
+    Path json = tmp.resolve("p.json");
+    CliTest.Run p = CliTest.lumen("predict", model.toString(), ct.toString(), "--json", json.toString());
+    assertEquals(0, p.code(), p.err());
+    JsonNode predicted = new ObjectMapper().readTree(json.toFile());
+    try (Model m = Model.load(model)) {
+      var expected = m.predict(Images.read(ct));
+      for (int l = 0; l < m.labels().size(); l++) {
+        assertEquals(expected.score(l).probability(), predicted.get(0).get("scores").get(l).get("probability")
+            .floatValue(), 1e-6f, predicted.toString());
+      }
+    }
+    Path out = tmp.resolve("maps");
+    CliTest.Run e = CliTest.lumen("explain", model.toString(), pydicomFile("MR_small.dcm").toString(), "-o",
+        out.toString(), "--method", "gradcam");
+    assertEquals(0, e.code(), e.err());
+    JsonNode manifest = new ObjectMapper().readTree(out.resolve("manifest.json").toFile());
+    assertEquals(1, manifest.get("studies").size());
+  }
+
+  @Test
+  void aSyntaxLumenDoesNotDecodeIsAOneLineErrorNamingTheFileAndTheSyntax() throws IOException {
+    Path model = DemoFiles.copyModel("chest-demo", Files.createTempDirectory("lumen-dicom"));
+    Path jpegLs = pydicomFile("MR_small_jpeg_ls_lossless.dcm");
+    CliTest.Run r = CliTest.lumen("predict", model.toString(), jpegLs.toString());
+    assertEquals(3, r.code(), r.err());
+    assertTrue(r.err().trim().lines().count() == 1 && r.err().contains(jpegLs.toString())
+        && r.err().contains("JPEG-LS Lossless (1.2.840.10008.1.2.4.80)"), r.err());
+  }
+}
