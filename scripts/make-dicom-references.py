@@ -6,6 +6,8 @@ For every file of pydicom's test data (Debian's python3-pydicom) this writes, in
                  Lumen decodes
   NAME.rgb.npy   for 8-bit YBR_FULL files, pydicom's conversion of them to RGB
   index.tsv      one line per file: its name, its transfer syntax, and 'decoded' or why pydicom gave none
+  series.tsv     per folder of pydicom's dicomdirtests: its files in the order of their positions along the
+                 slice normal, or why it is not one series (series-N.npy: the stacked values)
   source.txt     the folder the test files are in
 Run with Debian's interpreter: /usr/bin/python3 scripts/make-dicom-references.py OUT
 """
@@ -61,6 +63,48 @@ def main(out):
         f.write("\n".join(lines) + "\n")
     with open(os.path.join(out, "source.txt"), "w") as f:
         f.write(folder + "\n")
+    series(folder, out)
+
+
+def series(folder, out):
+    """Each folder of single-frame files under dicomdirtests, ordered as a volume, or why it is not one."""
+    root = os.path.join(folder, "dicomdirtests")
+    lines = []
+    folders = sorted({os.path.dirname(p) for p in glob.glob(os.path.join(root, "**", "*"), recursive=True)
+                      if os.path.isfile(p)})
+    for n, d in enumerate(folders):
+        files = sorted(p for p in glob.glob(os.path.join(d, "*")) if os.path.isfile(p) and "DICOMDIR" not in p)
+        if len(files) < 2:
+            continue
+        relative = os.path.relpath(d, folder)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            sets = [pydicom.dcmread(p) for p in files]
+        uids = {str(ds.get("SeriesInstanceUID", "")) for ds in sets}
+        if len(uids) > 1:
+            lines.append(f"{relative}\tseveral series")
+            continue
+        if any("ImagePositionPatient" not in ds or "PixelData" not in ds for ds in sets):
+            lines.append(f"{relative}\tno positions or pixels")
+            continue
+        o = np.array(sets[0].ImageOrientationPatient, dtype=float)
+        if any(np.abs(np.array(ds.ImageOrientationPatient, dtype=float) - o).max() > 1e-4 for ds in sets):
+            lines.append(f"{relative}\tmixed orientations")
+            continue
+        normal = np.cross(o[:3], o[3:])
+        order = sorted(range(len(sets)), key=lambda i: float(np.dot(np.array(sets[i].ImagePositionPatient, dtype=float),
+                                                                     normal)))
+        along = [float(np.dot(np.array(sets[i].ImagePositionPatient, dtype=float), normal)) for i in order]
+        gaps = np.diff(along)
+        if len(gaps) and (gaps.min() < 1e-4 or np.abs(gaps - gaps[0]).max() > 0.01 * gaps[0] + 1e-3):
+            lines.append(f"{relative}\tuneven positions")
+            continue
+        stack = np.stack([apply_modality_lut(sets[i].pixel_array, sets[i]) for i in order]).astype(np.float32)
+        np.save(os.path.join(out, f"series-{n}.npy"), stack)
+        names = ",".join(os.path.basename(files[i]) for i in order)
+        lines.append(f"{relative}\tseries-{n}.npy\t{names}")
+    with open(os.path.join(out, "series.tsv"), "w") as f:
+        f.write("\n".join(lines) + "\n")
 
 
 if __name__ == "__main__":

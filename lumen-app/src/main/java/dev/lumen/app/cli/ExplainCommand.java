@@ -97,9 +97,9 @@ final class ExplainCommand implements Callable<Integer> {
     Ranges.requireUnit("--boxes", render.boxes);
     Overlay drawing = render.overlay();
     OutputPaths.requireWritableFolder(out);
-    List<Path> files = Studies.expand(studies);
     List<Model> others = new ArrayList<>();
     try (Model model = options.load(); Closer closer = () -> others.forEach(Model::close)) {
+      List<Path> files = Studies.expand(studies, model.input().volume());
       for (Path member : ensemble) {
         others.add(Model.load(member, ModelCard.besideModel(member), model.options()));
       }

@@ -60,8 +60,8 @@ final class PredictCommand implements Callable<Integer> {
     if (ExamModel.isExamModel(options.model)) {
       return predictExams();
     }
-    List<Path> files = Studies.expand(studies);
     try (Model model = options.load()) {
+      List<Path> files = Studies.expand(studies, model.input().volume());
       List<Prediction> predictions = new ArrayList<>();
       PrintWriter out = spec.commandLine().getOut();
       for (List<Path> chunk : Studies.chunks(files, model.options().batchSize())) {

@@ -1,6 +1,8 @@
 package dev.lumen.app.cli;
 
 import dev.lumen.core.LumenException;
+import dev.lumen.core.dicom.DicomImages;
+import dev.lumen.core.dicom.DicomSeries;
 import dev.lumen.core.image.Image;
 import dev.lumen.core.image.Images;
 import dev.lumen.core.image.Volume;
@@ -18,22 +20,29 @@ final class Studies {
   private Studies() {}
 
   /**
-   * The study files named: files as given, folders replaced by the PNG, JPEG and .npy files
-   * directly inside them, in name order.
+   * The studies named: files as given; a folder stands for the studies directly inside it — for
+   * a volume model a folder of DICOM files is one series (one exam), else its PNG, JPEG,
+   * {@code .npy} and DICOM files (DICOM told by content: its files often have no extension), in
+   * name order.
    *
    * @throws LumenException naming a folder with no studies
    */
-  static List<Path> expand(List<Path> args) throws IOException {
+  static List<Path> expand(List<Path> args, boolean volumes) throws IOException {
     List<Path> out = new ArrayList<>();
     for (Path arg : args) {
       if (!Files.isDirectory(arg)) {
         out.add(arg);
         continue;
       }
+      if (volumes && DicomSeries.isSeries(arg)) {
+        out.add(arg);
+        continue;
+      }
       try (Stream<Path> files = Files.list(arg)) {
-        List<Path> studies = files.filter(Files::isRegularFile).filter(Studies::isStudyName).sorted().toList();
+        List<Path> studies = files.filter(Files::isRegularFile).filter(f -> isStudyName(f) || Images.isDicom(f))
+            .sorted().toList();
         if (studies.isEmpty()) {
-          throw new LumenException(arg, "folder holds no studies (.png, .jpg, .jpeg, .npy, .dcm)");
+          throw new LumenException(arg, "folder holds no studies (.png, .jpg, .jpeg, .npy, DICOM)");
         }
         out.addAll(studies);
       }
@@ -67,8 +76,18 @@ final class Studies {
     return out;
   }
 
-  /** Reads one exam of a volume model; a 2D image file is refused before it is read. */
+  /**
+   * Reads one exam of a volume model: a {@code .npy} array, a folder holding a DICOM series, or a
+   * multi-frame DICOM file; a 2D image file is refused before it is read.
+   */
   static Volume volume(Model model, Path file) {
+    if (Files.isDirectory(file)) {
+      return DicomSeries.read(file).volume();
+    }
+    if (Images.isDicom(file)) {
+      List<Image> frames = DicomImages.read(file).frames();
+      return new Volume(file.getFileName().toString(), frames);
+    }
     if (!isVolume(file)) {
       model.requireImages();
     }

@@ -52,4 +52,21 @@ class DicomStudiesTest {
     assertTrue(r.err().trim().lines().count() == 1 && r.err().contains(jpegLs.toString())
         && r.err().contains("JPEG-LS Lossless (1.2.840.10008.1.2.4.80)"), r.err());
   }
+
+  @Test
+  void aFolderHoldingADicomSeriesIsOneExamOfAVolumeModel(@TempDir Path tmp) throws IOException {
+    Path model = DemoFiles.copyModel("knee-sagittal", tmp);
+    Path series = pydicomFile("dicomdirtests/98892001/CT5N");
+    Path out = tmp.resolve("maps");
+    CliTest.Run e = CliTest.lumen("explain", model.toString(), series.toString(), "-o", out.toString(), "--method",
+        "cam", "--target", "acl");
+    assertEquals(0, e.code(), e.err());
+    JsonNode manifest = new ObjectMapper().readTree(out.resolve("manifest.json").toFile());
+    assertEquals(1, manifest.get("studies").size(), "the folder is one exam");
+    Path map = out.resolve(manifest.get("studies").get(0).get("explanations").get(0).get("map").asText());
+    assertEquals(5, dev.lumen.core.io.Npy.read(map).tensor().dim(0), "one map per slice of the series");
+    CliTest.Run mixed = CliTest.lumen("predict", model.toString(), pydicomFile("dicomdirtests/98892003/MR1").toString());
+    assertEquals(3, mixed.code(), mixed.err());
+    assertTrue(mixed.err().contains("holds 3 series"), mixed.err());
+  }
 }

@@ -37,6 +37,20 @@ public record DicomDataset(Path file, String transferSyntax, Map<Integer, DicomE
     return numberOr(tag, Double.NaN, true);
   }
 
+  /**
+   * All of the attribute's numbers (none when it is absent).
+   *
+   * @throws LumenException naming the file and the attribute when they are not numbers
+   */
+  public double[] numbers(int tag) {
+    DicomElement e = elements.get(tag);
+    try {
+      return e == null ? new double[0] : e.numbers();
+    } catch (IllegalArgumentException ex) {
+      throw new LumenException(file, DicomDictionary.name(tag) + " is not numbers: '" + e.text() + "'");
+    }
+  }
+
   /** The attribute's first number, or {@code fallback} when it is absent or empty. */
   public double number(int tag, double fallback) {
     return numberOr(tag, fallback, false);

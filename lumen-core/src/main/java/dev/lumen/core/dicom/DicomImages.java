@@ -46,16 +46,11 @@ public final class DicomImages {
     int plane = pixels.rows() * pixels.columns();
     List<Image> frames = new ArrayList<>();
     if (pixels.samples() == 1) {
-      Window window = window(data, pixels.values());
+      Window window = fileWindow(data).orElseGet(() -> robustWindow(pixels.values()));
       boolean inverted = pixels.photometric().equals("MONOCHROME1");
       for (int f = 0; f < pixels.frames(); f++) {
-        float[] out = new float[plane];
-        for (int i = 0; i < plane; i++) {
-          double y = voi(pixels.values()[f * plane + i], window);
-          out[i] = (float) (inverted ? 255 - y : y);
-        }
-        frames.add(new Image(name(source, f, pixels.frames()), Tensor.of(out, 1, pixels.rows(), pixels.columns()),
-            255));
+        frames.add(grey(name(source, f, pixels.frames()), pixels.values(), f * plane, pixels.rows(), pixels.columns(),
+            window, inverted));
       }
       return new Frames(frames, window);
     }
@@ -110,13 +105,26 @@ public final class DicomImages {
     return Math.max(0, Math.min(top, v));
   }
 
-  /** The file's first window when it has one, else the 0.5th to 99.5th percentile of the values. */
-  static Window window(DicomDataset data, float[] values) {
+  /** One grey frame of {@code values} from {@code at} through {@code window} onto 0–255, inverted for MONOCHROME1. */
+  static Image grey(String name, float[] values, int at, int rows, int columns, Window window, boolean inverted) {
+    float[] out = new float[rows * columns];
+    for (int i = 0; i < out.length; i++) {
+      double y = voi(values[at + i], window);
+      out[i] = (float) (inverted ? 255 - y : y);
+    }
+    return new Image(name, Tensor.of(out, 1, rows, columns), 255);
+  }
+
+  /** The file's first VOI window, when it has a usable one. */
+  static java.util.Optional<Window> fileWindow(DicomDataset data) {
     double centre = data.number(DicomDictionary.WINDOW_CENTER, Double.NaN);
     double width = data.number(DicomDictionary.WINDOW_WIDTH, Double.NaN);
-    if (Double.isFinite(centre) && Double.isFinite(width) && width >= 1) {
-      return new Window(centre, width, "file");
-    }
+    return Double.isFinite(centre) && Double.isFinite(width) && width >= 1
+        ? java.util.Optional.of(new Window(centre, width, "file")) : java.util.Optional.empty();
+  }
+
+  /** A window over the 0.5th to 99.5th percentile of {@code values}. */
+  static Window robustWindow(float[] values) {
     float[] sorted = values.clone();
     Arrays.sort(sorted);
     double low = sorted[(int) Math.floor(0.005 * (sorted.length - 1))];
