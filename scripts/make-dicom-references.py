@@ -1,4 +1,4 @@
-"""Reference pixel arrays of pydicom's own test files, for Lumen's DICOM reader tests.
+"""Reference values of pydicom's and nibabel's own test files, for Lumen's DICOM and NIfTI reader tests.
 
 For every file of pydicom's test data (Debian's python3-pydicom) this writes, into OUT:
   NAME.npy       float32 pixel values as pydicom decodes them, the Modality LUT applied for one-sample
@@ -9,6 +9,9 @@ For every file of pydicom's test data (Debian's python3-pydicom) this writes, in
   series.tsv     per folder of pydicom's dicomdirtests: its files in the order of their positions along the
                  slice normal, or why it is not one series (series-N.npy: the stacked values)
   source.txt     the folder the test files are in
+  nifti.tsv      per NIfTI file of nibabel's test data: its path and 'decoded' or why nibabel gave none;
+                 nifti-N.npy: its scaled voxels (nibabel's get_fdata, C order of (x, y, z, ...)),
+                 nifti-N.affine.npy: its affine
 Run with Debian's interpreter: /usr/bin/python3 scripts/make-dicom-references.py OUT
 """
 import glob
@@ -64,6 +67,39 @@ def main(out):
     with open(os.path.join(out, "source.txt"), "w") as f:
         f.write(folder + "\n")
     series(folder, out)
+    nifti(out)
+
+
+def nifti(out):
+    """nibabel's NIfTI test files: scaled voxels and affines as nibabel reads them."""
+    import nibabel
+    folder = os.path.join(os.path.dirname(nibabel.__file__), "tests", "data")
+    lines = []
+    for n, path in enumerate(sorted(glob.glob(os.path.join(folder, "*.nii")) + glob.glob(os.path.join(folder, "*.nii.gz")))):
+        try:
+            image = nibabel.load(path)
+            if not isinstance(image, (nibabel.Nifti1Image, nibabel.Nifti2Image)):
+                lines.append(f"{path}\tnot a NIfTI-1 or NIfTI-2 image")
+                continue
+            voxels = np.asarray(image.get_fdata(dtype=np.float32))
+        except Exception as e:  # noqa: BLE001
+            lines.append(f"{path}\tunreadable: {type(e).__name__}")
+            continue
+        np.save(os.path.join(out, f"nifti-{n}.npy"), np.ascontiguousarray(voxels))
+        np.save(os.path.join(out, f"nifti-{n}.affine.npy"), np.asarray(image.affine, dtype=np.float64))
+        lines.append(f"{path}\tnifti-{n}")
+    # nibabel's data has no scaled voxels: a big-endian int16 volume with a slope and an intercept, written by nibabel
+    scaled = os.path.abspath(os.path.join(out, "scaled-big-endian.nii.gz"))
+    voxels = (np.arange(4 * 5 * 6).reshape(4, 5, 6) * 7 - 50).astype(">i2")
+    image = nibabel.Nifti1Image(voxels, np.diag([1.5, 2.0, 2.5, 1.0]))
+    image.header.set_slope_inter(0.5, -3.0)
+    nibabel.save(image, scaled)
+    image = nibabel.load(scaled)
+    np.save(os.path.join(out, "nifti-scaled.npy"), np.ascontiguousarray(image.get_fdata(dtype=np.float32)))
+    np.save(os.path.join(out, "nifti-scaled.affine.npy"), np.asarray(image.affine, dtype=np.float64))
+    lines.append(f"{scaled}\tnifti-scaled")
+    with open(os.path.join(out, "nifti.tsv"), "w") as f:
+        f.write("\n".join(lines) + "\n")
 
 
 def series(folder, out):

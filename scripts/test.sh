@@ -1,16 +1,17 @@
 #!/usr/bin/env bash
 # Lumen's test command: installs what the tests need (once), makes the test models, runs the tests.
 #   - Debian packages: PyTorch, torchvision and onnx (to export reference models), ONNX's test data,
-#     PostgreSQL, chromium with its chromedriver (the viewer's tests drive it headless), and pydicom
-#     (its test files are real DICOM no one here wrote; it decodes them for the reference values)
+#     PostgreSQL, chromium with its chromedriver (the viewer's tests drive it headless), pydicom and
+#     nibabel (their test files are real DICOM and NIfTI no one here wrote; they decode them for the
+#     reference values)
 #   - build/test-models: torchvision architectures with PyTorch reference numbers
-#   - build/dicom-references: pydicom's pixel values of its own test files
+#   - build/dicom-references: pydicom's and nibabel's values of their own test files
 #   - a PostgreSQL server of its own on a free localhost port, for the results-store tests
 #     (LUMEN_TEST_POSTGRES_URL), stopped when the tests end
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
-packages=(python3-torch python3-torchvision python3-onnx libonnx-testdata postgresql chromium chromium-driver python3-pydicom)
+packages=(python3-torch python3-torchvision python3-onnx libonnx-testdata postgresql chromium chromium-driver python3-pydicom python3-nibabel)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

@@ -53,7 +53,7 @@ final class Studies {
   private static boolean isStudyName(Path file) {
     String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
     return name.endsWith(".png") || name.endsWith(".jpg") || name.endsWith(".jpeg") || name.endsWith(".npy")
-        || name.endsWith(".dcm");
+        || name.endsWith(".dcm") || name.endsWith(".nii") || name.endsWith(".nii.gz");
   }
 
   /** Whether {@code file} holds a volume (a NumPy array) rather than a 2D image. */
@@ -77,12 +77,15 @@ final class Studies {
   }
 
   /**
-   * Reads one exam of a volume model: a {@code .npy} array, a folder holding a DICOM series, or a
-   * multi-frame DICOM file; a 2D image file is refused before it is read.
+   * Reads one exam of a volume model: a {@code .npy} array, a NIfTI file, a folder holding a
+   * DICOM series, or a multi-frame DICOM file; a 2D image file is refused before it is read.
    */
   static Volume volume(Model model, Path file) {
     if (Files.isDirectory(file)) {
       return DicomSeries.read(file).volume();
+    }
+    if (Images.isNifti(file)) {
+      return Images.readNiftiVolume(file);
     }
     if (Images.isDicom(file)) {
       List<Image> frames = DicomImages.read(file).frames();

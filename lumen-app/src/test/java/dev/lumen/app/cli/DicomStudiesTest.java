@@ -69,4 +69,22 @@ class DicomStudiesTest {
     assertEquals(3, mixed.code(), mixed.err());
     assertTrue(mixed.err().contains("holds 3 series"), mixed.err());
   }
+
+  @Test
+  void aNiftiVolumeIsAnExamOfAVolumeModel(@TempDir Path tmp) throws IOException {
+    Path model = DemoFiles.copyModel("knee-sagittal", tmp);
+    Path references = Path.of(System.getProperty("lumen.dicomReferences", "build/dicom-references"));
+    Path anatomical = Path.of(Files.readAllLines(references.resolve("nifti.tsv")).get(0).split("\t")[0]);
+    Path out = tmp.resolve("maps");
+    CliTest.Run e = CliTest.lumen("explain", model.toString(), anatomical.toString(), "-o", out.toString(), "--method",
+        "cam", "--target", "acl");
+    assertEquals(0, e.code(), e.err());
+    JsonNode manifest = new ObjectMapper().readTree(out.resolve("manifest.json").toFile());
+    Path map = out.resolve(manifest.get("studies").get(0).get("explanations").get(0).get("map").asText());
+    assertEquals(25, dev.lumen.core.io.Npy.read(map).tensor().dim(0), "one map per z slice of the 33x41x25 volume");
+    Path fourD = Path.of(Files.readAllLines(references.resolve("nifti.tsv")).get(1).split("\t")[0]);
+    CliTest.Run refused = CliTest.lumen("predict", model.toString(), fourD.toString());
+    assertEquals(3, refused.code(), refused.err());
+    assertTrue(refused.err().contains("holds 2 volumes"), refused.err());
+  }
 }

@@ -4,6 +4,7 @@ import dev.lumen.core.LumenException;
 import dev.lumen.core.dicom.DicomImages;
 import dev.lumen.core.dicom.DicomParser;
 import dev.lumen.core.MemoryBudget;
+import dev.lumen.core.io.Nifti;
 import dev.lumen.core.io.Npy;
 import dev.lumen.core.tensor.Tensor;
 import java.awt.color.ColorSpace;
@@ -44,6 +45,13 @@ public final class Images {
     if (!Files.isRegularFile(file)) {
       throw new LumenException(file, "no such file");
     }
+    if (isNifti(file)) {
+      Volume volume = readNiftiVolume(file);
+      if (volume.depth() != 1) {
+        throw new LumenException(file, "holds " + volume.depth() + " slices; the model takes single images");
+      }
+      return volume.slices().get(0);
+    }
     if (isDicom(file)) {
       List<Image> frames = DicomImages.read(file).frames();
       if (frames.size() != 1) {
@@ -83,6 +91,46 @@ public final class Images {
       }
       throw new LumenException(file, "corrupt or truncated image (" + e.getMessage() + ")", e);
     }
+  }
+
+  /** Whether {@code file} is named as a NIfTI file ({@code .nii} or {@code .nii.gz}). */
+  public static boolean isNifti(Path file) {
+    String name = file.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
+    return name.endsWith(".nii") || name.endsWith(".nii.gz");
+  }
+
+  /**
+   * A 3D NIfTI image as a volume of its z slices, each with rows along y (the last row first, so
+   * that +y — anterior in RAS — is up) and columns along x, values scaled as the header says and
+   * ranged as {@code .npy} arrays are.
+   *
+   * @throws LumenException as {@link Nifti#read} does, and for an image of more than one volume
+   */
+  public static Volume readNiftiVolume(Path file) {
+    Nifti nifti = Nifti.read(file);
+    int[] d = nifti.dims();
+    int nx = d[0];
+    int ny = d.length > 1 ? d[1] : 1;
+    int nz = d.length > 2 ? d[2] : 1;
+    long rest = 1;
+    for (int i = 3; i < d.length; i++) {
+      rest *= d[i];
+    }
+    if (rest != 1) {
+      throw new LumenException(file, "holds " + rest + " volumes of " + nx + "x" + ny + "x" + nz + " (a time series "
+          + "or more); give one volume");
+    }
+    String source = file.getFileName().toString();
+    List<Image> slices = new ArrayList<>();
+    for (int z = 0; z < nz; z++) {
+      float[] plane = new float[nx * ny];
+      for (int r = 0; r < ny; r++) {
+        int y = ny - 1 - r;
+        System.arraycopy(nifti.values(), (z * ny + y) * nx, plane, r * nx, nx);
+      }
+      slices.add(new Image(source + "#" + z, Tensor.of(plane, 1, ny, nx), nifti.maxValue()));
+    }
+    return new Volume(source, slices);
   }
 
   /** Whether {@code file} begins as a DICOM file does. */

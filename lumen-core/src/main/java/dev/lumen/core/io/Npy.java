@@ -194,7 +194,7 @@ public final class Npy {
   }
 
   /** Element {@code i} as float32, refused when float32 would change it. */
-  private static float exact(Path file, NpyType type, ByteBuffer data, int i, long[] shape) {
+  static float exact(Path file, NpyType type, ByteBuffer data, int i, long[] shape) {
     if (type.isInteger()) {
       long v = type.integer(data, i);
       if (Math.abs(v) > EXACT_INTEGER || (type.kind() == 'u' && type.width() == 8 && v < 0)) {
@@ -224,7 +224,7 @@ public final class Npy {
     return "index " + Arrays.toString(at);
   }
 
-  private static float maxValue(NpyType type, float[] values) {
+  static float maxValue(NpyType type, float[] values) {
     if (type.kind() == 'b') {
       return 1f;
     }

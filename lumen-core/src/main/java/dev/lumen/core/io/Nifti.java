@@ -1,0 +1,184 @@
+package dev.lumen.core.io;
+
+import dev.lumen.core.LumenException;
+import dev.lumen.core.MemoryBudget;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.zip.GZIPInputStream;
+
+/**
+ * A NIfTI-1 or NIfTI-2 image in one file ({@code .nii}, or gzipped {@code .nii.gz}), either byte
+ * order: its voxel values with the scaling of the header applied ({@code scl_slope},
+ * {@code scl_inter}), its dimensions, and its voxel-to-world affine as nibabel gives it — the
+ * sform when its code is set, else the qform (from its quaternion), else the header's zooms
+ * about the volume's centre.
+ *
+ * @param file where it was read from
+ * @param dims the sizes of the axes, x first (3 for a volume, 4 with time)
+ * @param values every voxel, x fastest (the file's order)
+ * @param affine the 4×4 voxel-to-world matrix, rows first
+ * @param maxValue the range top the values are scaled from, as for {@code .npy} arrays
+ */
+public record Nifti(Path file, int[] dims, float[] values, double[][] affine, float maxValue) {
+  private static final int NIFTI1 = 348;
+  private static final int NIFTI2 = 540;
+
+  /**
+   * Reads {@code file}.
+   *
+   * @throws LumenException naming the file for one that is not NIfTI, a header and image in two
+   *     files, a datatype Lumen does not read (complex, RGB), dimensions the data does not fill, or
+   *     a size over what the heap holds
+   */
+  public static Nifti read(Path file) {
+    byte[] bytes = FileBytes.read(file);
+    if (bytes.length >= 2 && (bytes[0] & 0xFF) == 0x1F && (bytes[1] & 0xFF) == 0x8B) {
+      bytes = gunzip(file, bytes);
+    }
+    if (bytes.length < 4) {
+      throw new LumenException(file, "is not a NIfTI file (too short for a header)");
+    }
+    ByteBuffer h = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+    int size = h.getInt(0);
+    if (size != NIFTI1 && size != NIFTI2) {
+      h.order(ByteOrder.BIG_ENDIAN);
+      size = h.getInt(0);
+    }
+    if (size != NIFTI1 && size != NIFTI2) {
+      throw new LumenException(file, "is not a NIfTI file (its header size is neither 348 nor 540 in either byte order)");
+    }
+    if (bytes.length < size) {
+      throw new LumenException(file, "is truncated inside its " + size + "-byte header");
+    }
+    boolean two = size == NIFTI2;
+    String magic = new String(bytes, two ? 4 : 344, 3, StandardCharsets.US_ASCII);
+    if (magic.equals("ni1") || magic.equals("ni2")) {
+      throw new LumenException(file, "is a NIfTI header whose image is in a separate .img file; Lumen reads single "
+          + ".nii or .nii.gz files");
+    }
+    if (!magic.equals("n+1") && !magic.equals("n+2")) {
+      throw new LumenException(file, "has no NIfTI magic ('n+1' or 'n+2'), found '" + magic.replaceAll("[^ -~]", "?")
+          + "'");
+    }
+    int rank = (int) (two ? h.getLong(16) : h.getShort(40));
+    if (rank < 1 || rank > 7) {
+      throw new LumenException(file, "has dim[0] = " + rank + "; NIfTI allows 1 to 7 dimensions");
+    }
+    int[] dims = new int[rank];
+    long count = 1;
+    for (int d = 0; d < rank; d++) {
+      long n = two ? h.getLong(24 + 8 * d) : h.getShort(42 + 2 * d);
+      if (n < 1 || n > Integer.MAX_VALUE) {
+        throw new LumenException(file, "has dimension " + (d + 1) + " of size " + n);
+      }
+      dims[d] = (int) n;
+      count = Math.multiplyExact(count, n);
+    }
+    int datatype = two ? h.getShort(12) : h.getShort(70);
+    NpyType type = type(file, datatype);
+    long offset = two ? h.getLong(168) : (long) h.getFloat(108);
+    if (count > Integer.MAX_VALUE / 4) {
+      throw new LumenException(file, "has " + count + " voxels, more than Lumen holds in one array");
+    }
+    MemoryBudget.require(file, count * 4, "reading " + count + " voxels");
+    if (offset < size || offset + count * type.width() > bytes.length) {
+      throw new LumenException(file, "claims " + Arrays.toString(dims) + " voxels of " + type.width() + " bytes from "
+          + "byte " + offset + ", but the file holds " + bytes.length + " bytes");
+    }
+    ByteBuffer data = ByteBuffer.wrap(bytes, (int) offset, (int) (count * type.width())).slice().order(h.order());
+    double slope = two ? h.getDouble(176) : h.getFloat(112);
+    double intercept = two ? h.getDouble(184) : h.getFloat(116);
+    boolean scaled = Double.isFinite(slope) && slope != 0 && !(slope == 1 && intercept == 0);
+    float[] values = new float[(int) count];
+    long[] shape = Arrays.stream(dims).asLongStream().toArray();
+    for (int i = 0; i < values.length; i++) {
+      float v = Npy.exact(file, type, data, i, shape);
+      values[i] = scaled ? (float) (v * slope + (Double.isFinite(intercept) ? intercept : 0)) : v;
+    }
+    float top = Npy.maxValue(scaled ? new NpyType('f', 4) : type, values);
+    return new Nifti(file, dims, values, affine(h, two, dims), top);
+  }
+
+  private static byte[] gunzip(Path file, byte[] bytes) {
+    try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(bytes))) {
+      return in.readAllBytes();
+    } catch (IOException e) {
+      throw new LumenException(file, "is a corrupt or truncated gzip file (" + e.getMessage() + ")");
+    }
+  }
+
+  /** NIfTI's datatype codes as the element types {@link Npy} reads. */
+  private static NpyType type(Path file, int datatype) {
+    return switch (datatype) {
+      case 2 -> new NpyType('u', 1);
+      case 4 -> new NpyType('i', 2);
+      case 8 -> new NpyType('i', 4);
+      case 16 -> new NpyType('f', 4);
+      case 64 -> new NpyType('f', 8);
+      case 256 -> new NpyType('i', 1);
+      case 512 -> new NpyType('u', 2);
+      case 768 -> new NpyType('u', 4);
+      case 1024 -> new NpyType('i', 8);
+      case 1280 -> new NpyType('u', 8);
+      default -> throw new LumenException(file, "has NIfTI datatype " + datatype + " (complex, RGB or other); Lumen "
+          + "reads integer and float voxels");
+    };
+  }
+
+  /** The sform when its code is set, else the qform, else the zooms about the centre (nibabel's choice). */
+  private static double[][] affine(ByteBuffer h, boolean two, int[] dims) {
+    int qform = two ? h.getInt(344) : h.getShort(252);
+    int sform = two ? h.getInt(348) : h.getShort(254);
+    double[] pixdim = new double[8];
+    for (int i = 0; i < 8; i++) {
+      pixdim[i] = two ? h.getDouble(104 + 8 * i) : h.getFloat(76 + 4 * i);
+    }
+    if (sform > 0) {
+      double[][] out = new double[4][4];
+      for (int r = 0; r < 3; r++) {
+        for (int c = 0; c < 4; c++) {
+          out[r][c] = two ? h.getDouble(400 + 32 * r + 8 * c) : h.getFloat(280 + 16 * r + 4 * c);
+        }
+      }
+      out[3][3] = 1;
+      return out;
+    }
+    double[] zooms = {pixdim[1], dims.length > 1 ? pixdim[2] : 1, dims.length > 2 ? pixdim[3] : 1};
+    if (qform > 0) {
+      double b = two ? h.getDouble(352) : h.getFloat(256);
+      double c = two ? h.getDouble(360) : h.getFloat(260);
+      double d = two ? h.getDouble(368) : h.getFloat(264);
+      double a = Math.sqrt(Math.max(0, 1 - (b * b + c * c + d * d)));
+      double qfac = pixdim[0] < 0 ? -1 : 1;
+      double[][] rotation = {
+          {a * a + b * b - c * c - d * d, 2 * (b * c - a * d), 2 * (b * d + a * c)},
+          {2 * (b * c + a * d), a * a + c * c - b * b - d * d, 2 * (c * d - a * b)},
+          {2 * (b * d - a * c), 2 * (c * d + a * b), a * a + d * d - c * c - b * b}};
+      double[] scale = {zooms[0], zooms[1], zooms[2] * qfac};
+      double[][] out = new double[4][4];
+      for (int r = 0; r < 3; r++) {
+        for (int col = 0; col < 3; col++) {
+          out[r][col] = rotation[r][col] * scale[col];
+        }
+        out[r][3] = two ? h.getDouble(376 + 8 * r) : h.getFloat(268 + 4 * r);
+      }
+      out[3][3] = 1;
+      return out;
+    }
+    // neither form: Analyze's convention, x flipped, the origin at the volume's centre
+    double[][] out = new double[4][4];
+    double[] sign = {-1, 1, 1};
+    for (int r = 0; r < 3; r++) {
+      int n = r < dims.length ? dims[r] : 1;
+      out[r][r] = sign[r] * zooms[r];
+      out[r][3] = -sign[r] * zooms[r] * (n - 1) / 2.0;
+    }
+    out[3][3] = 1;
+    return out;
+  }
+}
