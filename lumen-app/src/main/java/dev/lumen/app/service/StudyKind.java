@@ -25,7 +25,7 @@ public final class StudyKind {
   }
 
   /** Whether {@code file} holds a NumPy array. */
-  static boolean isNpy(Path file) {
+  public static boolean isNpy(Path file) {
     return extension(file).equals("npy");
   }
 

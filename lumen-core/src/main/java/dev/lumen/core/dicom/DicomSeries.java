@@ -170,4 +170,26 @@ public record DicomSeries(String seriesUid, List<Path> files, Volume volume, Lis
   private static String fmt(double mm) {
     return String.format(java.util.Locale.ROOT, "%.3f", mm);
   }
+
+  /**
+   * The affine from (column, row, slice) indices to world coordinates in RAS millimetres, as
+   * NIfTI keeps them (DICOM's patient coordinates are LPS: x and y change sign).
+   */
+  public double[][] affine() {
+    double[] origin = position.get(0);
+    double[] normal = {rowDirection[1] * columnDirection[2] - rowDirection[2] * columnDirection[1],
+        rowDirection[2] * columnDirection[0] - rowDirection[0] * columnDirection[2],
+        rowDirection[0] * columnDirection[1] - rowDirection[1] * columnDirection[0]};
+    double[][] out = new double[4][4];
+    double[] ras = {-1, -1, 1};
+    for (int r = 0; r < 3; r++) {
+      // Pixel Spacing is (between rows, between columns)
+      out[r][0] = ras[r] * rowDirection[r] * pixelSpacing[1];
+      out[r][1] = ras[r] * columnDirection[r] * pixelSpacing[0];
+      out[r][2] = ras[r] * normal[r] * sliceSpacing;
+      out[r][3] = ras[r] * origin[r];
+    }
+    out[3][3] = 1;
+    return out;
+  }
 }

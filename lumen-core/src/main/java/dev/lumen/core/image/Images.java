@@ -107,7 +107,12 @@ public final class Images {
    * @throws LumenException as {@link Nifti#read} does, and for an image of more than one volume
    */
   public static Volume readNiftiVolume(Path file) {
-    Nifti nifti = Nifti.read(file);
+    return niftiVolume(Nifti.read(file));
+  }
+
+  /** {@code nifti}'s volume as {@link #readNiftiVolume} slices it. */
+  public static Volume niftiVolume(Nifti nifti) {
+    Path file = nifti.file();
     int[] d = nifti.dims();
     int nx = d[0];
     int ny = d.length > 1 ? d[1] : 1;
@@ -131,6 +136,18 @@ public final class Images {
       slices.add(new Image(source + "#" + z, Tensor.of(plane, 1, ny, nx), nifti.maxValue()));
     }
     return new Volume(source, slices);
+  }
+
+  /** The affine of {@link #niftiVolume}'s (column, row, slice) indices: the file's, with its y axis reversed. */
+  public static double[][] niftiSliceAffine(Nifti nifti) {
+    int ny = nifti.dims().length > 1 ? nifti.dims()[1] : 1;
+    double[][] a = nifti.affine();
+    double[][] out = new double[4][];
+    for (int r = 0; r < 4; r++) {
+      // y = ny - 1 - row
+      out[r] = new double[] {a[r][0], -a[r][1], a[r][2], a[r][3] + a[r][1] * (ny - 1)};
+    }
+    return out;
   }
 
   /** Whether {@code file} begins as a DICOM file does. */

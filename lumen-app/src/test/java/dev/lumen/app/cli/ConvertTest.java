@@ -1,0 +1,103 @@
+package dev.lumen.app.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.lumen.core.image.Images;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code lumen convert} writing NIfTI that nibabel reads back in the right place: a NIfTI
+ * volume's voxels and world coordinates survive, and a DICOM series lands where its Image
+ * Positions say (checked with Debian's nibabel and pydicom, not with Lumen's own reader).
+ */
+class ConvertTest {
+  private static final Path REFERENCES = Path.of(System.getProperty("lumen.dicomReferences", "build/dicom-references"));
+
+  /** Runs a Python check with Debian's interpreter; its last line of output. */
+  private static String python(String script, String... args) throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>(List.of("/usr/bin/python3", "-c", script));
+    command.addAll(List.of(args));
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertEquals(0, p.waitFor(), out);
+    return out.strip().lines().reduce((a, b) -> b).orElse("");
+  }
+
+  @Test
+  void aNiftiVolumeConvertsToNiftiThatOverlaysItsSource(@TempDir Path tmp) throws Exception {
+    Path source = Path.of(Files.readAllLines(REFERENCES.resolve("nifti.tsv")).get(0).split("\t")[0]);
+    Path out = tmp.resolve("anatomical.nii.gz");
+    CliTest.Run r = CliTest.lumen("convert", source.toString(), out.toString());
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("25 slices of 33x41"), r.out());
+    String check = """
+        import sys, numpy as np, nibabel as nib
+        a, b = nib.load(sys.argv[1]), nib.load(sys.argv[2])
+        x, y = a.get_fdata(), b.get_fdata()
+        ny = x.shape[1]
+        assert y.shape == x.shape, (y.shape, x.shape)
+        assert np.allclose(y, x[:, ::-1, :]), 'voxels'
+        for c, r, z in [(0, 0, 0), (5, 7, 3), (32, 40, 24)]:
+            wa = a.affine @ [c, ny - 1 - r, z, 1]
+            wb = b.affine @ [c, r, z, 1]
+            assert np.allclose(wa, wb, atol=1e-3), (c, r, z, wa, wb)
+        print('ok')
+        """;
+    assertEquals("ok", python(check, source.toString(), out.toString()));
+  }
+
+  @Test
+  void aDicomSeriesConvertsToNiftiWhereItsPositionsSay(@TempDir Path tmp) throws Exception {
+    Path pydicom = Path.of(Files.readString(REFERENCES.resolve("source.txt")).trim());
+    Path series = pydicom.resolve("dicomdirtests/98892001/CT5N");
+    Path out = tmp.resolve("ct.nii.gz");
+    CliTest.Run r = CliTest.lumen("convert", series.toString(), out.toString());
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("DICOM series of 5 files"), r.out());
+    String check = """
+        import sys, glob, os, numpy as np, nibabel as nib, pydicom
+        image = nib.load(sys.argv[1])
+        sets = [pydicom.dcmread(f) for f in glob.glob(os.path.join(sys.argv[2], '*'))]
+        o = np.array(sets[0].ImageOrientationPatient, dtype=float)
+        normal = np.cross(o[:3], o[3:])
+        sets.sort(key=lambda ds: np.dot(np.array(ds.ImagePositionPatient, dtype=float), normal))
+        assert image.shape == (int(sets[0].Columns), int(sets[0].Rows), len(sets)), image.shape
+        lps_to_ras = np.array([-1, -1, 1])
+        spacing = np.array(sets[0].PixelSpacing, dtype=float)
+        for k, ds in enumerate(sets):
+            corner = image.affine @ [0, 0, k, 1]
+            assert np.allclose(corner[:3], lps_to_ras * np.array(ds.ImagePositionPatient, dtype=float), atol=1e-3), k
+            step = image.affine @ [1, 0, k, 1] - corner
+            assert np.allclose(step[:3], lps_to_ras * o[:3] * spacing[1], atol=1e-4), step
+            step = image.affine @ [0, 1, k, 1] - corner
+            assert np.allclose(step[:3], lps_to_ras * o[3:] * spacing[0], atol=1e-4), step
+        print('ok')
+        """;
+    assertEquals("ok", python(check, out.toString(), series.toString()));
+  }
+
+  @Test
+  void imagesBecomePngAndAVolumeIsNotForcedIntoOne(@TempDir Path tmp) throws Exception {
+    Path pydicom = Path.of(Files.readString(REFERENCES.resolve("source.txt")).trim());
+    Path png = tmp.resolve("ct.png");
+    CliTest.Run r = CliTest.lumen("convert", pydicom.resolve("CT_small.dcm").toString(), png.toString());
+    assertEquals(0, r.code(), r.err());
+    float[] written = Images.read(png).pixels().unsafeData();
+    float[] decoded = Images.read(pydicom.resolve("CT_small.dcm")).pixels().unsafeData();
+    for (int i = 0; i < written.length; i++) {
+      assertEquals(Math.round(decoded[i]), written[i], 0f, "pixel " + i);
+    }
+    CliTest.Run refused = CliTest.lumen("convert", pydicom.resolve("dicomdirtests/98892001/CT5N").toString(),
+        tmp.resolve("series.png").toString());
+    assertEquals(3, refused.code(), refused.err());
+    assertTrue(refused.err().contains("holds 5 slices; write a volume as .npy or .nii.gz"), refused.err());
+  }
+}
