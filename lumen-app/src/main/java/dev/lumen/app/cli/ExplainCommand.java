@@ -123,12 +123,15 @@ final class ExplainCommand implements Callable<Integer> {
         Progress within = (stage, done, total) -> bar.setExtraMessage(" " + stage + " " + done + "/" + total);
         if (model.input().volume()) {
           for (Path study : files) {
-            Volume volume = Studies.volume(model, study);
+            Studies.Exam exam = Studies.exam(model, study);
+            Volume volume = exam.volume();
             ExplanationWriter.requireMemory(Map.of(study, (long) volume.depth() * volume.slices().get(0).width()
                 * volume.slices().get(0).height()), selection.count(model.labels().size()));
             if (explainer instanceof Lime lime) {
               writer.writeLime(study, volume.slices(), List.of(model.preprocessor().geometry(volume.slices().get(0))),
                   lime.explainDetailed(volume, selection, within), views);
+            } else if (exam.affine() != null) {
+              writer.write(study, volume.slices(), explainer.explain(volume, selection, within), exam.affine());
             } else {
               writer.write(study, volume.slices(), explainer.explain(volume, selection, within));
             }

@@ -6,6 +6,7 @@ import dev.lumen.core.dicom.DicomSeries;
 import dev.lumen.core.image.Image;
 import dev.lumen.core.image.Images;
 import dev.lumen.core.image.Volume;
+import dev.lumen.core.io.Nifti;
 import dev.lumen.core.model.Model;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -77,23 +78,36 @@ final class Studies {
   }
 
   /**
+   * One exam of a volume model and, when its source has a geometry (a NIfTI file, a DICOM
+   * series), the affine of its (column, row, slice) indices to world coordinates (RAS mm), else null.
+   */
+  record Exam(Volume volume, double[][] affine) {}
+
+  /**
    * Reads one exam of a volume model: a {@code .npy} array, a NIfTI file, a folder holding a
    * DICOM series, or a multi-frame DICOM file; a 2D image file is refused before it is read.
    */
-  static Volume volume(Model model, Path file) {
+  static Exam exam(Model model, Path file) {
     if (Files.isDirectory(file)) {
-      return DicomSeries.read(file).volume();
+      DicomSeries series = DicomSeries.read(file);
+      return new Exam(series.volume(), series.affine());
     }
     if (Images.isNifti(file)) {
-      return Images.readNiftiVolume(file);
+      Nifti nifti = Nifti.read(file);
+      return new Exam(Images.niftiVolume(nifti), Images.niftiSliceAffine(nifti));
     }
     if (Images.isDicom(file)) {
       List<Image> frames = DicomImages.read(file).frames();
-      return new Volume(file.getFileName().toString(), frames);
+      return new Exam(new Volume(file.getFileName().toString(), frames), null);
     }
     if (!isVolume(file)) {
       model.requireImages();
     }
-    return Images.readNpyVolume(file);
+    return new Exam(Images.readNpyVolume(file), null);
+  }
+
+  /** The volume of {@link #exam}. */
+  static Volume volume(Model model, Path file) {
+    return exam(model, file).volume();
   }
 }

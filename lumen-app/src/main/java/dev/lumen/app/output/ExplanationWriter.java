@@ -9,7 +9,9 @@ import dev.lumen.core.explain.lime.LimeResult;
 import dev.lumen.core.explain.lime.LimeViews;
 import dev.lumen.core.explain.lime.Segments;
 import dev.lumen.core.image.Image;
+import dev.lumen.core.image.Volume;
 import dev.lumen.core.io.AtomicFiles;
+import dev.lumen.core.io.NiftiWriter;
 import dev.lumen.core.io.Npy;
 import dev.lumen.core.model.Model;
 import dev.lumen.core.postprocess.Regions;
@@ -200,6 +202,25 @@ public final class ExplanationWriter {
    */
   public void write(Path input, List<Image> slices, List<Explanation> explanations) throws IOException {
     write(input, slices, explanations, (studyDir, stem, base, index) -> Map.of());
+  }
+
+  /**
+   * Writes the explanations of one volume whose source has a geometry, each normalised map also as
+   * {@code BASE.map.nii.gz} with the volume's {@code affine} (column, row, slice to RAS mm), so it
+   * overlays the scan in any NIfTI viewer.
+   */
+  public void write(Path input, List<Image> slices, List<Explanation> explanations, double[][] affine)
+      throws IOException {
+    write(input, slices, explanations, (studyDir, stem, base, index) -> {
+      Tensor heat = explanations.get(index).heatmap();
+      List<Image> planes = new ArrayList<>();
+      for (int s = 0; s < heat.dim(0); s++) {
+        planes.add(new Image(base + "#" + s, heat.slice(s).reshape(1, heat.dim(1), heat.dim(2)), 1));
+      }
+      String name = base + ".map.nii.gz";
+      NiftiWriter.write(studyDir.resolve(name), new Volume(name, planes), affine);
+      return Map.of("mapNifti", stem + "/" + name);
+    });
   }
 
   /**

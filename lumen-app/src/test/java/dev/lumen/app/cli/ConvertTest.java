@@ -100,4 +100,32 @@ class ConvertTest {
     assertEquals(3, refused.code(), refused.err());
     assertTrue(refused.err().contains("holds 5 slices; write a volume as .npy or .nii.gz"), refused.err());
   }
+
+  @Test
+  void explanationMapsOfAVolumeAreWrittenAsNiftiOverTheScan(@TempDir Path tmp) throws Exception {
+    Path model = DemoFiles.copyModel("knee-sagittal", tmp);
+    Path pydicom = Path.of(Files.readString(REFERENCES.resolve("source.txt")).trim());
+    Path anatomical = Path.of(Files.readAllLines(REFERENCES.resolve("nifti.tsv")).get(0).split("\t")[0]);
+    for (Path study : List.of(anatomical, pydicom.resolve("dicomdirtests/98892001/CT5N"))) {
+      Path out = Files.createDirectories(tmp.resolve("maps-" + study.getFileName()));
+      CliTest.Run e = CliTest.lumen("explain", model.toString(), study.toString(), "-o", out.resolve("x").toString(),
+          "--method", "gradcam", "--target", "acl");
+      assertEquals(0, e.code(), e.err());
+      var manifest = new com.fasterxml.jackson.databind.ObjectMapper().readTree(out.resolve("x/manifest.json").toFile());
+      Path map = out.resolve("x").resolve(manifest.get("studies").get(0).get("explanations").get(0).get("mapNifti")
+          .asText());
+      Path scan = out.resolve("scan.nii.gz");
+      assertEquals(0, CliTest.lumen("convert", study.toString(), scan.toString()).code());
+      String check = """
+          import sys, numpy as np, nibabel as nib
+          m, s = nib.load(sys.argv[1]), nib.load(sys.argv[2])
+          assert m.shape == s.shape, (m.shape, s.shape)
+          assert np.allclose(m.affine, s.affine, atol=1e-4), (m.affine, s.affine)
+          v = m.get_fdata()
+          assert v.min() >= 0 and v.max() <= 1 and v.max() > 0, (v.min(), v.max())
+          print('ok')
+          """;
+      assertEquals("ok", python(check, map.toString(), scan.toString()), study.toString());
+    }
+  }
 }
