@@ -11,7 +11,7 @@ import picocli.CommandLine;
     description = "Explains what convolutional networks see in medical images.",
     subcommands = {DemoCommand.class, DemoDataCommand.class, InspectCommand.class, PredictCommand.class,
         ExplainCommand.class, MethodsCommand.class, ExportCommand.class, EvaluateCommand.class, EvaluateMrnetCommand.class, TrainHeadCommand.class, BenchCommand.class, ServeCommand.class,
-        ConvertCommand.class})
+        ConvertCommand.class, BenchFilesCommand.class})
 public final class Lumen implements Runnable {
   /** Exit code for images, models or cards Lumen cannot read or use. */
   public static final int EXIT_BAD_INPUT = 3;

@@ -85,9 +85,18 @@ final class Studies {
 
   /**
    * Reads one exam of a volume model: a {@code .npy} array, a NIfTI file, a folder holding a
-   * DICOM series, or a multi-frame DICOM file; a 2D image file is refused before it is read.
+   * DICOM series, or a multi-frame DICOM file; a 2D image file is refused before it is read, with
+   * the model's reason.
    */
   static Exam exam(Model model, Path file) {
+    if (!Files.isDirectory(file) && !Images.isNifti(file) && !Images.isDicom(file) && !isVolume(file)) {
+      model.requireImages();
+    }
+    return exam(file);
+  }
+
+  /** Reads an exam as {@link #exam(Model, Path)} does, for any model. */
+  static Exam exam(Path file) {
     if (Files.isDirectory(file)) {
       DicomSeries series = DicomSeries.read(file);
       return new Exam(series.volume(), series.affine());
@@ -100,13 +109,10 @@ final class Studies {
       List<Image> frames = DicomImages.read(file).frames();
       return new Exam(new Volume(file.getFileName().toString(), frames), null);
     }
-    if (!isVolume(file)) {
-      model.requireImages();
-    }
     return new Exam(Images.readNpyVolume(file), null);
   }
 
-  /** The volume of {@link #exam}. */
+  /** The volume of {@link #exam(Model, Path)}. */
   static Volume volume(Model model, Path file) {
     return exam(model, file).volume();
   }

@@ -72,8 +72,11 @@ public record DicomSeries(String seriesUid, List<Path> files, Volume volume, Lis
     }
     Map<String, List<Path>> bySeries = new LinkedHashMap<>();
     Map<Path, DicomDataset> data = new LinkedHashMap<>();
-    for (Path f : files) {
-      DicomDataset d = DicomParser.read(f);
+    // files are parsed on every core; what follows keeps the files' order
+    List<DicomDataset> parsed = files.parallelStream().map(DicomParser::read).toList();
+    for (int i = 0; i < files.size(); i++) {
+      Path f = files.get(i);
+      DicomDataset d = parsed.get(i);
       data.put(f, d);
       bySeries.computeIfAbsent(d.text(DicomDictionary.SERIES_INSTANCE_UID, "(none)"), k -> new ArrayList<>()).add(f);
     }
@@ -90,18 +93,20 @@ public record DicomSeries(String seriesUid, List<Path> files, Volume volume, Lis
     double[] column = {orientation[3], orientation[4], orientation[5]};
     double[] normal = {row[1] * column[2] - row[2] * column[1], row[2] * column[0] - row[0] * column[2],
         row[0] * column[1] - row[1] * column[0]};
+    List<DicomPixels> decoded = files.parallelStream().map(f -> DicomPixels.of(data.get(f))).toList();
     List<Slice> slices = new ArrayList<>();
-    for (Path f : files) {
+    for (int i = 0; i < files.size(); i++) {
+      Path f = files.get(i);
       DicomDataset d = data.get(f);
       double[] o = vector(d, DicomDictionary.IMAGE_ORIENTATION, 6, f);
-      for (int i = 0; i < 6; i++) {
-        if (Math.abs(o[i] - orientation[i]) > 1e-4) {
+      for (int k = 0; k < 6; k++) {
+        if (Math.abs(o[k] - orientation[k]) > 1e-4) {
           throw new LumenException(f, "has Image Orientation (Patient) " + java.util.Arrays.toString(o) + ", but "
               + files.get(0).getFileName() + " has " + java.util.Arrays.toString(orientation)
               + ": a series must keep one orientation");
         }
       }
-      DicomPixels p = DicomPixels.of(d);
+      DicomPixels p = decoded.get(i);
       if (p.frames() != 1 || p.samples() != 1) {
         throw new LumenException(f, "has " + p.frames() + " frames of " + p.samples() + " samples; a series is made "
             + "of single-frame grey images");
@@ -130,11 +135,9 @@ public record DicomSeries(String seriesUid, List<Path> files, Volume volume, Lis
       }
     }
     DicomImages.Window window = commonWindow(slices);
-    List<Image> images = new ArrayList<>();
-    for (Slice s : slices) {
-      images.add(DicomImages.grey(s.file().getFileName().toString(), s.pixels().values(), 0, s.pixels().rows(),
-          s.pixels().columns(), window, s.pixels().photometric().equals("MONOCHROME1")));
-    }
+    List<Image> images = slices.parallelStream().map(s -> DicomImages.grey(s.file().getFileName().toString(),
+        s.pixels().values(), 0, s.pixels().rows(), s.pixels().columns(), window,
+        s.pixels().photometric().equals("MONOCHROME1"))).toList();
     double[] pixelSpacing = first.numbers(DicomDictionary.PIXEL_SPACING).length == 2
         ? first.numbers(DicomDictionary.PIXEL_SPACING) : new double[] {1, 1};
     return new DicomSeries(uid, slices.stream().map(Slice::file).toList(),
