@@ -85,6 +85,10 @@ public record DicomPixels(int frames, int rows, int columns, int samples, String
       throw new LumenException(data.file(), "is PALETTE COLOR, which Lumen does not read yet");
     }
     long count = (long) frames * rows * columns * samples;
+    if (count > Integer.MAX_VALUE - 8) {
+      throw new LumenException(data.file(), "claims " + count + " samples (" + frames + " frames of " + columns + "x"
+          + rows + "x" + samples + "), more than Lumen holds in one array");
+    }
     MemoryBudget.require(data.file(), count * 6, "decoding " + frames + " frames of " + columns + "x" + rows);
     boolean subsampled = photometric.equals("YBR_FULL_422") && samples == 3;
     List<byte[]> framesData = new ArrayList<>();
