@@ -10,8 +10,9 @@ import picocli.CommandLine;
 @Command(name = "lumen", mixinStandardHelpOptions = true, versionProvider = LumenVersion.class,
     description = "Explains what convolutional networks see in medical images.",
     subcommands = {DemoCommand.class, DemoDataCommand.class, InspectCommand.class, PredictCommand.class,
-        ExplainCommand.class, MethodsCommand.class, ExportCommand.class, EvaluateCommand.class, EvaluateMrnetCommand.class, TrainHeadCommand.class, BenchCommand.class, ServeCommand.class,
-        ConvertCommand.class, BenchFilesCommand.class})
+        ExplainCommand.class, MethodsCommand.class, ExportCommand.class, EvaluateCommand.class,
+        EvaluateMrnetCommand.class, TrainHeadCommand.class, BenchCommand.class, BenchFilesCommand.class,
+        ServeCommand.class, ConvertCommand.class})
 public final class Lumen implements Runnable {
   /** Exit code for images, models or cards Lumen cannot read or use. */
   public static final int EXIT_BAD_INPUT = 3;

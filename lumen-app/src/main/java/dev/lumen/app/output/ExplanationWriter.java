@@ -7,7 +7,6 @@ import dev.lumen.core.explain.Explainer;
 import dev.lumen.core.explain.Explanation;
 import dev.lumen.core.explain.lime.LimeResult;
 import dev.lumen.core.explain.lime.LimeViews;
-import dev.lumen.core.explain.lime.Segments;
 import dev.lumen.core.image.Image;
 import dev.lumen.core.image.Volume;
 import dev.lumen.core.io.AtomicFiles;
@@ -233,14 +232,7 @@ public final class ExplanationWriter {
       throws IOException {
     write(input, slices, results.stream().map(LimeResult::explanation).toList(), (studyDir, stem, base, index) -> {
       LimeResult r = results.get(index);
-      Map<String, Object> lime = new LinkedHashMap<>();
-      lime.put("r2", r.r2());
-      lime.put("intercept", r.intercept());
-      lime.put("localPrediction", r.localPrediction());
-      lime.put("modelPrediction", r.modelPrediction());
-      lime.put("superpixels", r.segments().stream().mapToInt(Segments::count).sum());
-      lime.put("weights", r.weights());
-      lime.put("phasesMs", r.phases());
+      Map<String, Object> lime = r.summary();
       if (slices.size() == 1) {
         LimeViews pictures = new LimeViews(slices.get(0), geometries.get(0), r, 0);
         Map<String, String> files = new LinkedHashMap<>();

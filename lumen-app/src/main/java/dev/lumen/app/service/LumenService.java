@@ -335,14 +335,7 @@ public final class LumenService implements AutoCloseable {
         labels.putInt(label);
       }
     }
-    Map<String, Object> details = new LinkedHashMap<>();
-    details.put("r2", r.r2());
-    details.put("intercept", r.intercept());
-    details.put("localPrediction", r.localPrediction());
-    details.put("modelPrediction", r.modelPrediction());
-    details.put("superpixels", r.segments().stream().mapToInt(Segments::count).sum());
-    details.put("weights", r.weights());
-    details.put("phasesMs", r.phases());
+    Map<String, Object> details = r.summary();
     details.put("segments", blobs.put(Npy.encode("<i4", new long[] {r.segments().size(), first.height(), first.width()},
         labels.array())));
     return blobs.put(JSON.writeValueAsBytes(details));

@@ -24,6 +24,23 @@ public record LimeResult(Explanation explanation, List<Segments> segments, doubl
     weights = weights.clone();
   }
 
+  /**
+   * What the surrogate learnt, as a report or manifest writes it: {@code r2}, {@code intercept},
+   * {@code localPrediction}, {@code modelPrediction}, {@code superpixels} (their count),
+   * {@code weights} and {@code phasesMs}.
+   */
+  public java.util.Map<String, Object> summary() {
+    java.util.Map<String, Object> out = new java.util.LinkedHashMap<>();
+    out.put("r2", r2);
+    out.put("intercept", intercept);
+    out.put("localPrediction", localPrediction);
+    out.put("modelPrediction", modelPrediction);
+    out.put("superpixels", segments.stream().mapToInt(Segments::count).sum());
+    out.put("weights", weights());
+    out.put("phasesMs", phases);
+    return out;
+  }
+
   /** This result with {@code phases}. */
   LimeResult withPhases(Phases phases) {
     return new LimeResult(explanation, segments, weights, intercept, r2, localPrediction, modelPrediction, phases);
