@@ -104,9 +104,30 @@ public record Nifti(Path file, int[] dims, float[] values, double[][] affine, fl
     return new Nifti(file, dims, values, affine(h, two, dims), top);
   }
 
+  /**
+   * The gunzipped bytes, read into an array of the size the gzip trailer states (its last four
+   * bytes) rather than grown chunk by chunk — but never larger than 64 times the compressed
+   * bytes on the trailer's word alone: a damaged trailer must not make Lumen allocate.
+   */
   private static byte[] gunzip(Path file, byte[] bytes) {
-    try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(bytes))) {
-      return in.readAllBytes();
+    long stated = bytes.length >= 18 ? Integer.toUnsignedLong(ByteBuffer.wrap(bytes, bytes.length - 4, 4)
+        .order(ByteOrder.LITTLE_ENDIAN).getInt()) : 0;
+    long first = Math.min(stated, Math.min(64L * bytes.length, Integer.MAX_VALUE - 8));
+    try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(bytes), 1 << 16)) {
+      MemoryBudget.require(file, first, "gunzipping " + first + " bytes");
+      byte[] out = new byte[(int) first];
+      int n = in.readNBytes(out, 0, out.length);
+      if (n < out.length) {
+        return Arrays.copyOf(out, n);
+      }
+      byte[] rest = in.readAllBytes();
+      if (rest.length == 0) {
+        return out;
+      }
+      MemoryBudget.require(file, (long) out.length + rest.length, "gunzipping " + (out.length + rest.length) + " bytes");
+      byte[] all = Arrays.copyOf(out, out.length + rest.length);
+      System.arraycopy(rest, 0, all, out.length, rest.length);
+      return all;
     } catch (IOException e) {
       throw new LumenException(file, "is a corrupt or truncated gzip file (" + e.getMessage() + ")");
     }
