@@ -9,8 +9,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The pixel values of a DICOM file, decoded from native (uncompressed) or RLE Lossless pixel
- * data: every frame's samples as stored (bits allocated 1, 8, 16 or 32; bits stored and high
+ * The pixel values of a DICOM file, decoded from native (uncompressed), RLE Lossless or JPEG
+ * Baseline pixel data: every frame's samples as stored (bits allocated 1, 8, 16 or 32; bits stored and high
  * bit; signed or unsigned; either planar configuration; YBR_FULL_422 expanded to one Cb and Cr
  * per pixel), and for one-sample images the Modality LUT applied (rescale slope and
  * intercept) — the values pydicom gives with {@code apply_modality_lut}.
@@ -25,10 +25,12 @@ import java.util.Map;
 public record DicomPixels(int frames, int rows, int columns, int samples, String photometric, float[] values) {
   /** RLE Lossless. */
   public static final String RLE = "1.2.840.10008.1.2.5";
+  /** JPEG Baseline (process 1: 8 bits, lossy). */
+  public static final String JPEG_BASELINE = "1.2.840.10008.1.2.4.50";
   /** The transfer syntaxes whose pixel data Lumen decodes. */
   public static final Map<String, String> DECODED = decoded();
   private static final Map<String, String> REFUSED = Map.of(
-      "1.2.840.10008.1.2.4.50", "JPEG Baseline", "1.2.840.10008.1.2.4.51", "JPEG Extended (12-bit)",
+      "1.2.840.10008.1.2.4.51", "JPEG Extended (12-bit)",
       "1.2.840.10008.1.2.4.57", "JPEG Lossless", "1.2.840.10008.1.2.4.70", "JPEG Lossless SV1",
       "1.2.840.10008.1.2.4.80", "JPEG-LS Lossless", "1.2.840.10008.1.2.4.81", "JPEG-LS Near-Lossless",
       "1.2.840.10008.1.2.4.90", "JPEG 2000 Lossless", "1.2.840.10008.1.2.4.91", "JPEG 2000");
@@ -40,6 +42,7 @@ public record DicomPixels(int frames, int rows, int columns, int samples, String
     names.put(DicomParser.DEFLATED, "Deflated Explicit VR Little Endian");
     names.put(DicomParser.EXPLICIT_BIG, "Explicit VR Big Endian");
     names.put(RLE, "RLE Lossless");
+    names.put(JPEG_BASELINE, "JPEG Baseline");
     return java.util.Collections.unmodifiableMap(names);
   }
 
@@ -74,6 +77,10 @@ public record DicomPixels(int frames, int rows, int columns, int samples, String
       throw new LumenException(data.file(), "claims " + rows + " rows, " + columns + " columns, " + frames
           + " frames and " + samples + " samples per pixel");
     }
+    if (syntax.equals(JPEG_BASELINE) && allocated != 8) {
+      throw new LumenException(data.file(), "is JPEG Baseline with Bits Allocated " + allocated + "; baseline JPEG "
+          + "holds 8 bits");
+    }
     if (allocated != 1 && allocated != 8 && allocated != 16 && allocated != 32) {
       throw new LumenException(data.file(), "has Bits Allocated " + allocated + "; Lumen reads 1, 8, 16 and 32");
     }
@@ -90,6 +97,16 @@ public record DicomPixels(int frames, int rows, int columns, int samples, String
           + rows + "x" + samples + "), more than Lumen holds in one array");
     }
     MemoryBudget.require(data.file(), count * 6, "decoding " + frames + " frames of " + columns + "x" + rows);
+    if (syntax.equals(JPEG_BASELINE)) {
+      // the decoder gives whole frames, chroma upsampled: YBR_FULL_422 comes out as YBR_FULL
+      List<float[]> decoded = JpegFrames.decode(data, frames, rows, columns, samples);
+      float[] all = new float[(int) count];
+      for (int f = 0; f < frames; f++) {
+        System.arraycopy(decoded.get(f), 0, all, f * rows * columns * samples, rows * columns * samples);
+      }
+      String shown = photometric.equals("YBR_FULL_422") ? "YBR_FULL" : photometric;
+      return new DicomPixels(frames, rows, columns, samples, shown, samples == 1 ? rescaled(data, all) : all);
+    }
     boolean subsampled = photometric.equals("YBR_FULL_422") && samples == 3;
     List<byte[]> framesData = new ArrayList<>();
     if (syntax.equals(RLE)) {
@@ -120,16 +137,20 @@ public record DicomPixels(int frames, int rows, int columns, int samples, String
         place(raw, values, f * perFrame, rows * columns, samples, planar, subsampled);
       }
     }
-    if (samples == 1) {
-      double slope = data.number(DicomDictionary.RESCALE_SLOPE, 1);
-      double intercept = data.number(DicomDictionary.RESCALE_INTERCEPT, 0);
-      if (slope != 1 || intercept != 0) {
-        for (int i = 0; i < values.length; i++) {
-          values[i] = (float) (values[i] * slope + intercept);
-        }
+    return new DicomPixels(frames, rows, columns, samples, subsampled ? "YBR_FULL" : photometric,
+        samples == 1 ? rescaled(data, values) : values);
+  }
+
+  /** One-sample values through the Modality LUT (rescale slope and intercept), in place. */
+  private static float[] rescaled(DicomDataset data, float[] values) {
+    double slope = data.number(DicomDictionary.RESCALE_SLOPE, 1);
+    double intercept = data.number(DicomDictionary.RESCALE_INTERCEPT, 0);
+    if (slope != 1 || intercept != 0) {
+      for (int i = 0; i < values.length; i++) {
+        values[i] = (float) (values[i] * slope + intercept);
       }
     }
-    return new DicomPixels(frames, rows, columns, samples, subsampled ? "YBR_FULL" : photometric, values);
+    return values;
   }
 
   /**

@@ -59,7 +59,7 @@ class MalformedFilesTest {
     Random random = new Random(11);
     int refused = 0;
     for (String name : List.of("CT_small.dcm", "MR_small_implicit.dcm", "MR_small_bigendian.dcm", "MR_small_RLE.dcm",
-        "SC_rgb_rle_2frame.dcm", "image_dfl.dcm", "liver_1frame.dcm", "rtdose.dcm", "SC_ybr_full_422_uncompressed.dcm")) {
+        "SC_rgb_rle_2frame.dcm", "image_dfl.dcm", "liver_1frame.dcm", "rtdose.dcm", "SC_ybr_full_422_uncompressed.dcm", "SC_rgb_jpeg_dcmtk.dcm", "JPEG-lossy.dcm")) {
       refused += damaged(pydicom.resolve(name), tmp, random);
     }
     for (String line : Files.readAllLines(REFERENCES.resolve("nifti.tsv"))) {
@@ -69,6 +69,6 @@ class MalformedFilesTest {
       }
     }
     // the damage is real: many files no longer make sense
-    assertTrue(refused > 200, refused + " of " + 60 * 16 + " damaged files refused");
+    assertTrue(refused > 200, refused + " of " + 60 * 18 + " damaged files refused");
   }
 }
