@@ -121,6 +121,25 @@ class ServerTest extends ServerTestBase {
   }
 
   @Test
+  void aDicomUploadIsAStudyThatIsPredictedAndDrawn() throws Exception {
+    Path references = Path.of(System.getProperty("lumen.dicomReferences", "build/dicom-references"));
+    Path ct = Path.of(Files.readString(references.resolve("source.txt")).trim()).resolve("CT_small.dcm");
+    HttpResponse<byte[]> r = api.send("POST", "/api/studies?name=ct.dcm", Files.readAllBytes(ct));
+    assertEquals(201, r.statusCode(), new String(r.body()));
+    String study = TestServer.JSON.readTree(r.body()).get("id").asText();
+    JsonNode p = api.json("POST", "/api/predictions", "{\"model\": \"" + api.modelId("chest-demo.onnx")
+        + "\", \"study\": \"" + study + "\"}", 200);
+    try (Model m = Model.load(data.resolve("demo/chest-demo.onnx"))) {
+      assertEquals(m.predict(Images.read(ct)).score(1).probability(), p.get("scores").get(1).get("probability")
+          .floatValue(), 1e-6f);
+    }
+    ByteBuffer pixels = ByteBuffer.wrap(api.send("GET", "/api/studies/" + study + "/pixels.u8", null).body());
+    assertEquals(1, pixels.getInt());
+    assertEquals(128, pixels.getInt());
+    assertEquals(128, pixels.getInt());
+  }
+
+  @Test
   void aModelUploadedWithItsCardIsRegisteredAndAFakeOneRefused() throws Exception {
     byte[] onnx = Files.readAllBytes(data.resolve("demo/chest-demo.onnx"));
     String card = "{\"labels\": [\"clear\", \"spot\", \"haze\"], \"input\": {\"channels\": \"grayscale\"}}";
