@@ -6,10 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lumen.core.LumenException;
 import dev.lumen.core.io.Npy;
+import dev.lumen.core.testdata.References;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -22,22 +22,14 @@ import org.junit.jupiter.api.io.TempDir;
  * values; every other one is refused with a one-line error naming the file.
  */
 class DicomReaderTest {
-  private static final Path REFERENCES = Path.of(System.getProperty("lumen.dicomReferences", "build/dicom-references"));
+  private static final Path REFERENCES = References.ROOT;
 
   private static List<String[]> index() throws IOException {
-    Path index = REFERENCES.resolve("index.tsv");
-    assertTrue(Files.isRegularFile(index), "no " + index + ": run scripts/test.sh, which makes the DICOM references");
-    List<String[]> out = new ArrayList<>();
-    for (String line : Files.readAllLines(index)) {
-      if (!line.isBlank()) {
-        out.add(line.split("\t"));
-      }
-    }
-    return out;
+    return References.table("index.tsv");
   }
 
   private static Path source() throws IOException {
-    return Path.of(Files.readString(REFERENCES.resolve("source.txt")).trim());
+    return References.pydicomFiles();
   }
 
   @Test

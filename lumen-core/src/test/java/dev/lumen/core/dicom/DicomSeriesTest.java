@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lumen.core.LumenException;
 import dev.lumen.core.io.Npy;
+import dev.lumen.core.testdata.References;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,16 +21,14 @@ import org.junit.jupiter.api.io.TempDir;
  * are not one evenly spaced series are refused saying why.
  */
 class DicomSeriesTest {
-  private static final Path REFERENCES = Path.of(System.getProperty("lumen.dicomReferences", "build/dicom-references"));
+  private static final Path REFERENCES = References.ROOT;
 
   private static Path source() throws IOException {
-    return Path.of(Files.readString(REFERENCES.resolve("source.txt")).trim());
+    return References.pydicomFiles();
   }
 
   private static List<String[]> series() throws IOException {
-    Path index = REFERENCES.resolve("series.tsv");
-    assertTrue(Files.isRegularFile(index), "no " + index + ": run scripts/test.sh, which makes the DICOM references");
-    return Files.readAllLines(index).stream().filter(l -> !l.isBlank()).map(l -> l.split("\t")).toList();
+    return References.table("series.tsv");
   }
 
   @Test

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.lumen.core.LumenException;
 import dev.lumen.core.image.Images;
 import dev.lumen.core.io.Nifti;
+import dev.lumen.core.testdata.References;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,7 +20,6 @@ import org.junit.jupiter.api.io.TempDir;
  * exception, never an allocation the header made up.
  */
 class MalformedFilesTest {
-  private static final Path REFERENCES = Path.of(System.getProperty("lumen.dicomReferences", "build/dicom-references"));
 
   /** Damages {@code original} 60 ways; returns how many of them were refused. */
   private static int damaged(Path original, Path tmp, Random random) throws IOException {
@@ -55,15 +55,14 @@ class MalformedFilesTest {
 
   @Test
   void damagedFilesAreReadOrRefusedNamingThem(@TempDir Path tmp) throws IOException {
-    Path pydicom = Path.of(Files.readString(REFERENCES.resolve("source.txt")).trim());
+    Path pydicom = References.pydicomFiles();
     Random random = new Random(11);
     int refused = 0;
     for (String name : List.of("CT_small.dcm", "MR_small_implicit.dcm", "MR_small_bigendian.dcm", "MR_small_RLE.dcm",
         "SC_rgb_rle_2frame.dcm", "image_dfl.dcm", "liver_1frame.dcm", "rtdose.dcm", "SC_ybr_full_422_uncompressed.dcm", "SC_rgb_jpeg_dcmtk.dcm", "JPEG-lossy.dcm")) {
       refused += damaged(pydicom.resolve(name), tmp, random);
     }
-    for (String line : Files.readAllLines(REFERENCES.resolve("nifti.tsv"))) {
-      String[] entry = line.split("\t");
+    for (String[] entry : References.table("nifti.tsv")) {
       if (entry.length == 2 && entry[1].startsWith("nifti-")) {
         refused += damaged(Path.of(entry[0]), tmp, random);
       }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lumen.core.LumenException;
 import dev.lumen.core.tensor.Tensor;
+import dev.lumen.core.testdata.References;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,15 +21,12 @@ import org.junit.jupiter.api.io.TempDir;
  * writes, against nibabel's voxels and affines ({@code scripts/make-dicom-references.py}).
  */
 class NiftiTest {
-  private static final Path REFERENCES = Path.of(System.getProperty("lumen.dicomReferences", "build/dicom-references"));
+  private static final Path REFERENCES = References.ROOT;
 
   @Test
   void voxelsAndAffinesAreNibabels() throws IOException {
-    Path index = REFERENCES.resolve("nifti.tsv");
-    assertTrue(Files.isRegularFile(index), "no " + index + ": run scripts/test.sh, which makes the references");
     int compared = 0;
-    for (String line : Files.readAllLines(index)) {
-      String[] entry = line.split("\t");
+    for (String[] entry : References.table("nifti.tsv")) {
       if (entry.length < 2 || !entry[1].startsWith("nifti-")) {
         continue;
       }
@@ -83,7 +81,7 @@ class NiftiTest {
 
   @Test
   void brokenFilesAreRefusedNamingThem(@TempDir Path tmp) throws IOException {
-    Path anatomical = Path.of(Files.readAllLines(REFERENCES.resolve("nifti.tsv")).get(0).split("\t")[0]);
+    Path anatomical = Path.of(References.table("nifti.tsv").get(0)[0]);
     byte[] bytes = Files.readAllBytes(anatomical);
     for (int cut : new int[] {2, 200, 400, bytes.length - 10}) {
       Path file = Files.write(tmp.resolve("cut-" + cut + ".nii"), Arrays.copyOf(bytes, cut));

@@ -2,7 +2,6 @@ package dev.lumen.core.explain.gradient;
 
 import dev.lumen.core.autodiff.Propagation;
 import dev.lumen.core.explain.Progress;
-import dev.lumen.core.model.Model;
 import dev.lumen.core.tensor.Tensor;
 import java.util.Random;
 
