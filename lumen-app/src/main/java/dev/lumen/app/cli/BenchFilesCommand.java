@@ -32,11 +32,11 @@ final class BenchFilesCommand implements Callable<Integer> {
     dev.lumen.core.Ranges.requireAtLeast("--rounds", rounds, 1);
     PrintWriter out = spec.commandLine().getOut();
     for (Path study : studies) {
-      Volume warm = Studies.exam(study).volume();
+      Volume warm = Studies.exam(study, null).volume();
       double[] ms = new double[rounds];
       for (int r = 0; r < rounds; r++) {
         long start = System.nanoTime();
-        Studies.exam(study);
+        Studies.exam(study, null);
         ms[r] = (System.nanoTime() - start) / 1e6;
       }
       Arrays.sort(ms);

@@ -72,6 +72,9 @@ final class ExplainCommand implements Callable<Integer> {
   @Mixin
   RenderOptions render;
 
+  @Mixin
+  WindowOption dicom;
+
   @Spec
   CommandSpec spec;
 
@@ -94,6 +97,7 @@ final class ExplainCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Ranges.requireAtLeast("--views", views, 1);
+    dicom.window();   // a malformed --voi is refused before any work
     Ranges.requireUnit("--boxes", render.boxes);
     Overlay drawing = render.overlay();
     OutputPaths.requireWritableFolder(out);
@@ -108,6 +112,7 @@ final class ExplainCommand implements Callable<Integer> {
       if (!others.isEmpty()) {
         header.put("ensemble", ensemble.stream().map(Path::toString).toList());
       }
+      header.put("dicomWindow", dicom.describe());
       ExplanationWriter writer = new ExplanationWriter(out, drawing, render.boxes, header, model.input().channels(), add);
       List<Path> held = files.stream().filter(writer::holds).toList();
       if (!held.isEmpty()) {
@@ -123,7 +128,7 @@ final class ExplainCommand implements Callable<Integer> {
         Progress within = (stage, done, total) -> bar.setExtraMessage(" " + stage + " " + done + "/" + total);
         if (model.input().volume()) {
           for (Path study : files) {
-            Studies.Exam exam = Studies.exam(model, study);
+            Studies.Exam exam = Studies.exam(model, study, dicom.window());
             Volume volume = exam.volume();
             ExplanationWriter.requireMemory(Map.of(study, (long) volume.depth() * volume.slices().get(0).width()
                 * volume.slices().get(0).height()), selection.count(model.labels().size()));
@@ -139,7 +144,7 @@ final class ExplainCommand implements Callable<Integer> {
           }
         } else {
           for (List<Path> chunk : Studies.chunks(files, model.options().batchSize())) {
-            List<Image> images = Studies.images(model, chunk);
+            List<Image> images = Studies.images(model, chunk, dicom.window());
             Map<Path, Long> pixels = new java.util.LinkedHashMap<>();
             for (int i = 0; i < chunk.size(); i++) {
               pixels.put(chunk.get(i), (long) images.get(i).width() * images.get(i).height());

@@ -52,9 +52,13 @@ final class PredictCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
 
+  @Mixin
+  WindowOption dicom;
+
   @Override
   public Integer call() throws IOException {
     Ranges.requireAtLeast("-k", top, 1);
+    dicom.window();   // a malformed --voi is refused before any work
     OutputPaths.requireWritableFile(json);
     OutputPaths.requireWritableFile(csv);
     if (ExamModel.isExamModel(options.model)) {
@@ -67,9 +71,9 @@ final class PredictCommand implements Callable<Integer> {
       for (List<Path> chunk : Studies.chunks(files, model.options().batchSize())) {
         List<Prediction> batch = new ArrayList<>();
         if (model.input().volume()) {
-          chunk.forEach(study -> batch.add(model.predict(Studies.volume(model, study))));
+          chunk.forEach(study -> batch.add(model.predict(Studies.exam(model, study, dicom.window()).volume())));
         } else {
-          batch.addAll(model.predict(Studies.images(model, chunk)));
+          batch.addAll(model.predict(Studies.images(model, chunk, dicom.window())));
         }
         for (Prediction p : batch) {
           out.println(p.source());

@@ -64,8 +64,13 @@ final class Studies {
 
   /** Reads 2D images: PNG, JPEG and single-frame DICOM files, and {@code [height, width]} .npy arrays as grey images. */
   static List<Image> images(Model model, List<Path> files) {
+    return images(model, files, null);
+  }
+
+  /** Reads 2D images as {@link #images(Model, List)} does, grey DICOM through {@code window} when it is not null. */
+  static List<Image> images(Model model, List<Path> files, DicomImages.Window window) {
     model.requireImages();
-    return files.stream().map(f -> isVolume(f) ? Images.readNpyImage(f) : Images.read(f)).toList();
+    return files.stream().map(f -> isVolume(f) ? Images.readNpyImage(f) : Images.read(f, window)).toList();
   }
 
   /** {@code files} in groups of at most {@code size}, so that big archives are read a batch at a time. */
@@ -88,17 +93,20 @@ final class Studies {
    * DICOM series, or a multi-frame DICOM file; a 2D image file is refused before it is read, with
    * the model's reason.
    */
-  static Exam exam(Model model, Path file) {
+  static Exam exam(Model model, Path file, DicomImages.Window window) {
     if (!Files.isDirectory(file) && !Images.isNifti(file) && !Images.isDicom(file) && !isVolume(file)) {
       model.requireImages();
     }
-    return exam(file);
+    return exam(file, window);
   }
 
-  /** Reads an exam as {@link #exam(Model, Path)} does, for any model. */
-  static Exam exam(Path file) {
+  /**
+   * Reads an exam as {@link #exam(Model, Path, DicomImages.Window)} does, for any model; grey
+   * DICOM through {@code window} when it is not null, else the files' own or a robust one.
+   */
+  static Exam exam(Path file, DicomImages.Window window) {
     if (Files.isDirectory(file)) {
-      DicomSeries series = DicomSeries.read(file);
+      DicomSeries series = DicomSeries.read(file, window);
       return new Exam(series.volume(), series.affine());
     }
     if (Images.isNifti(file)) {
@@ -106,14 +114,14 @@ final class Studies {
       return new Exam(Images.niftiVolume(nifti), Images.niftiSliceAffine(nifti));
     }
     if (Images.isDicom(file)) {
-      List<Image> frames = DicomImages.read(file).frames();
+      List<Image> frames = DicomImages.read(file, window).frames();
       return new Exam(new Volume(file.getFileName().toString(), frames), null);
     }
     return new Exam(Images.readNpyVolume(file), null);
   }
 
-  /** The volume of {@link #exam(Model, Path)}. */
+  /** The volume of {@link #exam(Model, Path, DicomImages.Window)} through the files' own windows. */
   static Volume volume(Model model, Path file) {
-    return exam(model, file).volume();
+    return exam(model, file, null).volume();
   }
 }

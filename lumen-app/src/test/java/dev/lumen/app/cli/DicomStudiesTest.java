@@ -87,4 +87,35 @@ class DicomStudiesTest {
     assertEquals(3, refused.code(), refused.err());
     assertTrue(refused.err().contains("holds 2 volumes"), refused.err());
   }
+
+  @Test
+  void aGivenWindowIsWhatTheModelSeesAndTheManifestSays(@TempDir Path tmp) throws IOException {
+    Path model = DemoFiles.copyModel("chest-demo", tmp);
+    Path ct = pydicomFile("CT_small.dcm");
+    Path json = tmp.resolve("p.json");
+    CliTest.Run p = CliTest.lumen("predict", model.toString(), ct.toString(), "--voi", "40,80", "--json",
+        json.toString());
+    assertEquals(0, p.code(), p.err());
+    JsonNode predicted = new ObjectMapper().readTree(json.toFile());
+    try (Model m = Model.load(model)) {
+      var given = m.predict(Images.read(ct, dev.lumen.core.dicom.DicomImages.Window.given("40,80")));
+      var own = m.predict(Images.read(ct));
+      for (int l = 0; l < m.labels().size(); l++) {
+        assertEquals(given.score(l).probability(), predicted.get(0).get("scores").get(l).get("probability")
+            .floatValue(), 1e-6f);
+      }
+      float[] a = Images.read(ct, dev.lumen.core.dicom.DicomImages.Window.given("40,80")).pixels().unsafeData();
+      float[] b = Images.read(ct).pixels().unsafeData();
+      assertTrue(!java.util.Arrays.equals(a, b), "the given window changes what the model sees");
+    }
+    Path out = tmp.resolve("maps");
+    CliTest.Run e = CliTest.lumen("explain", model.toString(), ct.toString(), "-o", out.toString(), "--voi",
+        "40,80");
+    assertEquals(0, e.code(), e.err());
+    assertEquals("given 40,80", new ObjectMapper().readTree(out.resolve("manifest.json").toFile()).get("dicomWindow")
+        .asText());
+    CliTest.Run bad = CliTest.lumen("predict", model.toString(), ct.toString(), "--voi", "40");
+    assertEquals(2, bad.code(), bad.err());
+    assertTrue(bad.err().contains("--voi takes CENTRE,WIDTH"), bad.err());
+  }
 }

@@ -20,9 +20,31 @@ public final class DicomImages {
    *
    * @param centre the window centre
    * @param width the window width
-   * @param source {@code file} or {@code automatic}
+   * @param source {@code file}, {@code automatic} or {@code given}
    */
-  public record Window(double centre, double width, String source) {}
+  public record Window(double centre, double width, String source) {
+    /**
+     * The window a user gives as {@code C,W}.
+     *
+     * @throws IllegalArgumentException unless it is two numbers, the width at least 1
+     */
+    public static Window given(String text) {
+      String[] parts = text.split(",");
+      try {
+        if (parts.length == 2) {
+          double c = Double.parseDouble(parts[0].trim());
+          double w = Double.parseDouble(parts[1].trim());
+          if (Double.isFinite(c) && Double.isFinite(w) && w >= 1) {
+            return new Window(c, w, "given");
+          }
+        }
+      } catch (NumberFormatException e) {
+        // said below
+      }
+      throw new IllegalArgumentException("--voi takes CENTRE,WIDTH in the file's (rescaled) values, the width at "
+          + "least 1, e.g. 40,400; got " + text);
+    }
+  }
 
   /**
    * The frames of a file and the window they were shown through (null for colour).
@@ -35,18 +57,23 @@ public final class DicomImages {
   private DicomImages() {}
 
   /**
-   * Reads {@code file} and turns its frames into images.
+   * Reads {@code file} and turns its frames into images through its own (or a robust) window.
    *
    * @throws LumenException as {@link DicomParser#read} and {@link DicomPixels#of} do
    */
   public static Frames read(Path file) {
+    return read(file, null);
+  }
+
+  /** Reads {@code file} as {@link #read(Path)} does, grey frames through {@code given} when it is not null. */
+  public static Frames read(Path file, Window given) {
     DicomDataset data = DicomParser.read(file);
     DicomPixels pixels = DicomPixels.of(data);
     String source = file.getFileName().toString();
     int plane = pixels.rows() * pixels.columns();
     List<Image> frames = new ArrayList<>();
     if (pixels.samples() == 1) {
-      Window window = fileWindow(data).orElseGet(() -> robustWindow(pixels.values()));
+      Window window = given != null ? given : fileWindow(data).orElseGet(() -> robustWindow(pixels.values()));
       boolean inverted = pixels.photometric().equals("MONOCHROME1");
       for (int f = 0; f < pixels.frames(); f++) {
         frames.add(grey(name(source, f, pixels.frames()), pixels.values(), f * plane, pixels.rows(), pixels.columns(),

@@ -66,6 +66,11 @@ public record DicomSeries(String seriesUid, List<Path> files, Volume volume, Lis
    *     series, multi-frame files, or slices that do not make one evenly spaced volume
    */
   public static DicomSeries read(Path folder) {
+    return read(folder, null);
+  }
+
+  /** Reads the series in {@code folder} as {@link #read(Path)} does, through {@code given} when it is not null. */
+  public static DicomSeries read(Path folder, DicomImages.Window given) {
     List<Path> files = dicomFiles(folder);
     if (files.isEmpty()) {
       throw new LumenException(folder, "holds no DICOM files");
@@ -134,7 +139,7 @@ public record DicomSeries(String seriesUid, List<Path> files, Volume volume, Lis
             + "is missing or the spacing changes");
       }
     }
-    DicomImages.Window window = commonWindow(slices);
+    DicomImages.Window window = given != null ? given : commonWindow(slices);
     List<Image> images = slices.parallelStream().map(s -> DicomImages.grey(s.file().getFileName().toString(),
         s.pixels().values(), 0, s.pixels().rows(), s.pixels().columns(), window,
         s.pixels().photometric().equals("MONOCHROME1"))).toList();

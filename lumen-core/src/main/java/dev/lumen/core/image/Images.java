@@ -42,6 +42,11 @@ public final class Images {
    *     too large for the free heap
    */
   public static Image read(Path file) {
+    return read(file, null);
+  }
+
+  /** Reads {@code file} as {@link #read(Path)} does, a grey DICOM image through {@code window} when it is not null. */
+  public static Image read(Path file, DicomImages.Window window) {
     if (!Files.isRegularFile(file)) {
       throw new LumenException(file, "no such file");
     }
@@ -53,7 +58,7 @@ public final class Images {
       return volume.slices().get(0);
     }
     if (isDicom(file)) {
-      List<Image> frames = DicomImages.read(file).frames();
+      List<Image> frames = DicomImages.read(file, window).frames();
       if (frames.size() != 1) {
         throw new LumenException(file, "holds " + frames.size() + " frames; the model takes single images");
       }
