@@ -23,6 +23,7 @@ import dev.lumen.core.image.Volume;
 import dev.lumen.core.io.FileBytes;
 import dev.lumen.core.io.Hashes;
 import dev.lumen.core.io.JsonErrors;
+import dev.lumen.core.io.Nifti;
 import dev.lumen.core.io.Npy;
 import dev.lumen.core.model.Model;
 import dev.lumen.core.model.ModelCard;
@@ -204,14 +205,21 @@ public final class LumenService implements AutoCloseable {
    */
   public StudyRow registerStudy(String name, byte[] bytes) throws IOException {
     String kind = StudyKind.of(bytes).orElseThrow(() -> new LumenException(Path.of(name),
-        "is neither a PNG, JPEG or DICOM image nor a NumPy .npy array"));
+        "is neither a PNG, JPEG or DICOM image nor a NumPy .npy array nor a NIfTI volume"));
     Path probe = Files.createTempFile("lumen-study", kind.equals("npy") ? ".npy" : ".img");
     try {
       Files.write(probe, bytes);
-      String decoded = kind.equals("npy") ? (Npy.read(probe).tensor().rank() == 2 ? "image" : "volume") : "image";
-      if (kind.equals("image")) {
-        Images.read(probe);
-      }
+      String decoded = switch (kind) {
+        case "npy" -> Npy.read(probe).tensor().rank() == 2 ? "image" : "volume";
+        case "nifti" -> {
+          Images.niftiVolume(Nifti.read(probe));
+          yield "volume";
+        }
+        default -> {
+          Images.read(probe);
+          yield "image";
+        }
+      };
       String blob = blobs.put(bytes);
       StudyRow row = new StudyRow(blob.substring(0, 16), name, blob, decoded, System.currentTimeMillis());
       store.putStudy(row);
@@ -415,7 +423,7 @@ public final class LumenService implements AutoCloseable {
     StudyRow study = study(id);
     Path file = blob(study);
     if (study.kind().equals("volume")) {
-      return Images.readNpyVolume(file).slices();
+      return readVolume(file).slices();
     }
     return List.of(StudyKind.isNpy(file) ? Images.readNpyImage(file) : Images.read(file));
   }
@@ -432,8 +440,12 @@ public final class LumenService implements AutoCloseable {
   }
 
   private Volume volume(StudyRow study) {
-    Volume v = Images.readNpyVolume(blob(study));
-    return new Volume(study.name(), v.slices());
+    return new Volume(study.name(), readVolume(blob(study)).slices());
+  }
+
+  /** A stored volume: a NIfTI file or a NumPy array, told by content. */
+  private static Volume readVolume(Path file) {
+    return StudyKind.extension(file).equals("nii") ? Images.niftiVolume(Nifti.read(file)) : Images.readNpyVolume(file);
   }
 
   private static Image rename(Image image, StudyRow study) {

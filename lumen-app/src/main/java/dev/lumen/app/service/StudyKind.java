@@ -1,6 +1,7 @@
 package dev.lumen.app.service;
 
 import dev.lumen.core.dicom.DicomParser;
+import dev.lumen.core.io.Nifti;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -16,12 +17,19 @@ public final class StudyKind {
 
   private StudyKind() {}
 
-  /** {@code image} for PNG, JPEG and DICOM, {@code npy} for NumPy arrays, empty for anything else. */
+  /**
+   * {@code image} for PNG, JPEG and DICOM, {@code npy} for NumPy arrays, {@code nifti} for NIfTI
+   * volumes (gzipped or not), empty for anything else.
+   */
   static Optional<String> of(byte[] bytes) {
     if (startsWith(bytes, PNG) || startsWith(bytes, JPEG) || DicomParser.looksLikeDicom(bytes)) {
       return Optional.of("image");
     }
-    return startsWith(bytes, NPY) ? Optional.of("npy") : Optional.empty();
+    if (startsWith(bytes, NPY)) {
+      return Optional.of("npy");
+    }
+    return Nifti.looksLikeNifti(Arrays.copyOf(bytes, Math.min(bytes.length, 1 << 16))) ? Optional.of("nifti")
+        : Optional.empty();
   }
 
   /** Whether {@code file} holds a NumPy array. */
@@ -31,13 +39,13 @@ public final class StudyKind {
 
   /**
    * The file name extension {@code file}'s content calls for, which Lumen's readers go by:
-   * {@code png}, {@code jpg}, {@code npy} or {@code dcm} (empty when it is none of them).
+   * {@code png}, {@code jpg}, {@code npy}, {@code dcm} or {@code nii} (empty when it is none of them).
    */
   public static String extension(Path file) {
     try (InputStream in = Files.newInputStream(file)) {
-      byte[] head = in.readNBytes(132);
+      byte[] head = in.readNBytes(1 << 16);
       return startsWith(head, PNG) ? "png" : startsWith(head, JPEG) ? "jpg" : startsWith(head, NPY) ? "npy"
-          : DicomParser.looksLikeDicom(head) ? "dcm" : "";
+          : DicomParser.looksLikeDicom(head) ? "dcm" : Nifti.looksLikeNifti(head) ? "nii" : "";
     } catch (IOException e) {
       return "";
     }

@@ -140,6 +140,26 @@ class ServerTest extends ServerTestBase {
   }
 
   @Test
+  void aNiftiUploadIsAVolumeStudyAndA4dOneIsRefused() throws Exception {
+    Path references = Path.of(System.getProperty("lumen.dicomReferences", "build/dicom-references"));
+    List<String> nifti = Files.readAllLines(references.resolve("nifti.tsv"));
+    Path anatomical = Path.of(nifti.get(0).split("\t")[0]);
+    HttpResponse<byte[]> r = api.send("POST", "/api/studies?name=anatomical.nii", Files.readAllBytes(anatomical));
+    assertEquals(201, r.statusCode(), new String(r.body()));
+    JsonNode study = TestServer.JSON.readTree(r.body());
+    assertEquals("volume", study.get("kind").asText());
+    api.json("POST", "/api/predictions", "{\"model\": \"" + api.modelId("knee-sagittal.onnx") + "\", \"study\": \""
+        + study.get("id").asText() + "\"}", 200);
+    ByteBuffer pixels = ByteBuffer.wrap(api.send("GET", "/api/studies/" + study.get("id").asText() + "/pixels.u8", null)
+        .body());
+    assertEquals(25, pixels.getInt(), "one slice per z of the 33x41x25 volume");
+    Path fourD = Path.of(nifti.get(2).split("\t")[0]);
+    HttpResponse<byte[]> timeSeries = api.send("POST", "/api/studies?name=4d.nii.gz", Files.readAllBytes(fourD));
+    assertEquals(422, timeSeries.statusCode(), new String(timeSeries.body()));
+    assertTrue(new String(timeSeries.body()).contains("holds 2 volumes"), new String(timeSeries.body()));
+  }
+
+  @Test
   void aModelUploadedWithItsCardIsRegisteredAndAFakeOneRefused() throws Exception {
     byte[] onnx = Files.readAllBytes(data.resolve("demo/chest-demo.onnx"));
     String card = "{\"labels\": [\"clear\", \"spot\", \"haze\"], \"input\": {\"channels\": \"grayscale\"}}";

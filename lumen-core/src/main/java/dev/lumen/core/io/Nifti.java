@@ -109,6 +109,31 @@ public record Nifti(Path file, int[] dims, float[] values, double[][] affine, fl
    * bytes) rather than grown chunk by chunk — but never larger than 64 times the compressed
    * bytes on the trailer's word alone: a damaged trailer must not make Lumen allocate.
    */
+  /** Whether {@code head} (a file's first bytes, gzipped or not) begins with a NIfTI-1 or NIfTI-2 header. */
+  public static boolean looksLikeNifti(byte[] head) {
+    byte[] h = head;
+    if (h.length >= 2 && (h[0] & 0xFF) == 0x1F && (h[1] & 0xFF) == 0x8B) {
+      try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(head))) {
+        h = in.readNBytes(NIFTI1);
+      } catch (IOException e) {
+        return false;
+      }
+    }
+    if (h.length < 8) {
+      return false;
+    }
+    for (ByteOrder order : new ByteOrder[] {ByteOrder.LITTLE_ENDIAN, ByteOrder.BIG_ENDIAN}) {
+      int size = ByteBuffer.wrap(h).order(order).getInt(0);
+      if (size == NIFTI2 && new String(h, 4, 3, StandardCharsets.US_ASCII).equals("n+2")) {
+        return true;
+      }
+      if (size == NIFTI1 && h.length >= NIFTI1 && new String(h, 344, 3, StandardCharsets.US_ASCII).equals("n+1")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   private static byte[] gunzip(Path file, byte[] bytes) {
     long stated = bytes.length >= 18 ? Integer.toUnsignedLong(ByteBuffer.wrap(bytes, bytes.length - 4, 4)
         .order(ByteOrder.LITTLE_ENDIAN).getInt()) : 0;
