@@ -7,6 +7,7 @@ import dev.lumen.app.service.LumenService;
 import dev.lumen.app.service.NotFoundException;
 import dev.lumen.app.store.AnnotationRow;
 import dev.lumen.app.store.Store;
+import dev.lumen.core.io.Npy;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -115,6 +116,26 @@ public final class Annotations {
       }
     }
     return mask;
+  }
+
+  /**
+   * {@link #mask} as the bytes of a {@code uint8 [slices, height, width]} {@code .npy} array, 1
+   * inside, or null when the study has no region of {@code label}.
+   */
+  public byte[] maskNpy(String studyId, String label) {
+    boolean[][] mask = mask(studyId, label);
+    if (mask == null) {
+      return null;
+    }
+    int[] shape = service.studyShape(studyId);
+    byte[] body = new byte[shape[0] * shape[1] * shape[2]];
+    int i = 0;
+    for (boolean[] slice : mask) {
+      for (boolean inside : slice) {
+        body[i++] = inside ? (byte) 1 : 0;
+      }
+    }
+    return Npy.encode("|u1", new long[] {shape[0], shape[1], shape[2]}, body);
   }
 
   /** The labels of study {@code studyId}'s current annotations, in order of first use. */

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 import dev.lumen.app.service.LumenService;
 import dev.lumen.app.service.StudyKind;
 import dev.lumen.app.store.StudyRow;
-import dev.lumen.core.io.Npy;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -84,7 +83,7 @@ public final class MaskExport {
           continue;
         }
         String name = "masks/" + id + "-" + label + (volume ? ".npy" : ".png");
-        entry(zip, name, volume ? npy(mask, shape) : png(mask[0], shape[2], shape[1]));
+        entry(zip, name, volume ? annotations.maskNpy(id, label) : png(mask[0], shape[2], shape[1]));
         masks.add(name);
       }
       List<String> row = new ArrayList<>(List.of(image));
@@ -112,18 +111,6 @@ public final class MaskExport {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ImageIO.write(picture, "png", out);
     return out.toByteArray();
-  }
-
-  /** A {@code uint8 [slices, height, width]} NumPy array, 1 on the mask. */
-  private static byte[] npy(boolean[][] mask, int[] shape) {
-    byte[] body = new byte[shape[0] * shape[1] * shape[2]];
-    int i = 0;
-    for (boolean[] slice : mask) {
-      for (boolean inside : slice) {
-        body[i++] = inside ? (byte) 1 : 0;
-      }
-    }
-    return Npy.encode("|u1", new long[] {shape[0], shape[1], shape[2]}, body);
   }
 
   private static void entry(ZipOutputStream zip, String name, byte[] bytes) throws IOException {

@@ -6,7 +6,6 @@ import dev.lumen.app.annotate.AnnotationRequest;
 import dev.lumen.app.annotate.Annotations;
 import dev.lumen.app.annotate.MaskExport;
 import dev.lumen.app.service.LumenService;
-import dev.lumen.core.io.Npy;
 import io.javalin.http.Context;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -82,19 +81,11 @@ final class AnnotationRoutes {
   void mask(Context ctx) {
     String id = ctx.pathParam("id");
     String label = ctx.pathParam("label");
-    boolean[][] mask = annotations.mask(id, label);
+    byte[] mask = annotations.maskNpy(id, label);
     if (mask == null) {
       throw new dev.lumen.app.service.NotFoundException("annotation labelled", label + "' on study '" + id);
     }
-    int[] shape = service.studyShape(id);
-    byte[] body = new byte[shape[0] * shape[1] * shape[2]];
-    for (int s = 0; s < mask.length; s++) {
-      for (int i = 0; i < mask[s].length; i++) {
-        body[s * mask[s].length + i] = mask[s][i] ? (byte) 1 : 0;
-      }
-    }
-    ctx.contentType("application/octet-stream")
-        .result(Npy.encode("|u1", new long[] {shape[0], shape[1], shape[2]}, body));
+    ctx.contentType("application/octet-stream").result(mask);
   }
 
   /** {@code GET /api/exports/annotations.zip[?study=ID...]}: the masks as {@code lumen evaluate} reads them. */

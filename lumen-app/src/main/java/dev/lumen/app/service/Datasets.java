@@ -48,6 +48,7 @@ public final class Datasets {
                      Map<String, Path> masks) {}
 
   private final LumenService service;
+  private final Map<String, Listing> listings = new java.util.concurrent.ConcurrentHashMap<>();
 
   /** The datasets of {@code service}'s store, read through its readable folders. */
   public Datasets(LumenService service) {
@@ -101,14 +102,54 @@ public final class Datasets {
     };
   }
 
-  /** Every case of the dataset, read from its files now. */
+  /**
+   * Every case of the dataset, read from its files — again only when they changed: the listing
+   * is kept with the sizes and times of the files and folders it came from.
+   */
   public List<Case> cases(DatasetRow dataset) {
+    String signature = signature(dataset);
+    Listing kept = listings.get(dataset.id());
+    if (kept != null && kept.signature().equals(signature)) {
+      return kept.cases();
+    }
     Path path = Path.of(dataset.path());
-    return switch (dataset.kind()) {
+    List<Case> cases = switch (dataset.kind()) {
       case "labels" -> csvCases(path);
       case "mrnet" -> examCases(path);
       default -> folderCases(path);
     };
+    listings.put(dataset.id(), new Listing(signature, List.copyOf(cases)));
+    return cases;
+  }
+
+  /** A dataset's cases as last read, with the signature of the files they were read from. */
+  private record Listing(String signature, List<Case> cases) {}
+
+  /**
+   * The size and modification time of the dataset's file, or of its folders (a folder's time
+   * changes when files come or go) and, for MRNet, of the label files beside the splits.
+   */
+  private static String signature(DatasetRow dataset) {
+    Path root = Path.of(dataset.path());
+    List<Path> places = new ArrayList<>(List.of(root));
+    if (dataset.kind().equals("mrnet")) {
+      try (Stream<Path> labels = Files.list(root)) {
+        labels.filter(f -> LABEL_FILE.matcher(f.getFileName().toString()).matches()).sorted().forEach(places::add);
+      } catch (IOException e) {
+        return "unreadable:" + System.nanoTime();   // read it afresh, which says what is wrong
+      }
+      for (String split : splits(root)) {
+        places.add(root.resolve(split));
+        MrnetSplit.PLANES.forEach(plane -> places.add(root.resolve(split).resolve(plane)));
+        places.add(root.resolve(split).resolve("masks"));
+      }
+    }
+    StringBuilder out = new StringBuilder();
+    for (Path place : places) {
+      out.append(place).append(':').append(place.toFile().lastModified()).append(':').append(place.toFile().length())
+          .append(';');
+    }
+    return out.toString();
   }
 
   /** Case {@code caseId} of the dataset. */

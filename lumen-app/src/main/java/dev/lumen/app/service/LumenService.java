@@ -97,8 +97,9 @@ public final class LumenService implements AutoCloseable {
     Set<String> keep = new HashSet<>(store.blobsInUse());
     for (String details : store.detailsBlobs()) {
       Optional<Path> file = blobs.path(details);
-      if (file.isPresent() && JSON.readTree(file.get().toFile()).get("segments") != null) {
-        keep.add(JSON.readTree(file.get().toFile()).get("segments").asText());
+      var segments = file.isPresent() ? JSON.readTree(file.get().toFile()).get("segments") : null;
+      if (segments != null) {
+        keep.add(segments.asText());
       }
     }
     int removed = blobs.sweep(keep);

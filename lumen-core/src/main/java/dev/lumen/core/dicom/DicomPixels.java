@@ -193,7 +193,7 @@ public record DicomPixels(int frames, int rows, int columns, int samples, String
     }
   }
 
-  /** One frame's decoded samples into {@code out} at {@code at}, pixel-interleaved, 4:2:2 chroma repeated. */
+  /** One colour frame's decoded samples into {@code out} at {@code at}, pixel-interleaved, 4:2:2 chroma repeated. */
   private static void place(float[] raw, float[] out, int at, int pixels, int samples, int planar, boolean subsampled) {
     if (subsampled) {
       // Y1 Y2 Cb Cr per pair of pixels
@@ -205,7 +205,7 @@ public record DicomPixels(int frames, int rows, int columns, int samples, String
       }
       return;
     }
-    if (samples == 1 || planar == 0) {
+    if (planar == 0) {
       System.arraycopy(raw, 0, out, at, raw.length);
       return;
     }

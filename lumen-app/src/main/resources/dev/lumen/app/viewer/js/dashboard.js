@@ -192,7 +192,10 @@ export class Dashboard {
     c.rotate(-Math.PI / 2);
     c.fillText('true positive rate', 0, 0);
     c.restore();
-    this.labels.forEach((label, n) => {
+    // the chosen label last, so that it lies on top where curves coincide
+    const order = [...this.labels.filter((l) => l !== chosen), ...this.labels.filter((l) => l === chosen)];
+    order.forEach((label) => {
+      const n = this.labels.indexOf(label);
       const points = roc(this.rows.map((r) => r.scores[label]), this.rows.map((r) => r.truth[label] === 1));
       c.strokeStyle = LABEL_COLOURS[n % LABEL_COLOURS.length];
       c.lineWidth = label === chosen ? 3 : 1.5;

@@ -38,7 +38,7 @@ export class PlaneView {
         <div class="panel"><canvas class="slice-canvas"></canvas></div>
         <div class="panel"><canvas class="map-canvas"></canvas></div>
       </div>
-      <canvas class="strip" height="18" title="Each slice's share of the map's heat; click to go there"></canvas>
+      <canvas class="strip" height="28" title="Each slice's share of the map's heat; click to go there"></canvas>
       <input type="range" class="slider" min="0" value="0">
       <div class="readout">&nbsp;</div>
       <progress class="bar" hidden></progress>
