@@ -9,6 +9,11 @@ For every file of pydicom's test data (Debian's python3-pydicom) this writes, in
   series.tsv     per folder of pydicom's dicomdirtests: its files in the order of their positions along the
                  slice normal, or why it is not one series (series-N.npy: the stacked values)
   source.txt     the folder the test files are in
+  encoded/       pydicom's uncompressed files written in JPEG Lossless, JPEG Extended and JPEG 2000 by dcmtk's
+                 dcmcjpeg and GDCM's gdcmconv (Debian's dcmtk and libgdcm-tools); encoded.tsv their index
+                 lines with the source file and the command, encoded/NAME.npy their values as pydicom decodes them
+  decoders.txt   pydicom's pixel data handlers that were available (GDCM, from Debian's python3-gdcm, decodes
+                 the JPEG Lossless and JPEG 2000 files; Pillow another decoder of JPEG 2000 and baseline)
   nifti.tsv      per NIfTI file of nibabel's test data: its path and 'decoded' or why nibabel gave none;
                  nifti-N.npy: its scaled voxels (nibabel's get_fdata, C order of (x, y, z, ...)),
                  nifti-N.affine.npy: its affine
@@ -16,18 +21,44 @@ Run with Debian's interpreter: /usr/bin/python3 scripts/make-dicom-references.py
 """
 import glob
 import os
+import subprocess
 import sys
 import warnings
 
 import numpy as np
 import pydicom
+import pydicom.config
 from pydicom.data import get_testdata_file
+from pydicom.pixel_data_handlers import pillow_handler
 from pydicom.pixel_data_handlers.util import apply_modality_lut, convert_color_space
 
 LUMEN_DECODES = {
     "1.2.840.10008.1.2", "1.2.840.10008.1.2.1", "1.2.840.10008.1.2.1.99", "1.2.840.10008.1.2.2",
-    "1.2.840.10008.1.2.5", "1.2.840.10008.1.2.4.50",
+    "1.2.840.10008.1.2.5", "1.2.840.10008.1.2.4.50", "1.2.840.10008.1.2.4.51", "1.2.840.10008.1.2.4.57",
+    "1.2.840.10008.1.2.4.70", "1.2.840.10008.1.2.4.90", "1.2.840.10008.1.2.4.91",
 }
+# JPEG Extended holds 8 or 12 bits; no Java codec on Maven Central decodes 12-bit DCT
+JPEG_EXTENDED = "1.2.840.10008.1.2.4.51"
+
+
+JPEG_2000 = {"1.2.840.10008.1.2.4.90", "1.2.840.10008.1.2.4.91"}
+
+# Files in the syntaxes pydicom's own data lacks or has few of, written by the reference encoders
+# (dcmtk's dcmcjpeg, GDCM's gdcmconv) from pydicom's uncompressed files: (source, name, command).
+ENCODED = [
+    ("MR_small.dcm", "MR_small.jpeg-sv1.dcm", ["dcmcjpeg", "+e1"]),
+    ("MR_small.dcm", "MR_small.jpeg-p14-sv3.dcm", ["dcmcjpeg", "+el", "+sv", "3"]),
+    ("CT_small.dcm", "CT_small.jpeg-sv1.dcm", ["dcmcjpeg", "+e1"]),
+    ("SC_rgb_jpeg_dcmd.dcm", "SC_rgb.jpeg-sv1.dcm", ["dcmcjpeg", "+e1"]),
+    ("SC_rgb_jpeg_dcmd.dcm", "SC_rgb.jpeg-extended-8bit.dcm", ["dcmcjpeg", "+ee"]),
+    ("CT_small.dcm", "CT_small.jpeg-extended-12bit.dcm", ["dcmcjpeg", "+ee"]),
+    ("CT_small.dcm", "CT_small.j2k.dcm", ["gdcmconv", "--j2k"]),
+    ("MR_small.dcm", "MR_small.j2k.dcm", ["gdcmconv", "--j2k"]),
+    ("MR_small.dcm", "MR_small.j2k-lossy.dcm", ["gdcmconv", "--j2k", "--lossy", "-q", "30"]),
+    ("SC_rgb_jpeg_dcmd.dcm", "SC_rgb.j2k.dcm", ["gdcmconv", "--j2k"]),
+    ("SC_rgb_rle_2frame.dcm", "SC_rgb_2frame.j2k.dcm", ["gdcmconv", "--j2k"]),
+    ("SC_rgb_rle_2frame.dcm", "SC_rgb_2frame.jpeg-sv1.dcm", ["gdcmconv", "--jpeg", "--lossless"]),
+]
 
 
 def main(out):
@@ -35,39 +66,77 @@ def main(out):
     folder = os.path.dirname(get_testdata_file("CT_small.dcm"))
     lines = []
     for path in sorted(glob.glob(os.path.join(folder, "*.dcm"))):
-        name = os.path.basename(path)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            try:
-                ds = pydicom.dcmread(path)
-            except Exception as e:  # noqa: BLE001 - the reason is the reference
-                lines.append(f"{name}\t-\tunreadable: {type(e).__name__}")
-                continue
-            syntax = str(getattr(getattr(ds, "file_meta", None), "TransferSyntaxUID", "-"))
-            if "PixelData" not in ds:
-                lines.append(f"{name}\t{syntax}\tno pixel data")
-                continue
-            if syntax not in LUMEN_DECODES:
-                lines.append(f"{name}\t{syntax}\tsyntax Lumen does not decode")
-                continue
-            try:
-                pixels = ds.pixel_array
-            except Exception as e:  # noqa: BLE001
-                lines.append(f"{name}\t{syntax}\tundecodable: {type(e).__name__}")
-                continue
-            if ds.get("SamplesPerPixel", 1) == 1:
-                pixels = apply_modality_lut(pixels, ds)
-            elif str(ds.PhotometricInterpretation).startswith("YBR_FULL") and ds.BitsAllocated == 8:
-                rgb = convert_color_space(pixels, "YBR_FULL", "RGB")
-                np.save(os.path.join(out, name + ".rgb.npy"), np.ascontiguousarray(rgb, dtype=np.float32))
-            np.save(os.path.join(out, name + ".npy"), np.ascontiguousarray(pixels, dtype=np.float32))
-            lines.append(f"{name}\t{syntax}\tdecoded")
+        lines.append(reference(path, out))
     with open(os.path.join(out, "index.tsv"), "w") as f:
         f.write("\n".join(lines) + "\n")
+    encoded(folder, out)
     with open(os.path.join(out, "source.txt"), "w") as f:
         f.write(folder + "\n")
+    with open(os.path.join(out, "decoders.txt"), "w") as f:
+        f.write(", ".join(h.__name__.rsplit(".", 1)[-1] for h in pydicom.config.pixel_data_handlers
+                          if h.is_available()) + "\n")
     series(folder, out)
     nifti(out)
+
+
+def reference(path, out):
+    """One index line for the file at path (its name, its syntax, 'decoded' or why not); NAME.npy when decoded."""
+    name = os.path.basename(path)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            ds = pydicom.dcmread(path)
+        except Exception as e:  # noqa: BLE001 - the reason is the reference
+            return f"{name}\t-\tunreadable: {type(e).__name__}"
+        syntax = str(getattr(getattr(ds, "file_meta", None), "TransferSyntaxUID", "-"))
+        if "PixelData" not in ds:
+            return f"{name}\t{syntax}\tno pixel data"
+        if syntax not in LUMEN_DECODES or (syntax == JPEG_EXTENDED and ds.get("BitsStored", 8) > 8):
+            return f"{name}\t{syntax}\tsyntax Lumen does not decode"
+        try:
+            pixels = ds.pixel_array
+        except Exception as e:  # noqa: BLE001
+            return f"{name}\t{syntax}\tundecodable: {type(e).__name__}"
+        if syntax in JPEG_2000:
+            # GDCM decodes some malformed codestreams to noise; a value stands when Pillow (OpenJPEG) agrees
+            disagreement = pillow_disagrees(path, pixels)
+            if disagreement:
+                return f"{name}\t{syntax}\tundecodable: {disagreement}"
+        if ds.get("SamplesPerPixel", 1) == 1:
+            pixels = apply_modality_lut(pixels, ds)
+        elif str(ds.PhotometricInterpretation).startswith("YBR_FULL") and ds.BitsAllocated == 8:
+            rgb = convert_color_space(pixels, "YBR_FULL", "RGB")
+            np.save(os.path.join(out, name + ".rgb.npy"), np.ascontiguousarray(rgb, dtype=np.float32))
+        np.save(os.path.join(out, name + ".npy"), np.ascontiguousarray(pixels, dtype=np.float32))
+        return f"{name}\t{syntax}\tdecoded"
+
+
+def pillow_disagrees(path, pixels):
+    """Why pydicom's Pillow handler does not give the same pixels as the one that decoded them, or None."""
+    handlers = pydicom.config.pixel_data_handlers
+    pydicom.config.pixel_data_handlers = [pillow_handler]
+    try:
+        other = pydicom.dcmread(path).pixel_array
+    except Exception as e:  # noqa: BLE001
+        return f"Pillow refuses it ({type(e).__name__})"
+    finally:
+        pydicom.config.pixel_data_handlers = handlers
+    if other.shape != pixels.shape or np.abs(other.astype(np.float64) - pixels).max() > 1:
+        return "GDCM and Pillow decode it differently"
+    return None
+
+
+def encoded(folder, out):
+    """The ENCODED files in OUT/encoded, with their references (encoded.tsv: name, syntax, status, source, command)."""
+    target = os.path.join(out, "encoded")
+    os.makedirs(target, exist_ok=True)
+    lines = []
+    for source, name, command in ENCODED:
+        path = os.path.join(target, name)
+        subprocess.run(command + [os.path.join(folder, source), path], check=True, capture_output=True)
+        lines.append(reference(path, target) + f"\t{source}\t{' '.join(command)}")
+    with open(os.path.join(out, "encoded.tsv"), "w") as f:
+        f.write("\n".join(lines) + "\n")
 
 
 def nifti(out):

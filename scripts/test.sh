@@ -3,7 +3,9 @@
 #   - Debian packages: PyTorch, torchvision and onnx (to export reference models), ONNX's test data,
 #     PostgreSQL, chromium with its chromedriver (the viewer's tests drive it headless), pydicom and
 #     nibabel (their test files are real DICOM and NIfTI no one here wrote; they decode them for the
-#     reference values)
+#     reference values, pydicom through GDCM's python3-gdcm), dcmtk's and GDCM's reference encoders
+#     (dcmcjpeg, gdcmconv: more JPEG Lossless and JPEG 2000 files), dicom3tools (dciodvfy checks the
+#     DICOM objects Lumen writes)
 #   - build/test-models: torchvision architectures with PyTorch reference numbers
 #   - build/dicom-references: pydicom's and nibabel's values of their own test files
 #   - a PostgreSQL server of its own on a free localhost port, for the results-store tests
@@ -11,7 +13,7 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
-packages=(python3-torch python3-torchvision python3-onnx libonnx-testdata postgresql chromium chromium-driver python3-pydicom python3-nibabel)
+packages=(python3-torch python3-torchvision python3-onnx libonnx-testdata postgresql chromium chromium-driver python3-pydicom python3-gdcm python3-nibabel dcmtk libgdcm-tools dicom3tools)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

@@ -75,6 +75,15 @@ final class ExplainCommand implements Callable<Integer> {
   @Mixin
   WindowOption dicom;
 
+  @Option(names = "--dicom", description = "For DICOM studies (images, series folders), also write each map as DICOM "
+      + "objects in the study: BASE.seg.dcm, a Segmentation of where the normalised map is at least --dicom-threshold, "
+      + "and BASE.sc.dcm, the overlays as a Secondary Capture; both reference the source images.")
+  boolean dicomObjects;
+
+  @Option(names = "--dicom-threshold", paramLabel = "T", description = "--dicom: the normalised map's level that "
+      + "bounds the segment (default: ${DEFAULT-VALUE}).")
+  float dicomThreshold = 0.5f;
+
   @Spec
   CommandSpec spec;
 
@@ -99,11 +108,15 @@ final class ExplainCommand implements Callable<Integer> {
     Ranges.requireAtLeast("--views", views, 1);
     dicom.window();   // a malformed --voi is refused before any work
     Ranges.requireUnit("--boxes", render.boxes);
+    Ranges.requireUnit("--dicom-threshold", dicomThreshold);
     Overlay drawing = render.overlay();
     OutputPaths.requireWritableFolder(out);
     List<Model> others = new ArrayList<>();
     try (Model model = options.load(); Closer closer = () -> others.forEach(Model::close)) {
       List<Path> files = Studies.expand(studies, model.input().volume());
+      if (dicomObjects) {
+        files.forEach(Studies::requireDicom);
+      }
       for (Path member : ensemble) {
         others.add(Model.load(member, ModelCard.besideModel(member), model.options()));
       }
@@ -132,13 +145,21 @@ final class ExplainCommand implements Callable<Integer> {
             Volume volume = exam.volume();
             ExplanationWriter.requireMemory(Map.of(study, (long) volume.depth() * volume.slices().get(0).width()
                 * volume.slices().get(0).height()), selection.count(model.labels().size()));
-            if (explainer instanceof Lime lime) {
+            List<LimeResult> limeResults = explainer instanceof Lime lime
+                ? lime.explainDetailed(volume, selection, within) : null;
+            List<Explanation> explanations = limeResults != null
+                ? limeResults.stream().map(LimeResult::explanation).toList()
+                : explainer.explain(volume, selection, within);
+            ExplanationWriter.Extras extras = exam.affine() != null
+                ? ExplanationWriter.niftiMaps(explanations, exam.affine()) : ExplanationWriter.NO_EXTRAS;
+            if (dicomObjects) {
+              extras = extras.and(writer.dicomObjects(volume.slices(), explanations, Studies.dicomSources(exam.dicomFiles()), dicomThreshold));
+            }
+            if (limeResults != null) {
               writer.writeLime(study, volume.slices(), List.of(model.preprocessor().geometry(volume.slices().get(0))),
-                  lime.explainDetailed(volume, selection, within), views);
-            } else if (exam.affine() != null) {
-              writer.write(study, volume.slices(), explainer.explain(volume, selection, within), exam.affine());
+                  limeResults, views, extras);
             } else {
-              writer.write(study, volume.slices(), explainer.explain(volume, selection, within));
+              writer.write(study, volume.slices(), explanations, extras);
             }
             bar.step();
           }
@@ -153,15 +174,18 @@ final class ExplainCommand implements Callable<Integer> {
             if (explainer instanceof Lime lime) {
               List<List<LimeResult>> all = lime.explainDetailed(images, selection, within);
               for (int i = 0; i < chunk.size(); i++) {
+                List<Explanation> explanations = all.get(i).stream().map(LimeResult::explanation).toList();
                 writer.writeLime(chunk.get(i), List.of(images.get(i)),
-                    List.of(model.preprocessor().geometry(images.get(i))), all.get(i), views);
+                    List.of(model.preprocessor().geometry(images.get(i))), all.get(i), views,
+                    dicomExtras(writer, chunk.get(i), images.get(i), explanations));
                 bar.step();
               }
               continue;
             }
             List<List<Explanation>> all = explainer.explain(images, selection, within);
             for (int i = 0; i < chunk.size(); i++) {
-              writer.write(chunk.get(i), List.of(images.get(i)), all.get(i));
+              writer.write(chunk.get(i), List.of(images.get(i)), all.get(i),
+                  dicomExtras(writer, chunk.get(i), images.get(i), all.get(i)));
               bar.step();
             }
           }
@@ -172,6 +196,14 @@ final class ExplainCommand implements Callable<Integer> {
       console.flush();
     }
     return 0;
+  }
+
+  /** With {@code --dicom}, the DICOM objects of a 2D study's maps; else none. */
+  private ExplanationWriter.Extras dicomExtras(ExplanationWriter writer, Path study, Image image,
+      List<Explanation> explanations) {
+    return dicomObjects
+        ? writer.dicomObjects(List.of(image), explanations, Studies.dicomSources(List.of(study)), dicomThreshold)
+        : ExplanationWriter.NO_EXTRAS;
   }
 
   /** Closes what it holds; no checked exception. */

@@ -1,7 +1,9 @@
 package dev.lumen.app.cli;
 
 import dev.lumen.core.LumenException;
+import dev.lumen.core.dicom.DicomDataset;
 import dev.lumen.core.dicom.DicomImages;
+import dev.lumen.core.dicom.DicomParser;
 import dev.lumen.core.dicom.DicomSeries;
 import dev.lumen.core.image.Image;
 import dev.lumen.core.image.Images;
@@ -84,9 +86,11 @@ final class Studies {
 
   /**
    * One exam of a volume model and, when its source has a geometry (a NIfTI file, a DICOM
-   * series), the affine of its (column, row, slice) indices to world coordinates (RAS mm), else null.
+   * series), the affine of its (column, row, slice) indices to world coordinates (RAS mm), else
+   * null; the DICOM files of its slices in volume order (its series', or its one multi-frame
+   * file), else none.
    */
-  record Exam(Volume volume, double[][] affine) {}
+  record Exam(Volume volume, double[][] affine, List<Path> dicomFiles) {}
 
   /**
    * Reads one exam of a volume model: a {@code .npy} array, a NIfTI file, a folder holding a
@@ -107,17 +111,35 @@ final class Studies {
   static Exam exam(Path file, DicomImages.Window window) {
     if (Files.isDirectory(file)) {
       DicomSeries series = DicomSeries.read(file, window);
-      return new Exam(series.volume(), series.affine());
+      return new Exam(series.volume(), series.affine(), series.files());
     }
     if (Images.isNifti(file)) {
       Nifti nifti = Nifti.read(file);
-      return new Exam(Images.niftiVolume(nifti), Images.niftiSliceAffine(nifti));
+      return new Exam(Images.niftiVolume(nifti), Images.niftiSliceAffine(nifti), List.of());
     }
     if (Images.isDicom(file)) {
       List<Image> frames = DicomImages.read(file, window).frames();
-      return new Exam(new Volume(file.getFileName().toString(), frames), null);
+      return new Exam(new Volume(file.getFileName().toString(), frames), null, List.of(file));
     }
-    return new Exam(Images.readNpyVolume(file), null);
+    return new Exam(Images.readNpyVolume(file), null, List.of());
+  }
+
+  /**
+   * Fails unless {@code study} is DICOM: a file told by its content, or a folder of DICOM files.
+   *
+   * @throws LumenException naming the study, for {@code --dicom}
+   */
+  static void requireDicom(Path study) {
+    boolean dicom = Files.isDirectory(study) ? DicomSeries.isSeries(study) : Images.isDicom(study);
+    if (!dicom) {
+      throw new LumenException(study, "is not a DICOM image or series; --dicom writes DICOM objects over DICOM "
+          + "studies only");
+    }
+  }
+
+  /** The data sets of DICOM {@code files} (a study's slices in volume order). */
+  static List<DicomDataset> dicomSources(List<Path> files) {
+    return files.stream().map(DicomParser::read).toList();
   }
 
   /** The volume of {@link #exam(Model, Path, DicomImages.Window)} through the files' own windows. */

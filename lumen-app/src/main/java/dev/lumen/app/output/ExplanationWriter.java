@@ -3,6 +3,8 @@ package dev.lumen.app.output;
 import dev.lumen.core.LumenException;
 import dev.lumen.core.MemoryBudget;
 import dev.lumen.core.Version;
+import dev.lumen.core.dicom.DerivedObjects;
+import dev.lumen.core.dicom.DicomDataset;
 import dev.lumen.core.explain.Explainer;
 import dev.lumen.core.explain.Explanation;
 import dev.lumen.core.explain.lime.LimeResult;
@@ -193,24 +195,35 @@ public final class ExplanationWriter {
      * the manifest names them as {@code stem/NAME}.
      */
     Map<String, Object> write(Path studyDir, String stem, String base, int index) throws IOException;
+
+    /** These files and then {@code other}'s. */
+    default Extras and(Extras other) {
+      return (studyDir, stem, base, index) -> {
+        Map<String, Object> both = new LinkedHashMap<>(write(studyDir, stem, base, index));
+        both.putAll(other.write(studyDir, stem, base, index));
+        return both;
+      };
+    }
   }
+
+  /** No files of a method's own. */
+  public static final Extras NO_EXTRAS = (studyDir, stem, base, index) -> Map.of();
 
   /**
    * Writes the explanations of one study. {@code slices} are the images the maps are drawn on
    * (one for a 2D study), {@code input} the study's file.
    */
   public void write(Path input, List<Image> slices, List<Explanation> explanations) throws IOException {
-    write(input, slices, explanations, (studyDir, stem, base, index) -> Map.of());
+    write(input, slices, explanations, NO_EXTRAS);
   }
 
   /**
-   * Writes the explanations of one volume whose source has a geometry, each normalised map also as
-   * {@code BASE.map.nii.gz} with the volume's {@code affine} (column, row, slice to RAS mm), so it
-   * overlays the scan in any NIfTI viewer.
+   * Each normalised map of {@code explanations} (of one volume whose source has a geometry) also
+   * as {@code BASE.map.nii.gz} with the volume's {@code affine} (column, row, slice to RAS mm), so
+   * it overlays the scan in any NIfTI viewer.
    */
-  public void write(Path input, List<Image> slices, List<Explanation> explanations, double[][] affine)
-      throws IOException {
-    write(input, slices, explanations, (studyDir, stem, base, index) -> {
+  public static Extras niftiMaps(List<Explanation> explanations, double[][] affine) {
+    return (studyDir, stem, base, index) -> {
       Tensor heat = explanations.get(index).heatmap();
       List<Image> planes = new ArrayList<>();
       for (int s = 0; s < heat.dim(0); s++) {
@@ -219,7 +232,43 @@ public final class ExplanationWriter {
       String name = base + ".map.nii.gz";
       NiftiWriter.write(studyDir.resolve(name), new Volume(name, planes), affine);
       return Map.of("mapNifti", stem + "/" + name);
-    });
+    };
+  }
+
+  /**
+   * Each map of {@code explanations} of a DICOM study (its {@code sources}, one data set per
+   * slice of {@code slices}) also as DICOM objects in the source's study: {@code BASE.seg.dcm},
+   * a Segmentation of the region where the normalised map is at least {@code threshold}, and
+   * {@code BASE.sc.dcm}, the overlays as a Secondary Capture (see {@link DerivedObjects}).
+   */
+  public Extras dicomObjects(List<Image> slices, List<Explanation> explanations, List<DicomDataset> sources,
+      float threshold) {
+    String method = String.valueOf(header.get("method"));
+    return (studyDir, stem, base, index) -> {
+      Explanation e = explanations.get(index);
+      List<boolean[]> masks = new ArrayList<>();
+      List<BufferedImage> overlays = new ArrayList<>();
+      for (int s = 0; s < e.slices(); s++) {
+        float[] heat = e.heatmap(s).unsafeData();
+        boolean[] mask = new boolean[heat.length];
+        for (int i = 0; i < heat.length; i++) {
+          mask[i] = heat[i] >= threshold;
+        }
+        masks.add(mask);
+        overlays.add(overlay.render(slices.get(s), e.heatmap(s)));
+      }
+      String label = e.target().label();
+      String what = String.format(Locale.ROOT, "%s of %s (score %.3f)", method, label, e.target().probability());
+      DerivedObjects.segmentation(sources, masks, label, method,
+          String.format(Locale.ROOT, "%s, normalised map at least %s", what, threshold))
+          .write(studyDir.resolve(base + ".seg.dcm"));
+      DerivedObjects.secondaryCapture(sources, overlays, what).write(studyDir.resolve(base + ".sc.dcm"));
+      Map<String, Object> dicom = new LinkedHashMap<>();
+      dicom.put("segmentation", stem + "/" + base + ".seg.dcm");
+      dicom.put("segmentationThreshold", threshold);
+      dicom.put("secondaryCapture", stem + "/" + base + ".sc.dcm");
+      return Map.of("dicom", dicom);
+    };
   }
 
   /**
@@ -228,9 +277,9 @@ public final class ExplanationWriter {
    * of the {@code views} strongest superpixels ({@code BASE.lime-region.png},
    * {@code BASE.lime-pros-cons.png}, {@code BASE.lime-hide-rest.png}).
    */
-  public void writeLime(Path input, List<Image> slices, List<Geometry> geometries, List<LimeResult> results, int views)
-      throws IOException {
-    write(input, slices, results.stream().map(LimeResult::explanation).toList(), (studyDir, stem, base, index) -> {
+  public void writeLime(Path input, List<Image> slices, List<Geometry> geometries, List<LimeResult> results, int views,
+      Extras more) throws IOException {
+    Extras limeFiles = (studyDir, stem, base, index) -> {
       LimeResult r = results.get(index);
       Map<String, Object> lime = r.summary();
       if (slices.size() == 1) {
@@ -242,7 +291,8 @@ public final class ExplanationWriter {
         lime.put("views", files);
       }
       return Map.of("lime", lime);
-    });
+    };
+    write(input, slices, results.stream().map(LimeResult::explanation).toList(), limeFiles.and(more));
   }
 
   private static String writePicture(Path studyDir, String stem, String name, BufferedImage picture) throws IOException {
@@ -250,7 +300,8 @@ public final class ExplanationWriter {
     return stem + "/" + name;
   }
 
-  private void write(Path input, List<Image> slices, List<Explanation> explanations, Extras extras) throws IOException {
+  /** Writes the explanations of one study with {@code extras}' files beside each map's. */
+  public void write(Path input, List<Image> slices, List<Explanation> explanations, Extras extras) throws IOException {
     String stem = uniqueStem(input);
     Files.createDirectories(dir);
     Path partial = Files.createTempDirectory(dir, "." + stem + ".partial");

@@ -70,6 +70,50 @@ class DicomStudiesTest {
     assertTrue(mixed.err().contains("holds 3 series"), mixed.err());
   }
 
+  /**
+   * {@code --dicom} writes per map a Segmentation of the region at the threshold and the overlays as a
+   * Secondary Capture, in the source's study: for a series (a frame per slice, in the map's order) and
+   * for a compressed image; a study that is not DICOM is refused before any work.
+   */
+  @Test
+  void dicomObjectsOfTheMapsJoinTheSourcesStudy(@TempDir Path tmp) throws IOException {
+    Path knee = DemoFiles.copyModel("knee-sagittal", tmp);
+    Path series = pydicomFile("dicomdirtests/98892001/CT5N");
+    Path out = tmp.resolve("series");
+    CliTest.Run e = CliTest.lumen("explain", knee.toString(), series.toString(), "-o", out.toString(), "--target",
+        "acl", "--dicom", "--dicom-threshold", "0.4");
+    assertEquals(0, e.code(), e.err());
+    JsonNode entry = new ObjectMapper().readTree(out.resolve("manifest.json").toFile()).get("studies").get(0)
+        .get("explanations").get(0);
+    float[] map = dev.lumen.core.io.Npy.read(out.resolve(entry.get("map").asText())).tensor().unsafeData();
+    var seg = dev.lumen.core.dicom.DicomParser.read(out.resolve(entry.get("dicom").get("segmentation").asText()));
+    float[] segment = dev.lumen.core.dicom.DicomPixels.of(seg).values();
+    assertEquals(map.length, segment.length, "a frame per slice");
+    for (int i = 0; i < map.length; i++) {
+      assertEquals(map[i] >= 0.4f ? 1f : 0f, segment[i], "pixel " + i);
+    }
+    var source = dev.lumen.core.dicom.DicomParser.read(dev.lumen.core.dicom.DicomSeries.read(series).files().get(0));
+    assertEquals(source.text(0x0020_000D, "?"), seg.text(0x0020_000D, ""), "the source's study");
+    var sc = dev.lumen.core.dicom.DicomPixels.of(dev.lumen.core.dicom.DicomParser.read(
+        out.resolve(entry.get("dicom").get("secondaryCapture").asText())));
+    assertEquals(5, sc.frames());
+
+    Path chest = DemoFiles.copyModel("chest-demo", tmp);
+    Path j2k = Path.of(System.getProperty("lumen.dicomReferences", "build/dicom-references"), "encoded",
+        "MR_small.j2k.dcm");
+    CliTest.Run image = CliTest.lumen("explain", chest.toString(), j2k.toString(), "-o", tmp.resolve("image")
+        .toString(), "--method", "gradcam", "--dicom");
+    assertEquals(0, image.code(), image.err());
+    Path png = tmp.resolve("study.png");
+    javax.imageio.ImageIO.write(new java.awt.image.BufferedImage(8, 8, java.awt.image.BufferedImage.TYPE_BYTE_GRAY),
+        "png", png.toFile());
+    CliTest.Run refused = CliTest.lumen("explain", chest.toString(), png.toString(), "-o", tmp.resolve("png")
+        .toString(), "--dicom");
+    assertEquals(3, refused.code(), refused.err());
+    assertTrue(refused.err().contains("not a DICOM image or series") && !Files.exists(tmp.resolve("png")),
+        refused.err());
+  }
+
   @Test
   void aNiftiVolumeIsAnExamOfAVolumeModel(@TempDir Path tmp) throws IOException {
     Path model = DemoFiles.copyModel("knee-sagittal", tmp);

@@ -9,31 +9,42 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The pixel values of a DICOM file, decoded from native (uncompressed), RLE Lossless or JPEG
- * Baseline pixel data: every frame's samples as stored (bits allocated 1, 8, 16 or 32; bits stored and high
- * bit; signed or unsigned; either planar configuration; YBR_FULL_422 expanded to one Cb and Cr
- * per pixel), and for one-sample images the Modality LUT applied (rescale slope and
- * intercept) — the values pydicom gives with {@code apply_modality_lut}.
+ * The pixel values of a DICOM file, decoded from native (uncompressed), RLE Lossless, JPEG
+ * (Baseline, 8-bit Extended, Lossless) or JPEG 2000 pixel data: every frame's samples as stored
+ * (bits allocated 1, 8, 16 or 32; bits stored and high bit; signed or unsigned as the Pixel
+ * Representation says, whatever a codestream says; either planar configuration; YBR_FULL_422
+ * expanded to one Cb and Cr per pixel), and for one-sample images the Modality LUT applied
+ * (rescale slope and intercept) — the values pydicom gives with {@code apply_modality_lut}.
  *
  * @param frames the number of frames
  * @param rows rows per frame
  * @param columns columns per frame
  * @param samples samples per pixel (1 or 3)
- * @param photometric the Photometric Interpretation (MONOCHROME1, MONOCHROME2, RGB, YBR_FULL, ...)
+ * @param photometric the Photometric Interpretation of {@code values} (MONOCHROME1, MONOCHROME2,
+ *     RGB, YBR_FULL, ...): YBR_FULL_422 once expanded is YBR_FULL, and a JPEG 2000 frame's
+ *     YBR_RCT or YBR_ICT is RGB once its decoder has undone the component transform
  * @param values {@code [frame][row][column][sample]} in that order
  */
 public record DicomPixels(int frames, int rows, int columns, int samples, String photometric, float[] values) {
   /** RLE Lossless. */
   public static final String RLE = "1.2.840.10008.1.2.5";
-  /** JPEG Baseline (process 1: 8 bits, lossy). */
-  public static final String JPEG_BASELINE = "1.2.840.10008.1.2.4.50";
-  /** The transfer syntaxes whose pixel data Lumen decodes. */
+  /** JPEG Extended (processes 2 and 4: 8 or 12 bits, lossy). */
+  private static final String JPEG_EXTENDED = "1.2.840.10008.1.2.4.51";
+  /** The transfer syntaxes whose pixel data Lumen decodes, with their names. */
   public static final Map<String, String> DECODED = decoded();
+  /** The compressed syntaxes Lumen decodes, with their codecs. */
+  private static final Map<String, CompressedFrames.Codec> CODECS = Map.of(
+      "1.2.840.10008.1.2.4.50", CompressedFrames.Codec.JPEG_DCT,
+      JPEG_EXTENDED, CompressedFrames.Codec.JPEG_DCT,
+      "1.2.840.10008.1.2.4.57", CompressedFrames.Codec.JPEG_LOSSLESS,
+      "1.2.840.10008.1.2.4.70", CompressedFrames.Codec.JPEG_LOSSLESS,
+      "1.2.840.10008.1.2.4.90", CompressedFrames.Codec.JPEG_2000,
+      "1.2.840.10008.1.2.4.91", CompressedFrames.Codec.JPEG_2000);
   private static final Map<String, String> REFUSED = Map.of(
-      "1.2.840.10008.1.2.4.51", "JPEG Extended (12-bit)",
-      "1.2.840.10008.1.2.4.57", "JPEG Lossless", "1.2.840.10008.1.2.4.70", "JPEG Lossless SV1",
       "1.2.840.10008.1.2.4.80", "JPEG-LS Lossless", "1.2.840.10008.1.2.4.81", "JPEG-LS Near-Lossless",
-      "1.2.840.10008.1.2.4.90", "JPEG 2000 Lossless", "1.2.840.10008.1.2.4.91", "JPEG 2000");
+      "1.2.840.10008.1.2.4.100", "MPEG2", "1.2.840.10008.1.2.4.102", "MPEG-4 AVC/H.264",
+      "1.2.840.10008.1.2.4.201", "High-Throughput JPEG 2000 Lossless", "1.2.840.10008.1.2.4.203",
+      "High-Throughput JPEG 2000");
 
   private static Map<String, String> decoded() {
     Map<String, String> names = new java.util.LinkedHashMap<>();
@@ -42,7 +53,12 @@ public record DicomPixels(int frames, int rows, int columns, int samples, String
     names.put(DicomParser.DEFLATED, "Deflated Explicit VR Little Endian");
     names.put(DicomParser.EXPLICIT_BIG, "Explicit VR Big Endian");
     names.put(RLE, "RLE Lossless");
-    names.put(JPEG_BASELINE, "JPEG Baseline");
+    names.put("1.2.840.10008.1.2.4.50", "JPEG Baseline");
+    names.put(JPEG_EXTENDED, "JPEG Extended (8-bit)");
+    names.put("1.2.840.10008.1.2.4.57", "JPEG Lossless");
+    names.put("1.2.840.10008.1.2.4.70", "JPEG Lossless SV1");
+    names.put("1.2.840.10008.1.2.4.90", "JPEG 2000 Lossless");
+    names.put("1.2.840.10008.1.2.4.91", "JPEG 2000");
     return java.util.Collections.unmodifiableMap(names);
   }
 
@@ -77,9 +93,15 @@ public record DicomPixels(int frames, int rows, int columns, int samples, String
       throw new LumenException(data.file(), "claims " + rows + " rows, " + columns + " columns, " + frames
           + " frames and " + samples + " samples per pixel");
     }
-    if (syntax.equals(JPEG_BASELINE) && allocated != 8) {
-      throw new LumenException(data.file(), "is JPEG Baseline with Bits Allocated " + allocated + "; baseline JPEG "
-          + "holds 8 bits");
+    CompressedFrames.Codec codec = CODECS.get(syntax);
+    if (codec == CompressedFrames.Codec.JPEG_DCT && (allocated != 8 || stored > 8)) {
+      throw new LumenException(data.file(), "is " + DECODED.get(syntax).replace(" (8-bit)", "") + " with Bits "
+          + "Allocated " + allocated + " and Bits Stored " + stored + "; Lumen decodes 8-bit DCT JPEG only (no Java "
+          + "codec on Maven Central decodes 12-bit)");
+    }
+    if (codec != null && allocated != 8 && allocated != 16) {
+      throw new LumenException(data.file(), "is " + DECODED.get(syntax) + " with Bits Allocated " + allocated
+          + "; Lumen decodes compressed frames of 8 and 16 bits");
     }
     if (allocated != 1 && allocated != 8 && allocated != 16 && allocated != 32) {
       throw new LumenException(data.file(), "has Bits Allocated " + allocated + "; Lumen reads 1, 8, 16 and 32");
@@ -97,15 +119,12 @@ public record DicomPixels(int frames, int rows, int columns, int samples, String
           + rows + "x" + samples + "), more than Lumen holds in one array");
     }
     MemoryBudget.require(data.file(), count * 6, "decoding " + frames + " frames of " + columns + "x" + rows);
-    if (syntax.equals(JPEG_BASELINE)) {
-      // the decoder gives whole frames, chroma upsampled: YBR_FULL_422 comes out as YBR_FULL
-      List<float[]> decoded = JpegFrames.decode(data, frames, rows, columns, samples);
+    StoredBits bits = StoredBits.of(stored, signed);
+    if (codec != null) {
       float[] all = new float[(int) count];
-      for (int f = 0; f < frames; f++) {
-        System.arraycopy(decoded.get(f), 0, all, f * rows * columns * samples, rows * columns * samples);
-      }
-      String shown = photometric.equals("YBR_FULL_422") ? "YBR_FULL" : photometric;
-      return new DicomPixels(frames, rows, columns, samples, shown, samples == 1 ? rescaled(data, all) : all);
+      CompressedFrames.decode(data, codec, frames, rows, columns, samples, bits, all);
+      return new DicomPixels(frames, rows, columns, samples, decodedPhotometric(photometric),
+          samples == 1 ? rescaled(data, all) : all);
     }
     boolean subsampled = photometric.equals("YBR_FULL_422") && samples == 3;
     List<byte[]> framesData = new ArrayList<>();
@@ -132,7 +151,7 @@ public record DicomPixels(int frames, int rows, int columns, int samples, String
       }
       float[] raw = samples == 1 ? values : new float[(int) storedPerFrame];
       int at = samples == 1 ? f * perFrame : 0;
-      unpack(bytes, order, allocated, stored, signed, offset, (int) storedPerFrame, raw, at);
+      unpack(bytes, order, allocated, bits, offset, (int) storedPerFrame, raw, at);
       if (samples != 1) {
         place(raw, values, f * perFrame, rows * columns, samples, planar, subsampled);
       }
@@ -155,14 +174,11 @@ public record DicomPixels(int frames, int rows, int columns, int samples, String
 
   /**
    * {@code count} stored values from value {@code offset} of {@code bytes} into {@code out} at
-   * {@code at}: the low {@code stored} bits of each {@code allocated}-bit word, sign-extended when
-   * {@code signed}. One loop per word size, since this is where reading a series spends its time.
+   * {@code at}, each {@code allocated}-bit word read through {@code bits}. One loop per word size,
+   * since this is where reading a series spends its time.
    */
-  private static void unpack(byte[] bytes, ByteOrder order, int allocated, int stored, boolean signed, long offset,
-      int count, float[] out, int at) {
-    long mask = (1L << stored) - 1;
-    long sign = 1L << (stored - 1);
-    long wrap = 1L << stored;
+  private static void unpack(byte[] bytes, ByteOrder order, int allocated, StoredBits bits, long offset, int count,
+      float[] out, int at) {
     switch (allocated) {
       case 1 -> {
         for (int i = 0; i < count; i++) {
@@ -172,25 +188,31 @@ public record DicomPixels(int frames, int rows, int columns, int samples, String
       }
       case 8 -> {
         for (int i = 0; i < count; i++) {
-          long v = bytes[(int) offset + i] & mask;
-          out[at + i] = signed && (v & sign) != 0 ? v - wrap : v;
+          out[at + i] = bits.value(bytes[(int) offset + i]);
         }
       }
       case 16 -> {
         java.nio.ShortBuffer words = ByteBuffer.wrap(bytes).order(order).asShortBuffer();
         for (int i = 0; i < count; i++) {
-          long v = words.get((int) offset + i) & mask;
-          out[at + i] = signed && (v & sign) != 0 ? v - wrap : v;
+          out[at + i] = bits.value(words.get((int) offset + i));
         }
       }
       default -> {
         java.nio.IntBuffer words = ByteBuffer.wrap(bytes).order(order).asIntBuffer();
         for (int i = 0; i < count; i++) {
-          long v = words.get((int) offset + i) & mask;
-          out[at + i] = signed && (v & sign) != 0 ? v - wrap : v;
+          out[at + i] = bits.value(words.get((int) offset + i));
         }
       }
     }
+  }
+
+  /** The Photometric Interpretation of a compressed frame's decoded samples. */
+  private static String decodedPhotometric(String stated) {
+    return switch (stated) {
+      case "YBR_FULL_422" -> "YBR_FULL";        // the JPEG decoder upsamples the chroma
+      case "YBR_RCT", "YBR_ICT" -> "RGB";       // the JPEG 2000 decoder undoes the component transform
+      default -> stated;
+    };
   }
 
   /** One colour frame's decoded samples into {@code out} at {@code at}, pixel-interleaved, 4:2:2 chroma repeated. */

@@ -17,7 +17,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Iterator;
 import java.util.List;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
@@ -65,11 +64,10 @@ public final class Images {
       return frames.get(0);
     }
     try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
-      Iterator<ImageReader> readers = in == null ? java.util.Collections.emptyIterator() : ImageIO.getImageReaders(in);
-      if (!readers.hasNext()) {
+      ImageReader reader = in == null ? null : JdkImageReaders.first(ImageIO.getImageReaders(in));
+      if (reader == null) {
         throw new LumenException(file, "not an image Lumen can read (PNG or JPEG)");
       }
-      ImageReader reader = readers.next();
       try {
         reader.setInput(in);
         int w = reader.getWidth(0);

@@ -59,8 +59,12 @@ class MalformedFilesTest {
     Random random = new Random(11);
     int refused = 0;
     for (String name : List.of("CT_small.dcm", "MR_small_implicit.dcm", "MR_small_bigendian.dcm", "MR_small_RLE.dcm",
-        "SC_rgb_rle_2frame.dcm", "image_dfl.dcm", "liver_1frame.dcm", "rtdose.dcm", "SC_ybr_full_422_uncompressed.dcm", "SC_rgb_jpeg_dcmtk.dcm", "JPEG-lossy.dcm")) {
+        "SC_rgb_rle_2frame.dcm", "image_dfl.dcm", "liver_1frame.dcm", "rtdose.dcm", "SC_ybr_full_422_uncompressed.dcm", "SC_rgb_jpeg_dcmtk.dcm", "JPEG-lossy.dcm", "MR_small_jp2klossless.dcm", "JPEG2000.dcm",
+        "SC_rgb_jpeg_gdcm.dcm")) {
       refused += damaged(pydicom.resolve(name), tmp, random);
+    }
+    for (String name : List.of("CT_small.jpeg-sv1.dcm", "SC_rgb_2frame.j2k.dcm")) {
+      refused += damaged(References.ROOT.resolve("encoded").resolve(name), tmp, random);
     }
     for (String[] entry : References.table("nifti.tsv")) {
       if (entry.length == 2 && entry[1].startsWith("nifti-")) {
@@ -68,6 +72,6 @@ class MalformedFilesTest {
       }
     }
     // the damage is real: many files no longer make sense
-    assertTrue(refused > 200, refused + " of " + 60 * 18 + " damaged files refused");
+    assertTrue(refused > 250, refused + " of " + 60 * 23 + " damaged files refused");
   }
 }
