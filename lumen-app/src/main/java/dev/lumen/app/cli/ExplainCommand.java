@@ -16,7 +16,14 @@ import dev.lumen.core.model.Model;
 import dev.lumen.core.model.ModelCard;
 import dev.lumen.core.render.Colormap;
 import dev.lumen.core.render.Overlay;
+import dev.lumen.app.output.Folders;
+import dev.lumen.app.pacs.DicomWebClient;
+import dev.lumen.app.pacs.DicomWebStudies;
+import dev.lumen.core.LumenException;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,8 +45,10 @@ final class ExplainCommand implements Callable<Integer> {
   @Mixin
   ModelOptions options;
 
-  @Parameters(index = "1..*", paramLabel = "STUDY", description = "PNG/JPEG images, .npy exams for volume models, or folders of them.")
-  List<Path> studies;
+  @Parameters(index = "1..*", paramLabel = "STUDY", description = "PNG/JPEG/DICOM images, .npy/NIfTI exams or DICOM "
+      + "series folders for volume models, folders of them, or DICOMweb URLs (ROOT/studies/UID[/series/UID], "
+      + "ROOT/studies?QUERY).")
+  List<String> studies;
 
   @Option(names = {"-m", "--method"}, description = "Explanation method; `lumen methods` lists them (default: ${DEFAULT-VALUE}).")
   String method = "cam";
@@ -80,6 +89,11 @@ final class ExplainCommand implements Callable<Integer> {
       + "and BASE.sc.dcm, the overlays as a Secondary Capture; both reference the source images.")
   boolean dicomObjects;
 
+  @Option(names = "--stow", arity = "0..1", paramLabel = "ROOT", fallbackValue = "", description = "Store the "
+      + "--dicom objects of each study with STOW-RS (implies --dicom): to the DICOMweb service at ROOT, or without "
+      + "ROOT to the one the study came from.")
+  String stow;
+
   @Option(names = "--dicom-threshold", paramLabel = "T", description = "--dicom: the normalised map's level that "
       + "bounds the segment (default: ${DEFAULT-VALUE}).")
   float dicomThreshold = 0.5f;
@@ -111,11 +125,35 @@ final class ExplainCommand implements Callable<Integer> {
     Ranges.requireUnit("--dicom-threshold", dicomThreshold);
     Overlay drawing = render.overlay();
     OutputPaths.requireWritableFolder(out);
+    if (stow != null) {
+      dicomObjects = true;
+    }
     List<Model> others = new ArrayList<>();
+    Path downloads = null;
     try (Model model = options.load(); Closer closer = () -> others.forEach(Model::close)) {
-      List<Path> files = Studies.expand(studies, model.input().volume());
+      List<Path> given = new ArrayList<>();
+      Map<Path, DicomWebStudies.Fetched> fetched = new java.util.HashMap<>();
+      for (String study : studies) {
+        if (!DicomWebStudies.isReference(study)) {
+          given.add(Path.of(study));
+          continue;
+        }
+        downloads = downloads != null ? downloads : Files.createTempDirectory("lumen-dicomweb");
+        for (DicomWebStudies.Fetched f : DicomWebStudies.fetch(study, model.input().volume(), downloads)) {
+          given.add(f.local());
+          fetched.put(f.local(), f);
+        }
+      }
+      List<Path> files = Studies.expand(given, model.input().volume());
       if (dicomObjects) {
         files.forEach(Studies::requireDicom);
+      }
+      DicomWebClient stowTo = stow == null || stow.isEmpty() ? null : new DicomWebClient(URI.create(stow));
+      if (stow != null && stowTo == null) {
+        files.stream().filter(f -> !fetched.containsKey(f)).findFirst().ifPresent(f -> {
+          throw new LumenException(f, "is a local study; --stow without ROOT stores to the DICOMweb service a study "
+              + "came from");
+        });
       }
       for (Path member : ensemble) {
         others.add(Model.load(member, ModelCard.besideModel(member), model.options()));
@@ -127,6 +165,12 @@ final class ExplainCommand implements Callable<Integer> {
       }
       header.put("dicomWindow", dicom.describe());
       ExplanationWriter writer = new ExplanationWriter(out, drawing, render.boxes, header, model.input().channels(), add);
+      fetched.forEach((local, f) -> writer.nameSource(local, f.source()));
+      Stower stower = (folder, study) -> {
+        if (stow != null) {
+          store(folder, stowTo != null ? stowTo : fetched.get(study).server());
+        }
+      };
       List<Path> held = files.stream().filter(writer::holds).toList();
       if (!held.isEmpty()) {
         // rerunning an interrupted command with --add finishes it
@@ -155,12 +199,11 @@ final class ExplainCommand implements Callable<Integer> {
             if (dicomObjects) {
               extras = extras.and(writer.dicomObjects(volume.slices(), explanations, Studies.dicomSources(exam.dicomFiles()), dicomThreshold));
             }
-            if (limeResults != null) {
-              writer.writeLime(study, volume.slices(), List.of(model.preprocessor().geometry(volume.slices().get(0))),
-                  limeResults, views, extras);
-            } else {
-              writer.write(study, volume.slices(), explanations, extras);
-            }
+            Path written = limeResults != null
+                ? writer.writeLime(study, volume.slices(), List.of(model.preprocessor().geometry(volume.slices().get(0))),
+                    limeResults, views, extras)
+                : writer.write(study, volume.slices(), explanations, extras);
+            stower.store(written, study);
             bar.step();
           }
         } else {
@@ -175,17 +218,17 @@ final class ExplainCommand implements Callable<Integer> {
               List<List<LimeResult>> all = lime.explainDetailed(images, selection, within);
               for (int i = 0; i < chunk.size(); i++) {
                 List<Explanation> explanations = all.get(i).stream().map(LimeResult::explanation).toList();
-                writer.writeLime(chunk.get(i), List.of(images.get(i)),
+                stower.store(writer.writeLime(chunk.get(i), List.of(images.get(i)),
                     List.of(model.preprocessor().geometry(images.get(i))), all.get(i), views,
-                    dicomExtras(writer, chunk.get(i), images.get(i), explanations));
+                    dicomExtras(writer, chunk.get(i), images.get(i), explanations)), chunk.get(i));
                 bar.step();
               }
               continue;
             }
             List<List<Explanation>> all = explainer.explain(images, selection, within);
             for (int i = 0; i < chunk.size(); i++) {
-              writer.write(chunk.get(i), List.of(images.get(i)), all.get(i),
-                  dicomExtras(writer, chunk.get(i), images.get(i), all.get(i)));
+              stower.store(writer.write(chunk.get(i), List.of(images.get(i)), all.get(i),
+                  dicomExtras(writer, chunk.get(i), images.get(i), all.get(i))), chunk.get(i));
               bar.step();
             }
           }
@@ -194,6 +237,10 @@ final class ExplainCommand implements Callable<Integer> {
       console.printf(Locale.ROOT, "wrote %s (%d studies, method %s, layer %s)%n", writer.manifest(),
           files.size(), explainer.method(), explainer.layer());
       console.flush();
+    } finally {
+      if (downloads != null) {
+        Folders.deleteTree(downloads);   // patients' images are not left behind in the temporary folder
+      }
     }
     return 0;
   }
@@ -204,6 +251,23 @@ final class ExplainCommand implements Callable<Integer> {
     return dicomObjects
         ? writer.dicomObjects(List.of(image), explanations, Studies.dicomSources(List.of(study)), dicomThreshold)
         : ExplanationWriter.NO_EXTRAS;
+  }
+
+  /** Stores the DICOM objects written for a study, when asked to. */
+  @FunctionalInterface
+  private interface Stower {
+    void store(Path folder, Path study) throws IOException;
+  }
+
+  /** Stores the DICOM objects in a study's {@code folder} with STOW-RS at {@code server}. */
+  private void store(Path folder, DicomWebClient server) throws IOException {
+    List<Path> objects;
+    try (var listing = Files.list(folder)) {
+      objects = listing.filter(f -> f.getFileName().toString().endsWith(".dcm")).sorted().toList();
+    }
+    int stored = server.store(objects);
+    spec.commandLine().getErr().printf(Locale.ROOT, "lumen: stored %d DICOM objects of %s at %s%n", stored,
+        folder.getFileName(), server.root());
   }
 
   /** Closes what it holds; no checked exception. */

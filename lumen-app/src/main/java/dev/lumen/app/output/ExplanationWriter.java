@@ -60,6 +60,7 @@ public final class ExplanationWriter {
   private final List<Map<String, Object>> studies = new ArrayList<>();
   private final boolean existed;
   private final Channels channelOrder;
+  private final Map<Path, String> sourceNames = new java.util.HashMap<>();
 
   /** Memory a target's map costs a pixel: the map and the temporaries of resampling it. */
   private static final long MAP_BYTES_PER_PIXEL = 2 * Float.BYTES;
@@ -213,8 +214,8 @@ public final class ExplanationWriter {
    * Writes the explanations of one study. {@code slices} are the images the maps are drawn on
    * (one for a 2D study), {@code input} the study's file.
    */
-  public void write(Path input, List<Image> slices, List<Explanation> explanations) throws IOException {
-    write(input, slices, explanations, NO_EXTRAS);
+  public Path write(Path input, List<Image> slices, List<Explanation> explanations) throws IOException {
+    return write(input, slices, explanations, NO_EXTRAS);
   }
 
   /**
@@ -277,7 +278,7 @@ public final class ExplanationWriter {
    * of the {@code views} strongest superpixels ({@code BASE.lime-region.png},
    * {@code BASE.lime-pros-cons.png}, {@code BASE.lime-hide-rest.png}).
    */
-  public void writeLime(Path input, List<Image> slices, List<Geometry> geometries, List<LimeResult> results, int views,
+  public Path writeLime(Path input, List<Image> slices, List<Geometry> geometries, List<LimeResult> results, int views,
       Extras more) throws IOException {
     Extras limeFiles = (studyDir, stem, base, index) -> {
       LimeResult r = results.get(index);
@@ -292,7 +293,7 @@ public final class ExplanationWriter {
       }
       return Map.of("lime", lime);
     };
-    write(input, slices, results.stream().map(LimeResult::explanation).toList(), limeFiles.and(more));
+    return write(input, slices, results.stream().map(LimeResult::explanation).toList(), limeFiles.and(more));
   }
 
   private static String writePicture(Path studyDir, String stem, String name, BufferedImage picture) throws IOException {
@@ -300,8 +301,8 @@ public final class ExplanationWriter {
     return stem + "/" + name;
   }
 
-  /** Writes the explanations of one study with {@code extras}' files beside each map's. */
-  public void write(Path input, List<Image> slices, List<Explanation> explanations, Extras extras) throws IOException {
+  /** Writes the explanations of one study with {@code extras}' files beside each map's; returns the study's folder. */
+  public Path write(Path input, List<Image> slices, List<Explanation> explanations, Extras extras) throws IOException {
     String stem = uniqueStem(input);
     Files.createDirectories(dir);
     Path partial = Files.createTempDirectory(dir, "." + stem + ".partial");
@@ -310,6 +311,7 @@ public final class ExplanationWriter {
       Files.move(partial, dir.resolve(stem), StandardCopyOption.ATOMIC_MOVE);
       studies.add(study);
       writeManifest();
+      return dir.resolve(stem);
     } catch (IOException | RuntimeException | Error e) {
       Folders.deleteTree(partial);
       if (studies.isEmpty() && !existed) {
@@ -368,8 +370,8 @@ public final class ExplanationWriter {
       entries.add(entry);
     }
     Map<String, Object> study = new LinkedHashMap<>();
-    study.put("input", relative(input));
-    study.put("inputAsGiven", input.toString());
+    study.put("input", inputName(input));
+    study.put("inputAsGiven", sourceNames.getOrDefault(input, input.toString()));
     study.put("folder", stem);
     if (slices.size() == 1 && !explanations.isEmpty()) {
       writePanel(studyDir.resolve("panel.png"), slices.get(0), explanations);
@@ -422,7 +424,7 @@ public final class ExplanationWriter {
 
   /** Whether the run already holds {@code input} (an earlier run added to, or this one). */
   public boolean holds(Path input) {
-    String relative = relative(input);
+    String relative = inputName(input);
     return studies.stream().anyMatch(s -> relative.equals(s.get("input")));
   }
 
@@ -437,10 +439,10 @@ public final class ExplanationWriter {
     JsonFiles.write(manifest(), manifest);
   }
 
-  /** The study's folder name: its file's stem, numbered on when an earlier study of the folder took it. */
+  /** The study's folder name: its file's stem (a folder's whole name), numbered on when an earlier study took it. */
   private String uniqueStem(Path input) {
     String name = input.getFileName().toString();
-    int dot = name.lastIndexOf('.');
+    int dot = Files.isDirectory(input) ? -1 : name.lastIndexOf('.');   // a series folder's name may be a UID
     String stem = safe(dot > 0 ? name.substring(0, dot) : name);
     List<String> taken = new ArrayList<>();
     studies.forEach(s -> taken.add(String.valueOf(s.get("folder")).toLowerCase(Locale.ROOT)));
@@ -452,6 +454,19 @@ public final class ExplanationWriter {
   }
 
   /** {@code file} relative to the output folder, with forward slashes, so the manifest moves with the folder. */
+  /**
+   * Names {@code local}, a copy of a study fetched from elsewhere (a DICOMweb URL), by where it
+   * came from: the manifest lists it so, and {@code --add} knows it by that name.
+   */
+  public void nameSource(Path local, String source) {
+    sourceNames.put(local, source);
+  }
+
+  /** The manifest's name of a study: where it came from, else its path relative to the run's folder. */
+  private String inputName(Path input) {
+    return sourceNames.getOrDefault(input, relative(input));
+  }
+
   private String relative(Path file) {
     return dir.toAbsolutePath().normalize().relativize(file.toAbsolutePath().normalize()).toString().replace('\\', '/');
   }

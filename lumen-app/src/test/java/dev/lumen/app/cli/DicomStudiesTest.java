@@ -15,7 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Real DICOM files (pydicom's test data) through the command line: predicted, explained, or refused by name. */
 class DicomStudiesTest {
-  private static Path pydicomFile(String name) throws IOException {
+  /** A file of pydicom's test data, where the references say it is. */
+  static Path pydicomFile(String name) throws IOException {
     Path references = Path.of(System.getProperty("lumen.dicomReferences", "build/dicom-references"));
     return Path.of(Files.readString(references.resolve("source.txt")).trim()).resolve(name);
   }
