@@ -14,7 +14,7 @@ For every file of pydicom's test data (Debian's python3-pydicom) this writes, in
                  lines with the source file and the command, encoded/NAME.npy their values as pydicom decodes them
   decoders.txt   pydicom's pixel data handlers that were available (GDCM, from Debian's python3-gdcm, decodes
                  the JPEG Lossless and JPEG 2000 files; Pillow another decoder of JPEG 2000 and baseline)
-  nifti.tsv      per NIfTI file of nibabel's test data: its path and 'decoded' or why nibabel gave none;
+  nifti.tsv      per NIfTI file of nibabel's test data and of mricron-data's templates: its path and 'decoded' or why nibabel gave none;
                  nifti-N.npy: its scaled voxels (nibabel's get_fdata, C order of (x, y, z, ...)),
                  nifti-N.affine.npy: its affine
 Run with Debian's interpreter: /usr/bin/python3 scripts/make-dicom-references.py OUT
@@ -41,6 +41,7 @@ LUMEN_DECODES = {
 JPEG_EXTENDED = "1.2.840.10008.1.2.4.51"
 
 
+MRICRON = "/usr/share/mricron/templates"
 JPEG_2000 = {"1.2.840.10008.1.2.4.90", "1.2.840.10008.1.2.4.91"}
 
 # Files in the syntaxes pydicom's own data lacks or has few of, written by the reference encoders
@@ -144,7 +145,9 @@ def nifti(out):
     import nibabel
     folder = os.path.join(os.path.dirname(nibabel.__file__), "tests", "data")
     lines = []
-    for n, path in enumerate(sorted(glob.glob(os.path.join(folder, "*.nii")) + glob.glob(os.path.join(folder, "*.nii.gz")))):
+    own = sorted(glob.glob(os.path.join(folder, "*.nii")) + glob.glob(os.path.join(folder, "*.nii.gz")))
+    # real brain MRI volumes and atlases of Debian's mricron-data, after nibabel's own files
+    for n, path in enumerate(own + sorted(glob.glob(os.path.join(MRICRON, "*.nii.gz")))):
         try:
             image = nibabel.load(path)
             if not isinstance(image, (nibabel.Nifti1Image, nibabel.Nifti2Image)):

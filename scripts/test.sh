@@ -3,8 +3,9 @@
 #   - Debian packages: PyTorch, torchvision and onnx (to export reference models), ONNX's test data,
 #     PostgreSQL, chromium with its chromedriver (the viewer's tests drive it headless), pydicom and
 #     nibabel (their test files are real DICOM and NIfTI no one here wrote; they decode them for the
-#     reference values, pydicom through GDCM's python3-gdcm), dcmtk's and GDCM's reference encoders
-#     (dcmcjpeg, gdcmconv: more JPEG Lossless and JPEG 2000 files), dicom3tools (dciodvfy checks the
+#     reference values, pydicom through GDCM's python3-gdcm), mricron-data (real brain MRI volumes),
+#     dcmtk's and GDCM's reference encoders (dcmcjpeg, gdcmconv: more JPEG Lossless and JPEG 2000
+#     files), dicom3tools (dciodvfy checks the
 #     DICOM objects Lumen writes), Orthanc with its DICOMweb plugin (the PACS tests start their own,
 #     on a free localhost port, and stop it by its process)
 #   - build/test-models: torchvision architectures with PyTorch reference numbers
@@ -14,7 +15,7 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
-packages=(python3-torch python3-torchvision python3-onnx libonnx-testdata postgresql chromium chromium-driver python3-pydicom python3-gdcm python3-nibabel dcmtk libgdcm-tools dicom3tools orthanc orthanc-dicomweb)
+packages=(python3-torch python3-torchvision python3-onnx libonnx-testdata postgresql chromium chromium-driver python3-pydicom python3-gdcm python3-nibabel mricron-data dcmtk libgdcm-tools dicom3tools orthanc orthanc-dicomweb)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

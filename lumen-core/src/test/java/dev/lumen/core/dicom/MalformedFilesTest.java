@@ -67,7 +67,7 @@ class MalformedFilesTest {
       refused += damaged(References.ROOT.resolve("encoded").resolve(name), tmp, random);
     }
     for (String[] entry : References.table("nifti.tsv")) {
-      if (entry.length == 2 && entry[1].startsWith("nifti-")) {
+      if (entry.length == 2 && entry[1].startsWith("nifti-") && !entry[0].contains("mricron")) {
         refused += damaged(Path.of(entry[0]), tmp, random);
       }
     }

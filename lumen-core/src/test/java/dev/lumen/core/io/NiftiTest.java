@@ -18,7 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Lumen's NIfTI reader on nibabel's own test files (Debian's python3-nibabel: NIfTI-1 and -2,
  * both byte orders, gzipped, 4D, sform and qform) and on a scaled big-endian file nibabel
- * writes, against nibabel's voxels and affines ({@code scripts/make-dicom-references.py}).
+ * writes, and on the real brain MRI volumes and atlases of Debian's mricron-data, against
+ * nibabel's voxels and affines ({@code scripts/make-dicom-references.py}).
  */
 class NiftiTest {
   private static final Path REFERENCES = References.ROOT;
@@ -26,6 +27,7 @@ class NiftiTest {
   @Test
   void voxelsAndAffinesAreNibabels() throws IOException {
     int compared = 0;
+    int mricron = 0;
     for (String[] entry : References.table("nifti.tsv")) {
       if (entry.length < 2 || !entry[1].startsWith("nifti-")) {
         continue;
@@ -63,8 +65,9 @@ class NiftiTest {
         }
       }
       compared++;
+      mricron += entry[0].contains("mricron") ? 1 : 0;
     }
-    assertTrue(compared >= 7, "compared " + compared);
+    assertTrue(compared >= 20 && mricron >= 13, "compared " + compared + ", of them " + mricron + " of mricron-data");
   }
 
   /** The reference, or null when it holds NaN (which Lumen's own reader refuses). */
