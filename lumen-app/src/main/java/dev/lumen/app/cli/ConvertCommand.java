@@ -4,6 +4,7 @@ import dev.lumen.app.service.StudyConversion;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -20,6 +21,9 @@ final class ConvertCommand implements Callable<Integer> {
   @Parameters(index = "1", paramLabel = "OUT", description = "The file to write: .npy, .png, .nii or .nii.gz.")
   Path out;
 
+  @Mixin
+  PlaneOption plane;
+
   @Spec
   CommandSpec spec;
 
@@ -29,7 +33,7 @@ final class ConvertCommand implements Callable<Integer> {
     if (out.toAbsolutePath().normalize().equals(study.toAbsolutePath().normalize())) {
       throw new IllegalArgumentException("OUT is STUDY itself: give another file to write");
     }
-    spec.commandLine().getOut().println(StudyConversion.convert(study, out));
+    spec.commandLine().getOut().println(StudyConversion.convert(study, out, plane.plane()));
     return 0;
   }
 }

@@ -84,6 +84,9 @@ final class ExplainCommand implements Callable<Integer> {
   @Mixin
   WindowOption dicom;
 
+  @Mixin
+  PlaneOption plane;
+
   @Option(names = "--dicom", description = "For DICOM studies (images, series folders), also write each map as DICOM "
       + "objects in the study: BASE.seg.dcm, a Segmentation of where the normalised map is at least --dicom-threshold, "
       + "and BASE.sc.dcm, the overlays as a Secondary Capture; both reference the source images.")
@@ -120,13 +123,18 @@ final class ExplainCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Ranges.requireAtLeast("--views", views, 1);
-    dicom.window();   // a malformed --voi is refused before any work
+    dicom.window();   // a malformed --voi or --plane is refused before any work
+    plane.plane();
     Ranges.requireUnit("--boxes", render.boxes);
     Ranges.requireUnit("--dicom-threshold", dicomThreshold);
     Overlay drawing = render.overlay();
     OutputPaths.requireWritableFolder(out);
     if (stow != null) {
       dicomObjects = true;
+    }
+    if (dicomObjects && plane.plane() != null) {
+      throw new IllegalArgumentException("--dicom writes objects over the source's own slices; it cannot follow "
+          + "--plane, whose slices are resliced");
     }
     List<Model> others = new ArrayList<>();
     Path downloads = null;
@@ -164,6 +172,9 @@ final class ExplainCommand implements Callable<Integer> {
         header.put("ensemble", ensemble.stream().map(Path::toString).toList());
       }
       header.put("dicomWindow", dicom.describe());
+      if (plane.plane() != null) {
+        header.put("plane", plane.plane().name().toLowerCase(Locale.ROOT) + ", resliced in patient space");
+      }
       ExplanationWriter writer = new ExplanationWriter(out, drawing, render.boxes, header, model.input().channels(), add);
       fetched.forEach((local, f) -> writer.nameSource(local, f.source()));
       Stower stower = (folder, study) -> {
@@ -185,7 +196,7 @@ final class ExplainCommand implements Callable<Integer> {
         Progress within = (stage, done, total) -> bar.setExtraMessage(" " + stage + " " + done + "/" + total);
         if (model.input().volume()) {
           for (Path study : files) {
-            Studies.Exam exam = Studies.exam(model, study, dicom.window());
+            Studies.Exam exam = Studies.exam(model, study, dicom.window(), plane.plane());
             Volume volume = exam.volume();
             ExplanationWriter.requireMemory(Map.of(study, (long) volume.depth() * volume.slices().get(0).width()
                 * volume.slices().get(0).height()), selection.count(model.labels().size()));

@@ -55,10 +55,14 @@ final class PredictCommand implements Callable<Integer> {
   @Mixin
   WindowOption dicom;
 
+  @Mixin
+  PlaneOption plane;
+
   @Override
   public Integer call() throws IOException {
     Ranges.requireAtLeast("-k", top, 1);
-    dicom.window();   // a malformed --voi is refused before any work
+    dicom.window();   // a malformed --voi or --plane is refused before any work
+    plane.plane();
     OutputPaths.requireWritableFile(json);
     OutputPaths.requireWritableFile(csv);
     if (ExamModel.isExamModel(options.model)) {
@@ -71,7 +75,8 @@ final class PredictCommand implements Callable<Integer> {
       for (List<Path> chunk : Studies.chunks(files, model.options().batchSize())) {
         List<Prediction> batch = new ArrayList<>();
         if (model.input().volume()) {
-          chunk.forEach(study -> batch.add(model.predict(Studies.exam(model, study, dicom.window()).volume())));
+          chunk.forEach(study -> batch.add(model.predict(Studies.exam(model, study, dicom.window(),
+              plane.plane()).volume())));
         } else {
           batch.addAll(model.predict(Studies.images(model, chunk, dicom.window())));
         }

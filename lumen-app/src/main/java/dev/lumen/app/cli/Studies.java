@@ -7,6 +7,7 @@ import dev.lumen.core.dicom.DicomParser;
 import dev.lumen.core.dicom.DicomSeries;
 import dev.lumen.core.image.Image;
 import dev.lumen.core.image.Images;
+import dev.lumen.core.image.Reslice;
 import dev.lumen.core.image.Volume;
 import dev.lumen.core.io.Nifti;
 import dev.lumen.core.model.Model;
@@ -102,6 +103,23 @@ final class Studies {
       model.requireImages();
     }
     return exam(file, window);
+  }
+
+  /**
+   * Reads an exam as {@link #exam(Model, Path, DicomImages.Window)} does, resliced into
+   * {@code plane} when it is not null.
+   *
+   * @throws LumenException naming the file when it is to be resliced but has no geometry (see {@link Reslice})
+   */
+  static Exam exam(Model model, Path file, DicomImages.Window window, Reslice.Plane plane) {
+    Exam exam = exam(model, file, window);
+    return plane == null ? exam : resliced(file, exam, plane);
+  }
+
+  /** {@code exam} resliced into {@code plane}; its slices are no longer the source files' own. */
+  static Exam resliced(Path file, Exam exam, Reslice.Plane plane) {
+    Reslice.Resliced r = Reslice.of(file, exam.volume(), exam.affine(), plane);
+    return new Exam(r.volume(), r.affine(), List.of());
   }
 
   /**

@@ -146,8 +146,17 @@ public final class DicomWebClient {
   /** Sends a request; a status other than 200 or 204, or no connection, is an error naming the request. */
   private HttpResponse<InputStream> send(HttpRequest.Builder request, String path) throws IOException {
     HttpResponse<InputStream> response;
+    HttpRequest built = request.timeout(Duration.ofMinutes(10)).build();
     try {
-      response = http.send(request.timeout(Duration.ofMinutes(10)).build(), HttpResponse.BodyHandlers.ofInputStream());
+      try {
+        response = http.send(built, HttpResponse.BodyHandlers.ofInputStream());
+      } catch (IOException closed) {
+        if (closed instanceof ConnectException) {
+          throw closed;
+        }
+        // a kept-alive connection the server has just closed (Orthanc closes idle ones after a second): once more
+        response = http.send(built, HttpResponse.BodyHandlers.ofInputStream());
+      }
     } catch (ConnectException e) {
       throw new LumenException(uri(path) + ": cannot be reached (connection refused)");
     } catch (InterruptedException e) {

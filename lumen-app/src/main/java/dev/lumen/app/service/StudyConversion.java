@@ -5,6 +5,7 @@ import dev.lumen.core.dicom.DicomImages;
 import dev.lumen.core.dicom.DicomSeries;
 import dev.lumen.core.image.Image;
 import dev.lumen.core.image.Images;
+import dev.lumen.core.image.Reslice;
 import dev.lumen.core.image.Volume;
 import dev.lumen.core.io.AtomicFiles;
 import dev.lumen.core.io.Nifti;
@@ -35,13 +36,18 @@ public final class StudyConversion {
   private StudyConversion() {}
 
   /**
-   * Decodes {@code in} and writes it to {@code out} in the format its name says; returns a line
-   * saying what was written.
+   * Decodes {@code in} and writes it to {@code out} in the format its name says, a volume resliced
+   * into {@code plane} first when it is not null; returns a line saying what was written.
    *
    * @throws LumenException naming the file when it cannot be decoded, or the format cannot hold it
    */
-  public static String convert(Path in, Path out) throws IOException {
+  public static String convert(Path in, Path out, Reslice.Plane plane) throws IOException {
     Decoded d = decode(in);
+    if (plane != null) {
+      Reslice.Resliced r = Reslice.of(in, d.volume(), d.affine(), plane);
+      d = new Decoded(r.volume(), r.affine(), String.format(Locale.ROOT, "%s, resliced %s at %.3g mm", d.note(),
+          plane.name().toLowerCase(Locale.ROOT), r.spacing()));
+    }
     String name = out.getFileName().toString().toLowerCase(Locale.ROOT);
     Image first = d.volume().slices().get(0);
     String size = d.volume().depth() + " slice" + (d.volume().depth() == 1 ? "" : "s") + " of " + first.width() + "x"

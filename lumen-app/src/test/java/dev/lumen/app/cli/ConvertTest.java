@@ -84,6 +84,75 @@ class ConvertTest {
     assertEquals("ok", python(check, out.toString(), series.toString()));
   }
 
+  /**
+   * A DICOM series resliced coronal and sagittal: nibabel reads the written volume, and every voxel
+   * holds what SciPy's trilinear interpolation of the unresliced volume gives at the voxel's RAS
+   * position (zero outside it), so both the values and the written affine are right.
+   */
+  @Test
+  void aResliceHoldsTheSourcesValuesWhereItsAffineSays(@TempDir Path tmp) throws Exception {
+    Path pydicom = Path.of(Files.readString(REFERENCES.resolve("source.txt")).trim());
+    Path series = pydicom.resolve("dicomdirtests/98892001/CT5N");
+    Path source = tmp.resolve("ct.nii.gz");
+    assertEquals(0, CliTest.lumen("convert", series.toString(), source.toString()).code());
+    for (String plane : List.of("coronal", "sagittal")) {
+      Path out = tmp.resolve(plane + ".nii.gz");
+      CliTest.Run r = CliTest.lumen("convert", series.toString(), out.toString(), "--plane", plane);
+      assertEquals(0, r.code(), r.err());
+      assertTrue(r.out().contains("resliced " + plane), r.out());
+      String check = """
+          import sys, numpy as np, nibabel as nib
+          from scipy.ndimage import map_coordinates
+          src, out = nib.load(sys.argv[1]), nib.load(sys.argv[2])
+          x, y = src.get_fdata(), out.get_fdata()
+          ijk = np.indices(y.shape).reshape(3, -1)
+          world = out.affine @ np.vstack([ijk, np.ones(ijk.shape[1])])
+          at = (np.linalg.inv(src.affine) @ world)[:3]
+          # the file's affines are float32: positions on the source's edge are within 1e-3 of a voxel
+          top = np.array(x.shape)[:, None] - 1
+          inside = np.all((at > -1e-3) & (at < top + 1e-3), axis=0)
+          outside = np.any((at < -1e-3) | (at > top + 1e-3), axis=0)
+          want = map_coordinates(x, np.clip(at, 0, top), order=1)
+          got = y.reshape(-1)
+          assert inside.sum() > 0.5 * x.size, inside.sum()
+          assert np.allclose(got[inside], want[inside], atol=0.05), np.abs(got[inside] - want[inside]).max()
+          assert np.all(got[outside] == 0)
+          print('ok')
+          """;
+      assertEquals("ok", python(check, source.toString(), out.toString()), plane);
+    }
+    CliTest.Run flat = CliTest.lumen("convert", pydicom.resolve("CT_small.dcm").toString(), tmp.resolve("x.npy")
+        .toString(), "--plane", "axial");
+    assertEquals(3, flat.code(), flat.err());
+    assertTrue(flat.err().contains("has no geometry in patient space"), flat.err());
+  }
+
+  /** A plane model explains a brain volume resliced sagittal: a map per sagittal slice, written over the scan. */
+  @Test
+  void aPlaneModelExplainsAVolumeReslicedIntoItsPlane(@TempDir Path tmp) throws Exception {
+    Path brain = Path.of("/usr/share/mricron/templates/JHU-WhiteMatter-labels-2mm.nii.gz");
+    Path model = DemoFiles.copyModel("knee-sagittal", tmp);
+    Path out = tmp.resolve("maps");
+    CliTest.Run r = CliTest.lumen("explain", model.toString(), brain.toString(), "-o", out.toString(), "--plane",
+        "sagittal", "--target", "acl");
+    assertEquals(0, r.code(), r.err());
+    var manifest = new com.fasterxml.jackson.databind.ObjectMapper().readTree(out.resolve("manifest.json").toFile());
+    assertTrue(manifest.get("plane").asText().startsWith("sagittal"), manifest.toString());
+    var entry = manifest.get("studies").get(0).get("explanations").get(0);
+    assertEquals(91, entry.get("mapShape").get(0).asInt(), "one map per sagittal slice (the volume's x extent)");
+    String check = """
+        import sys, numpy as np, nibabel as nib
+        brain, m = nib.load(sys.argv[1]), nib.load(sys.argv[2])
+        assert m.shape == (109, 91, 91), m.shape
+        # the map's first voxel lies on the brain's left, anterior, superior corner
+        corner = m.affine @ [0, 0, 0, 1]
+        box = brain.affine @ np.array([[0, 0, 0, 1], [90, 108, 90, 1]]).T
+        assert np.allclose(corner[:3], [box[0].min(), box[1].max(), box[2].max()], atol=1e-3), corner
+        print('ok')
+        """;
+    assertEquals("ok", python(check, brain.toString(), out.resolve(entry.get("mapNifti").asText()).toString()));
+  }
+
   @Test
   void imagesBecomePngAndAVolumeIsNotForcedIntoOne(@TempDir Path tmp) throws Exception {
     Path pydicom = Path.of(Files.readString(REFERENCES.resolve("source.txt")).trim());

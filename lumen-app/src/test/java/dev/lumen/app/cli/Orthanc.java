@@ -68,8 +68,7 @@ final class Orthanc implements AutoCloseable {
   /** Stores {@code files} through Orthanc's REST API. */
   void upload(List<Path> files) throws Exception {
     for (Path f : files) {
-      HttpResponse<String> r = http.send(request("/instances").POST(HttpRequest.BodyPublishers.ofFile(f)).build(),
-          HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> r = send(request("/instances").POST(HttpRequest.BodyPublishers.ofFile(f)).build());
       assertTrue(r.statusCode() == 200, r.body());
     }
   }
@@ -77,14 +76,23 @@ final class Orthanc implements AutoCloseable {
   /** The DICOM files of every instance of the series of {@code modality}, fetched through Orthanc's REST API. */
   List<byte[]> instancesOf(String modality) throws Exception {
     String query = json.writeValueAsString(Map.of("Level", "Instance", "Query", Map.of("Modality", modality)));
-    JsonNode ids = json.readTree(http.send(request("/tools/find").POST(HttpRequest.BodyPublishers.ofString(query))
-        .build(), HttpResponse.BodyHandlers.ofString()).body());
+    JsonNode ids = json.readTree(send(request("/tools/find").POST(HttpRequest.BodyPublishers.ofString(query))
+        .build()).body());
     List<byte[]> out = new ArrayList<>();
     for (JsonNode id : ids) {
-      out.add(http.send(request("/instances/" + id.asText() + "/file").build(),
-          HttpResponse.BodyHandlers.ofByteArray()).body());
+      HttpResponse<String> file = send(request("/instances/" + id.asText() + "/file").build());
+      out.add(file.body().getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
     }
     return out;
+  }
+
+  /** Sends a request, once more when Orthanc has just closed the kept-alive connection it came on. */
+  private HttpResponse<String> send(HttpRequest request) throws Exception {
+    try {
+      return http.send(request, HttpResponse.BodyHandlers.ofString(java.nio.charset.StandardCharsets.ISO_8859_1));
+    } catch (IOException closed) {
+      return http.send(request, HttpResponse.BodyHandlers.ofString(java.nio.charset.StandardCharsets.ISO_8859_1));
+    }
   }
 
   private HttpRequest.Builder request(String path) {

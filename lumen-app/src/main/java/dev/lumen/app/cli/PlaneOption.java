@@ -1,0 +1,17 @@
+package dev.lumen.app.cli;
+
+import dev.lumen.core.image.Reslice;
+import picocli.CommandLine.Option;
+
+/** {@code --plane axial|coronal|sagittal}: volumes resliced in patient space before the model reads them. */
+final class PlaneOption {
+  @Option(names = "--plane", paramLabel = "axial|coronal|sagittal", description = "Reslice volume studies (NIfTI, "
+      + "DICOM series) into this plane in patient space, isotropic at their finest spacing, before the model reads "
+      + "them (e.g. to feed an MRNet-style plane model a knee series acquired in another plane).")
+  String plane;
+
+  /** The plane given, or null to read volumes as they are stored. */
+  Reslice.Plane plane() {
+    return plane == null ? null : Reslice.Plane.of(plane);
+  }
+}
