@@ -222,6 +222,72 @@ class Segmenter(nn.Module):
         return torch.sigmoid(self.conv(x))
 
 
+class Cnn3d(nn.Module):
+    """A small MONAI-style 3D CNN: [N, 1, D, H, W] volumes, 3D convolutions, GAP, linear."""
+
+    def __init__(self, classes=3):
+        super().__init__()
+        self.features = nn.Sequential(
+            nn.Conv3d(1, 8, 3, padding=1), nn.BatchNorm3d(8), nn.ReLU(), nn.MaxPool3d(2),
+            nn.Conv3d(8, 16, 3, padding=1), nn.ReLU())
+        self.fc = nn.Linear(16, classes)
+
+    def forward(self, x):
+        f = self.features(x)
+        return self.fc(F.adaptive_avg_pool3d(f, 1).flatten(1))
+
+
+def volumetric(name, model, layer, volume, size, channels, out_dir):
+    """A 3D CNN with the references of one exam, computed in float64 by autograd:
+
+      NAME.onnx             the model ([N, C, D, H, W], dynamic batch)
+      NAME.volume.npy       the exam as Lumen reads it: [slices, height, width] in [0, 1]
+      NAME.input.npy        the exam resampled trilinearly (half-pixel centres) to the model's
+                            input [1, C, D, H, W], grey copied into every channel
+      NAME.scores.npy       the logits
+      NAME.cam.npy          CAM of the top class, sum_k w_k F_k at the layer: [d, h, w]
+      NAME.gradcam.npy      Grad-CAM of the top class at the layer: ReLU(sum_k mean(G_k) F_k), [d, h, w]
+      NAME.heat.npy         that map min-max normalised over the volume and resampled trilinearly
+                            to the exam: [slices, height, width]
+      NAME.grad_input.npy   the top logit's gradient with respect to the input
+      NAME.grad_input32.npy the same gradient by float32 autograd: how far float32 alone lands from it
+    """
+    model = model.eval()
+    x = F.interpolate(volume[None, None], size=size, mode="trilinear", align_corners=False).repeat(1, channels, 1, 1, 1)
+    path = os.path.join(out_dir, name + ".onnx")
+    torch.onnx.export(model, x, path, opset_version=OPSET, input_names=["volume"], output_names=["scores"],
+                      dynamic_axes={"volume": {0: "n"}, "scores": {0: "n"}})
+    m = copy.deepcopy(model).double()
+    captured = {}
+    handle = layer(m).register_forward_hook(lambda mod, i, o: captured.setdefault("f", o))
+    with torch.enable_grad():
+        xd = x.double().clone().requires_grad_(True)
+        out = m(xd)
+        top = int(out[0].argmax())
+        grad_input, grad_layer = torch.autograd.grad(out[0, top], [xd, captured["f"]])
+    handle.remove()
+    with torch.enable_grad():
+        x32 = x.clone().requires_grad_(True)
+        grad_input32 = torch.autograd.grad(model(x32)[0, top], x32)[0]
+    f = captured["f"][0].detach()
+    g = grad_layer[0]
+    gradcam = torch.relu((g.mean(dim=(1, 2, 3), keepdim=True) * f).sum(0))
+    cam = (m.fc.weight[top].detach().view(-1, 1, 1, 1) * f).sum(0)
+    norm = (gradcam - gradcam.min()) / (gradcam.max() - gradcam.min())
+    heat = F.interpolate(norm[None, None], size=tuple(volume.shape), mode="trilinear", align_corners=False)[0, 0]
+    for suffix, array in {"volume": volume, "input": x, "scores": out.detach(), "cam": cam, "gradcam": gradcam,
+                          "heat": heat, "grad_input": grad_input, "grad_input32": grad_input32}.items():
+        np.save(os.path.join(out_dir, name + "." + suffix + ".npy"), array.numpy().astype(np.float32))
+    print("wrote", path)
+
+
+def smooth_volume(slices, size, seed):
+    """A smooth random exam in [0, 1]: blurred noise, so maps and resampling have structure to keep."""
+    g = torch.Generator().manual_seed(seed)
+    v = F.avg_pool3d(torch.rand(1, 1, slices, size, size, generator=g), 5, stride=1, padding=2)[0, 0]
+    return (v - v.min()) / (v.max() - v.min())
+
+
 def main():
     out_dir = sys.argv[1]
     os.makedirs(out_dir, exist_ok=True)
@@ -242,6 +308,9 @@ def main():
         export("dense_head", DenseHead(), torch.randn(1, 3, 32, 32), out_dir)
         torch.onnx.export(Segmenter().eval(), torch.randn(1, 3, 32, 32), os.path.join(out_dir, "segmenter.onnx"),
                           input_names=["input"], output_names=["mask"], opset_version=OPSET)
+        volumetric("cnn3d", Cnn3d(), lambda m: m.features, smooth_volume(20, 40, 1), (16, 32, 32), 1, out_dir)
+        r3d = torchvision.models.video.r3d_18(num_classes=4)
+        volumetric("r3d_18", r3d, lambda m: m.layer4, smooth_volume(20, 128, 2), (16, 112, 112), 3, out_dir)
     dtype_arrays(out_dir)
 
 

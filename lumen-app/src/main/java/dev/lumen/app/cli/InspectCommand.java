@@ -59,8 +59,14 @@ final class InspectCommand implements Callable<Integer> {
     r.put("task", model.task().cardName());
     r.put("outputActivation", model.outputActivation().orElse("none (logits)"));
     r.put("labels", model.labels());
-    r.put("input", Map.of("layout", model.input().layout().name(), "channels", model.input().channels().name().toLowerCase(),
-        "width", model.input().width(), "height", model.input().height(), "volume", model.input().volume()));
+    Map<String, Object> input = new java.util.LinkedHashMap<>(Map.of("layout", model.input().volumetric() ? "NCDHW"
+        : model.input().layout().name(), "channels", model.input().channels().name().toLowerCase(), "width",
+        model.input().width(), "height", model.input().height(), "volume", model.input().volume()));
+    if (model.input().volumetric()) {
+      // a 3D convolutional model: its depth, or "any"
+      input.put("depth", model.input().depth() > 0 ? model.input().depth() : "any");
+    }
+    r.put("input", input);
     r.put("preprocessing", model.preprocessing().toString());
     r.put("explanationLayer", model.defaultLayer());
     try {

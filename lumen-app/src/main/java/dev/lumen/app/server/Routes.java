@@ -86,8 +86,9 @@ final class Routes {
     out.put("labels", m.labels());
     out.put("task", m.task().cardName());
     out.put("volume", m.input().volume());
+    out.put("volumetric", m.input().volumetric());
     out.put("input", Map.of("width", m.input().width(), "height", m.input().height(),
-        "channels", m.input().channels().name().toLowerCase(java.util.Locale.ROOT)));
+        "channels", m.input().channels().name().toLowerCase(java.util.Locale.ROOT), "depth", m.input().depth()));
     out.put("layer", m.defaultLayer());
     return out;
   }

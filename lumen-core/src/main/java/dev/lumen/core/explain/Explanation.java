@@ -12,9 +12,10 @@ import java.util.Optional;
  * @param prediction the model's scores for it
  * @param target the explained label with its score
  * @param raw the method's unnormalised map as {@code [slices, h, w]} at the explained layer's
- *     resolution (one slice for 2D images), for metrics
- * @param heatmap the map normalised to [0, 1] per slice and resampled to the original image's
- *     geometry, {@code [slices, height, width]}, for display
+ *     resolution (one slice for 2D images), for metrics; for a 3D convolutional model
+ *     {@code [d, h, w]}, the layer's own depth
+ * @param heatmap the map normalised to [0, 1] per slice (over the whole volume for a 3D model)
+ *     and resampled to the original image's geometry, {@code [slices, height, width]}, for display
  * @param provenance model, method, layer and Lumen version
  * @param attribution for methods that attribute to input elements (saliency, guided backprop,
  *     integrated gradients, guided Grad-CAM, ...): the attribution of every element of the
@@ -24,9 +25,8 @@ import java.util.Optional;
 public record Explanation(String source, Prediction prediction, LabelScore target, Tensor raw,
                           Tensor heatmap, Provenance provenance, Optional<Tensor> attribution) {
   public Explanation {
-    if (raw.rank() != 3 || heatmap.rank() != 3 || raw.dim(0) != heatmap.dim(0)) {
-      throw new IllegalArgumentException("raw and heatmap must be [slices, h, w] with equal slices, got "
-          + raw + " and " + heatmap);
+    if (raw.rank() != 3 || heatmap.rank() != 3) {
+      throw new IllegalArgumentException("raw and heatmap must be [slices, h, w], got " + raw + " and " + heatmap);
     }
     if (attribution.isPresent() && (attribution.get().rank() != 4 || attribution.get().dim(0) != raw.dim(0))) {
       throw new IllegalArgumentException("attribution must be [slices, channels, h, w], got " + attribution.get());
@@ -39,9 +39,9 @@ public record Explanation(String source, Prediction prediction, LabelScore targe
     this(source, prediction, target, raw, heatmap, provenance, Optional.empty());
   }
 
-  /** The number of slices (1 for a 2D image). */
+  /** The number of slices of the heat map (1 for a 2D image). */
   public int slices() {
-    return raw.dim(0);
+    return heatmap.dim(0);
   }
 
   /** The normalised map of slice {@code s} as {@code [height, width]}. */

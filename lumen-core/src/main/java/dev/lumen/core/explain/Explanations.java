@@ -31,12 +31,31 @@ public final class Explanations {
   public static List<Explanation> of(Model model, String method, String layer, Prediction prediction,
                                      List<LabelScore> targets, List<Tensor> raws, List<Optional<Tensor>> attributions,
                                      Geometry geometry, UnaryOperator<float[]> normalize) {
+    return of(model, method, layer, prediction, targets, raws, attributions,
+        raw -> Maps.toImageSpace(raw, geometry, normalize));
+  }
+
+  /**
+   * As {@link #of}, for a 3D convolutional model's exam of {@code slices} slices: each raw map
+   * ({@code [d, h, w]}) normalised over the volume and resampled trilinearly ({@link Volumetric}).
+   */
+  public static List<Explanation> ofVolumetric(Model model, String method, String layer, Prediction prediction,
+                                               List<LabelScore> targets, List<Tensor> raws,
+                                               List<Optional<Tensor>> attributions, int slices, Geometry geometry,
+                                               UnaryOperator<float[]> normalize) {
+    return of(model, method, layer, prediction, targets, raws, attributions,
+        raw -> Volumetric.heatmap(raw, slices, geometry, normalize));
+  }
+
+  private static List<Explanation> of(Model model, String method, String layer, Prediction prediction,
+                                      List<LabelScore> targets, List<Tensor> raws, List<Optional<Tensor>> attributions,
+                                      UnaryOperator<Tensor> heatmap) {
     Provenance provenance = new Provenance(model.name(), model.sha256(), method, layer, Version.get());
     List<Explanation> out = new ArrayList<>();
     for (int t = 0; t < targets.size(); t++) {
       Tensor raw = raws.get(t);
       out.add(new Explanation(prediction.source(), prediction, targets.get(t), raw,
-          Maps.toImageSpace(raw, geometry, normalize), provenance, attributions.get(t)));
+          heatmap.apply(raw), provenance, attributions.get(t)));
     }
     return out;
   }

@@ -338,7 +338,8 @@ public final class Model implements AutoCloseable {
     }
     List<String> tensors = graph.intermediateTensors();
     GraphSession all = session("all-tensors", () -> graph.withExtraOutputs(tensors));
-    int n = input.volume() ? 3 : 1;
+    // a 3D model of any depth is probed at a depth its pooling can take
+    int n = input.volumetric() ? input.depthFor(16) : input.volume() ? 3 : 1;
     Map<String, Tensor> first = blankRun(all, tensors, n);
     boolean dynamic = input.volume() || graph.inputs().get(0).isDynamic(0);
     shapes = TensorShapes.fromRuns(first, dynamic ? blankRun(all, tensors, n + 1) : first);
@@ -443,6 +444,9 @@ public final class Model implements AutoCloseable {
       throw new IllegalArgumentException("input '" + in.name() + "' has shape " + in.shapeText()
           + "; Lumen explains image models with inputs [N,C,H,W], [N,H,W,C] or [1,slices,C,H,W]");
     }
+    if (isVolumetric(in, ic)) {
+      return volumetricInput(in, ic);
+    }
     List<Long> d = in.rank() == 5 ? in.dims().subList(1, 5) : in.dims();
     Layout layout = ic.layout() != null ? Layout.valueOf(ic.layout().toUpperCase(Locale.ROOT))
         : isChannelCount(d.get(3)) && !isChannelCount(d.get(1)) ? Layout.NHWC : Layout.NCHW;
@@ -459,6 +463,36 @@ public final class Model implements AutoCloseable {
     int w = size(d.get(hAxis + 1), ic.width(), in);
     boolean volume = in.rank() == 5 || Boolean.TRUE.equals(ic.volume()) || headTakesSliceMax();
     return new InputSpec(in.name(), in.rank(), layout, channels, w, h, volume);
+  }
+
+  /**
+   * Whether a rank-5 input is a 3D convolution's {@code [N, C, D, H, W]} rather than an MRNet
+   * exam's {@code [1, slices, C, H, W]}: the card says {@code NCDHW}, or axis 1 is a channel
+   * count and axis 2 is not.
+   */
+  private static boolean isVolumetric(ValueInfo in, ModelCard.InputCard ic) {
+    if (ic.layout() != null) {
+      return ic.layout().equalsIgnoreCase("NCDHW");
+    }
+    return in.rank() == 5 && isChannelCount(in.dims().get(1)) && !isChannelCount(in.dims().get(2));
+  }
+
+  private InputSpec volumetricInput(ValueInfo in, ModelCard.InputCard ic) {
+    if (in.rank() != 5) {
+      throw new IllegalArgumentException("the card says input '" + in.name() + "' is NCDHW, but it has shape "
+          + in.shapeText());
+    }
+    long c = in.dims().get(1);
+    Channels channels = ic.channels() != null ? Channels.valueOf(ic.channels().toUpperCase(Locale.ROOT))
+        : c == 1 ? Channels.GRAYSCALE : c == 3 ? Channels.RGB : null;
+    if (channels == null || (c > 0 && channels.count() != c)) {
+      throw new IllegalArgumentException("input '" + in.name() + "' " + in.shapeText() + " has " + c
+          + " channels; Lumen feeds 1 (grey) or 3 (colour)");
+    }
+    int depth = (int) Math.max(0, in.dims().get(2));
+    int h = size(in.dims().get(3), ic.height(), in);
+    int w = size(in.dims().get(4), ic.width(), in);
+    return new InputSpec(in.name(), 5, Layout.NCHW, channels, w, h, true, depth, true);
   }
 
   private boolean headTakesSliceMax() {

@@ -72,7 +72,7 @@ public record ModelCard(String name, String description, List<String> labels, St
   public record InputCard(String layout, Integer width, Integer height, String channels, Boolean volume) {
     /** Validates every field that is set. */
     public InputCard {
-      CardFields.oneOf("input.layout", layout, "NCHW", "NHWC");
+      CardFields.oneOf("input.layout", layout, "NCHW", "NHWC", "NCDHW");
       CardFields.oneOf("input.channels", channels, "grayscale", "rgb", "bgr");
       CardFields.side("input.width", width);
       CardFields.side("input.height", height);

@@ -19,7 +19,10 @@ public final class Preprocessor {
     this.spec = spec;
   }
 
-  /** A batch of {@code images} (or the slices of one exam) as the model input. */
+  /**
+   * A batch of {@code images} (or the slices of one exam) as the model input; for a volumetric
+   * model the exam's slices resampled linearly to its depth, as one {@code [1, C, D, H, W]} input.
+   */
   public Tensor toInput(List<Image> images) {
     float[] range = preprocessing.scale() == Scale.MINMAX ? range(images) : null;
     List<Tensor> planes = new ArrayList<>();
@@ -27,6 +30,9 @@ public final class Preprocessor {
       planes.add(toPlanes(image, range));
     }
     Tensor batch = Tensor.stack(planes);
+    if (spec.volumetric()) {
+      return depthSecond(DepthResample.to(batch, spec.depthFor(images.size())));
+    }
     if (spec.layout() == Layout.NHWC) {
       batch = toNhwc(batch);
     }
@@ -115,6 +121,21 @@ public final class Preprocessor {
       }
     }
     return new float[] {lo, hi};
+  }
+
+  /** Slices {@code [D, C, H, W]} as one volumetric input {@code [1, C, D, H, W]}. */
+  private static Tensor depthSecond(Tensor slices) {
+    int d = slices.dim(0);
+    int c = slices.dim(1);
+    int plane = slices.dim(2) * slices.dim(3);
+    float[] src = slices.unsafeData();
+    float[] out = new float[src.length];
+    for (int z = 0; z < d; z++) {
+      for (int ch = 0; ch < c; ch++) {
+        System.arraycopy(src, (z * c + ch) * plane, out, (ch * d + z) * plane, plane);
+      }
+    }
+    return Tensor.of(out, 1, c, d, slices.dim(2), slices.dim(3));
   }
 
   private static Tensor toNhwc(Tensor nchw) {

@@ -55,6 +55,11 @@ public final class Cam extends FeatureMapExplainer {
   }
 
   @Override
+  boolean explainsVolumetric() {
+    return true;
+  }
+
+  @Override
   List<Tensor> rawMaps(Tensor features, Tensor scores, Tensor input, List<LabelScore> targets,
                        Progress progress) {
     List<Tensor> out = new ArrayList<>();

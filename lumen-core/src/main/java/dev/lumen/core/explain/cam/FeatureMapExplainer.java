@@ -7,6 +7,7 @@ import dev.lumen.core.explain.Explanation;
 import dev.lumen.core.explain.Explanations;
 import dev.lumen.core.explain.Progress;
 import dev.lumen.core.explain.Targets;
+import dev.lumen.core.explain.Volumetric;
 import dev.lumen.core.image.Image;
 import dev.lumen.core.image.Volume;
 import dev.lumen.core.model.LabelScore;
@@ -73,10 +74,18 @@ abstract class FeatureMapExplainer implements Explainer {
     return out;
   }
 
+  /** Whether the method explains 3D convolutional models (CAM does: its weights are the head's, for every depth). */
+  boolean explainsVolumetric() {
+    return false;
+  }
+
   @Override
   public List<Explanation> explain(Volume volume, Targets targets, Progress progress) {
     model.requireVolume(volume.source());
     Tensor input = model.preprocessor().toInput(volume.slices());
+    if (model.input().volumetric()) {
+      return explainVolumetric(volume, input, targets, progress);
+    }
     Map<String, Tensor> run = model.run(input, List.of(layer));
     Tensor features = run.get(layer);
     if (features.rank() != 4 || features.dim(0) != volume.depth()) {
@@ -85,6 +94,24 @@ abstract class FeatureMapExplainer implements Explainer {
     }
     return explanations(volume.source(), features, run.get(model.scoresName()), input, targets,
         model.preprocessor().geometry(volume.slices().get(0)), progress);
+  }
+
+  /** A 3D model's exam: the layer's {@code [1, K, d, h, w]} read depth first, one raw map {@code [d, h, w]} per target. */
+  private List<Explanation> explainVolumetric(Volume volume, Tensor input, Targets targets, Progress progress) {
+    Volumetric.require(model, method(), explainsVolumetric());
+    Map<String, Tensor> run = model.run(input, List.of(layer));
+    Tensor features = run.get(layer);
+    if (features.rank() != 5 || features.dim(0) != 1 || layout != Layout.NCHW) {
+      throw new LumenException(model.name() + ": layer " + layer + " has shape " + features + ", not a 3D feature map "
+          + "[1, K, d, h, w]");
+    }
+    Tensor scores = run.get(model.scoresName());
+    Prediction prediction = model.prediction(volume.source(), scores, 0);
+    List<LabelScore> chosen = targets.select(model, prediction);
+    List<Tensor> raws = rawMaps(Volumetric.depthFirst(features), scores, input, chosen, progress);
+    return Explanations.ofVolumetric(model, method(), layer, prediction, chosen, raws,
+        java.util.Collections.nCopies(raws.size(), java.util.Optional.empty()), volume.depth(),
+        model.preprocessor().geometry(volume.slices().get(0)), Maps::minMax);
   }
 
   private List<Explanation> explanations(String source, Tensor features, Tensor scores, Tensor input,

@@ -5,6 +5,7 @@ import dev.lumen.core.explain.Explanation;
 import dev.lumen.core.explain.Explanations;
 import dev.lumen.core.explain.Progress;
 import dev.lumen.core.explain.Targets;
+import dev.lumen.core.explain.Volumetric;
 import dev.lumen.core.explain.perturb.GaussianBlur;
 import dev.lumen.core.image.Image;
 import dev.lumen.core.image.Volume;
@@ -87,6 +88,7 @@ public final class CnnFixations implements Explainer {
 
   @Override
   public List<Explanation> explain(Volume volume, Targets targets, Progress progress) {
+    Volumetric.require(model, method(), false);
     return explainDetailed(volume, targets).stream().map(FixationResult::explanation).toList();
   }
 

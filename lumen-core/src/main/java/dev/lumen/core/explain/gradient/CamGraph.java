@@ -13,7 +13,8 @@ import java.util.List;
 /**
  * A model compiled with a gradient-weighted CAM: the gradient graph of the layers plus the
  * formula's nodes, so one run outputs the scores and {@link #MAP}, the maps of every target
- * ({@code [K, N, h, w]}, after the final ReLU). With a heat map it also outputs
+ * ({@code [K, N, h, w]}, or {@code [K, N, d, h, w]} at a 3D model's layer, after the final ReLU).
+ * With a heat map it also outputs
  * {@link #HEATMAP}: each map min–max normalised and bilinearly resized to the model input
  * ({@code [K, N, H, W]}), which is what {@code lumen export} writes for other runtimes.
  */
@@ -40,13 +41,20 @@ public final class CamGraph {
     for (int i = 0; i < request.wrt().size(); i++) {
       String layer = request.wrt().get(i);
       long[] shape = shapes.of(layer);
-      if (shape.length != 4) {
+      Layout layout = layouts.get(i);
+      boolean volumetric = shape.length == 5 && layout == Layout.NCHW;
+      if (shape.length != 4 && !volumetric) {
         throw new LumenException(graph.source() + ": " + formula.method() + " needs a feature map, but '" + layer
             + "' has rank " + shape.length);
       }
-      Layout layout = layouts.get(i);
-      int positions = (int) (layout == Layout.NHWC ? shape[1] * shape[2] : shape[2] * shape[3]);
-      String raw = formula.emit(e, layer, Autodiff.gradientOf(layer), new CamAxes(layout, positions));
+      if (volumetric && (heatmap || request.wrt().size() > 1)) {
+        throw new LumenException(graph.source() + ": '" + layer + "' is a 3D feature map; exported heat maps and "
+            + "several layers at once are for 2D models");
+      }
+      int positions = (int) (layout == Layout.NHWC ? shape[1] * shape[2]
+          : java.util.Arrays.stream(shape, 2, shape.length).reduce(1, (a, b) -> a * b));
+      String raw = formula.emit(e, layer, Autodiff.gradientOf(layer), new CamAxes(layout, shape.length - 2,
+          positions));
       maps.add(e.op("Relu", List.of(raw)));
     }
     if (maps.size() == 1) {

@@ -85,6 +85,12 @@ public final class GradientCam extends GradientExplainer {
     return String.join("+", layers);
   }
 
+  /** At one layer: the formulas' sums run over a 3D map's whole volume. */
+  @Override
+  boolean explainsVolumetric() {
+    return layers.size() == 1;
+  }
+
   @Override
   List<String> wrt() {
     return layers;

@@ -9,6 +9,7 @@ import dev.lumen.core.explain.Explanation;
 import dev.lumen.core.explain.Explanations;
 import dev.lumen.core.explain.Progress;
 import dev.lumen.core.explain.Targets;
+import dev.lumen.core.explain.Volumetric;
 import dev.lumen.core.image.Image;
 import dev.lumen.core.image.Volume;
 import dev.lumen.core.model.LabelScore;
@@ -107,25 +108,34 @@ abstract class GradientExplainer implements Explainer {
       for (int i = 0; i < batch.size(); i++) {
         int item = i;
         out.add(explanations(batch.get(i).source(), pass, gradients, input, i,
-            t -> Tensor.stack(List.of(t.slice(item))), model.preprocessor().geometry(batch.get(i))));
+            t -> Tensor.stack(List.of(t.slice(item))), model.preprocessor().geometry(batch.get(i)), 0));
       }
       progress.advance("images", out.size(), images.size());
     }
     return out;
   }
 
+  /** Whether the method explains 3D convolutional models (its maps hold for three spatial axes). */
+  boolean explainsVolumetric() {
+    return false;
+  }
+
   @Override
   public List<Explanation> explain(Volume volume, Targets targets, Progress progress) {
     model.requireVolume(volume.source());
+    boolean volumetric = model.input().volumetric();
+    Volumetric.require(model, method(), explainsVolumetric());
     Tensor input = model.preprocessor().toInput(volume.slices());
     Pass pass = pass(input, targets, 1);
     Map<String, Tensor> gradients = perTargetOutputs(input, pass, progress);
-    return explanations(volume.source(), pass, gradients, input, 0, GradientExplainer::slicesFirst,
-        model.preprocessor().geometry(volume.slices().get(0)));
+    return explanations(volume.source(), pass, gradients, input, 0,
+        volumetric ? Volumetric::depthFirst : GradientExplainer::slicesFirst,
+        model.preprocessor().geometry(volume.slices().get(0)), volumetric ? volume.depth() : 0);
   }
 
   private List<Explanation> explanations(String source, Pass pass, Map<String, Tensor> gradients, Tensor input,
-                                         int item, UnaryOperator<Tensor> itemOf, Geometry geometry) {
+                                         int item, UnaryOperator<Tensor> itemOf, Geometry geometry,
+                                         int volumetricSlices) {
     Prediction prediction = model.prediction(source, pass.outputs().get(model.scoresName()), item);
     List<LabelScore> chosen = Arrays.stream(pass.labels()[item]).mapToObj(prediction::score).toList();
     List<Tensor> raws = new ArrayList<>();
@@ -142,8 +152,10 @@ abstract class GradientExplainer implements Explainer {
       raws.add(rawMap(values));
       attributions.add(elementAttribution(values));
     }
-    return Explanations.of(model, method(), layer(), prediction, chosen, raws, attributions, geometry,
-        normalization());
+    return volumetricSlices > 0
+        ? Explanations.ofVolumetric(model, method(), layer(), prediction, chosen, raws, attributions, volumetricSlices,
+            geometry, normalization())
+        : Explanations.of(model, method(), layer(), prediction, chosen, raws, attributions, geometry, normalization());
   }
 
   /** The first pass of a batch of {@code items}: top-k targets chosen in the graph, others seeded. */

@@ -5,6 +5,7 @@ import dev.lumen.core.explain.Explanation;
 import dev.lumen.core.explain.Progress;
 import dev.lumen.core.explain.Provenance;
 import dev.lumen.core.explain.Targets;
+import dev.lumen.core.explain.Volumetric;
 import dev.lumen.core.image.Image;
 import dev.lumen.core.image.Volume;
 import dev.lumen.core.model.Model;
@@ -68,6 +69,7 @@ public final class GuidedGradCam implements Explainer {
 
   @Override
   public List<Explanation> explain(Volume volume, Targets targets, Progress progress) {
+    Volumetric.require(model, method(), false);
     return combine(gradCam.explain(volume, targets, progress), guided.explain(volume, targets, progress),
         model.preprocessor().geometry(volume.slices().get(0)));
   }

@@ -37,6 +37,12 @@ public abstract class InputAttribution extends GradientExplainer {
     return model.input().name();
   }
 
+  /** Attributions are the input's shape whatever its rank: a 3D model's are read slice by slice of its depth. */
+  @Override
+  boolean explainsVolumetric() {
+    return true;
+  }
+
   @Override
   List<String> wrt() {
     return List.of(model.input().name());

@@ -6,6 +6,7 @@ import dev.lumen.core.explain.Explanation;
 import dev.lumen.core.explain.Explanations;
 import dev.lumen.core.explain.Progress;
 import dev.lumen.core.explain.Targets;
+import dev.lumen.core.explain.Volumetric;
 import dev.lumen.core.explain.perturb.GaussianBlur;
 import dev.lumen.core.explain.perturb.InputPlanes;
 import dev.lumen.core.image.Image;
@@ -94,6 +95,7 @@ public final class Lime implements Explainer {
 
   @Override
   public List<Explanation> explain(Volume volume, Targets targets, Progress progress) {
+    Volumetric.require(model, method(), false);
     return explainDetailed(volume, targets, progress).stream().map(LimeResult::explanation).toList();
   }
 

@@ -6,6 +6,7 @@ import dev.lumen.core.explain.Explanation;
 import dev.lumen.core.explain.Explanations;
 import dev.lumen.core.explain.Progress;
 import dev.lumen.core.explain.Targets;
+import dev.lumen.core.explain.Volumetric;
 import dev.lumen.core.image.Image;
 import dev.lumen.core.image.Volume;
 import dev.lumen.core.model.LabelScore;
@@ -56,6 +57,7 @@ abstract class InputMapExplainer implements Explainer {
 
   @Override
   public List<Explanation> explain(Volume volume, Targets targets, Progress progress) {
+    Volumetric.require(model, method(), false);
     model.requireVolume(volume.source());
     Tensor input = model.preprocessor().toInput(volume.slices());
     return explainInput(volume.source(), input, volume.depth(), targets,

@@ -196,7 +196,7 @@ class GradientMethodsTest {
   /** Runs {@code formula}'s nodes on A ({@code [1, 2, 1, 2]}) and G ({@code [1, 1, 2, 1, 2]}); returns ReLU of the map. */
   private static float[] formula(CamFormula formula, float[] a, float[] g) {
     GraphEmitter e = new GraphEmitter(13, "f_");
-    e.opNamed("map", "Relu", List.of(formula.emit(e, "a", "g", new CamAxes(Layout.NCHW, 2))));
+    e.opNamed("map", "Relu", List.of(formula.emit(e, "a", "g", new CamAxes(Layout.NCHW, 2, 2))));
     GraphProto graph = GraphProto.newBuilder().setName("formula")
         .addInput(ValueInfoProto.newBuilder().setName("a").setType(floatType()))
         .addInput(ValueInfoProto.newBuilder().setName("g").setType(floatType()))
