@@ -237,7 +237,26 @@ class Cnn3d(nn.Module):
         return self.fc(F.adaptive_avg_pool3d(f, 1).flatten(1))
 
 
-def volumetric(name, model, layer, volume, size, channels, out_dir):
+def occlusion3d(model, x, top, window, stride):
+    """Occlusion with cubes of side window (at most the depth), zero fill, as Captum's Occlusion
+    credits each voxel: the mean drop of the top logit over the cubes that cover it."""
+    _, _, d, h, w = x.shape
+    starts = lambda n, k: sorted(set(list(range(0, n - k, stride)) + [n - k]))
+    kd = min(window, d)
+    base = model(x)[0, top]
+    total = torch.zeros(d, h, w, dtype=x.dtype)
+    count = torch.zeros(d, h, w, dtype=x.dtype)
+    for z in starts(d, kd):
+        for y in starts(h, window):
+            for c in starts(w, window):
+                occluded = x.clone()
+                occluded[:, :, z:z + kd, y:y + window, c:c + window] = 0
+                total[z:z + kd, y:y + window, c:c + window] += base - model(occluded)[0, top]
+                count[z:z + kd, y:y + window, c:c + window] += 1
+    return total / count
+
+
+def volumetric(name, model, layer, volume, size, channels, out_dir, occlusion=False):
     """A 3D CNN with the references of one exam, computed in float64 by autograd:
 
       NAME.onnx             the model ([N, C, D, H, W], dynamic batch)
@@ -251,6 +270,8 @@ def volumetric(name, model, layer, volume, size, channels, out_dir):
                             to the exam: [slices, height, width]
       NAME.grad_input.npy   the top logit's gradient with respect to the input
       NAME.grad_input32.npy the same gradient by float32 autograd: how far float32 alone lands from it
+      NAME.occlusion.npy    with occlusion: occlusion of the top class with 8-voxel cubes at stride 4,
+                            zero fill, at the input's resolution [D, H, W]
     """
     model = model.eval()
     x = F.interpolate(volume[None, None], size=size, mode="trilinear", align_corners=False).repeat(1, channels, 1, 1, 1)
@@ -275,6 +296,10 @@ def volumetric(name, model, layer, volume, size, channels, out_dir):
     cam = (m.fc.weight[top].detach().view(-1, 1, 1, 1) * f).sum(0)
     norm = (gradcam - gradcam.min()) / (gradcam.max() - gradcam.min())
     heat = F.interpolate(norm[None, None], size=tuple(volume.shape), mode="trilinear", align_corners=False)[0, 0]
+    if occlusion:
+        with torch.no_grad():
+            np.save(os.path.join(out_dir, name + ".occlusion.npy"),
+                    occlusion3d(m, x.double(), top, 8, 4).numpy().astype(np.float32))
     for suffix, array in {"volume": volume, "input": x, "scores": out.detach(), "cam": cam, "gradcam": gradcam,
                           "heat": heat, "grad_input": grad_input, "grad_input32": grad_input32}.items():
         np.save(os.path.join(out_dir, name + "." + suffix + ".npy"), array.numpy().astype(np.float32))
@@ -308,7 +333,8 @@ def main():
         export("dense_head", DenseHead(), torch.randn(1, 3, 32, 32), out_dir)
         torch.onnx.export(Segmenter().eval(), torch.randn(1, 3, 32, 32), os.path.join(out_dir, "segmenter.onnx"),
                           input_names=["input"], output_names=["mask"], opset_version=OPSET)
-        volumetric("cnn3d", Cnn3d(), lambda m: m.features, smooth_volume(20, 40, 1), (16, 32, 32), 1, out_dir)
+        volumetric("cnn3d", Cnn3d(), lambda m: m.features, smooth_volume(20, 40, 1), (16, 32, 32), 1, out_dir,
+                   occlusion=True)
         r3d = torchvision.models.video.r3d_18(num_classes=4)
         volumetric("r3d_18", r3d, lambda m: m.layer4, smooth_volume(20, 128, 2), (16, 112, 112), 3, out_dir)
     dtype_arrays(out_dir)

@@ -18,7 +18,7 @@ import java.util.function.UnaryOperator;
 public final class Volumetric {
   /** The methods that explain 3D convolutional models, for messages. */
   public static final String METHODS = "cam, gradcam, gradcam++, xgradcam, hirescam, gradcam-elementwise, layercam, "
-      + "saliency, inputxgradient, guidedbackprop, deconvnet, integratedgradients and the SmoothGrad family";
+      + "saliency, inputxgradient, guidedbackprop, deconvnet, integratedgradients, the SmoothGrad family and occlusion";
 
   private Volumetric() {}
 

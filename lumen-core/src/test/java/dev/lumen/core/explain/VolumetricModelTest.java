@@ -121,14 +121,24 @@ class VolumetricModelTest {
     }
   }
 
+  /** Occlusion with 3D windows: cubes slide through the volume, each voxel credited with the drops of its cubes. */
+  @Test
+  void occlusionSlidesCubesThroughTheVolume(@TempDir Path tmp) throws IOException {
+    try (Model model = load("cnn3d", tmp)) {
+      var occlusion = dev.lumen.core.explain.perturb.Occlusion.of(model,
+          new dev.lumen.core.explain.perturb.Occlusion.Settings(8, 4, dev.lumen.core.explain.perturb.Fill.ZERO));
+      Explanation e = occlusion.explain(exam("cnn3d"), Targets.top1()).get(0);
+      TestModels.assertClose(TestModels.array("cnn3d", "occlusion"), e.raw(), 1e-4, "3D occlusion");
+    }
+  }
+
   /** Methods whose maps are not yet defined in 3D refuse such a model, naming it and the methods that do. */
   @Test
   void otherMethodsRefuseA3dModel(@TempDir Path tmp) throws IOException {
     try (Model model = load("cnn3d", tmp)) {
-      var occlusion = dev.lumen.core.explain.perturb.Occlusion.of(model,
-          dev.lumen.core.explain.perturb.Occlusion.Settings.defaults());
+      var rise = dev.lumen.core.explain.perturb.Rise.of(model, dev.lumen.core.explain.perturb.Rise.Settings.defaults());
       dev.lumen.core.LumenException e = org.junit.jupiter.api.Assertions.assertThrows(
-          dev.lumen.core.LumenException.class, () -> occlusion.explain(exam("cnn3d"), Targets.top1()));
+          dev.lumen.core.LumenException.class, () -> rise.explain(exam("cnn3d"), Targets.top1()));
       assertTrue(e.getMessage().contains("3D convolutional model") && e.getMessage().contains("gradcam"),
           e.getMessage());
     }

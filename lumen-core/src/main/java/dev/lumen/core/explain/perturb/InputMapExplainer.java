@@ -55,13 +55,39 @@ abstract class InputMapExplainer implements Explainer {
     return out;
   }
 
+  /**
+   * A 3D convolutional model's maps of its one input {@code [1, C, D, H, W]}: per target
+   * {@code D * H * W} values; null when the method does not explain such models.
+   */
+  float[][] volumetricMaps(Tensor input, Tensor base, List<LabelScore> targets, Progress progress) {
+    return null;
+  }
+
   @Override
   public List<Explanation> explain(Volume volume, Targets targets, Progress progress) {
-    Volumetric.require(model, method(), false);
     model.requireVolume(volume.source());
     Tensor input = model.preprocessor().toInput(volume.slices());
-    return explainInput(volume.source(), input, volume.depth(), targets,
-        model.preprocessor().geometry(volume.slices().get(0)), progress);
+    Geometry geometry = model.preprocessor().geometry(volume.slices().get(0));
+    if (model.input().volumetric()) {
+      return explainVolumetric(volume, input, targets, geometry, progress);
+    }
+    return explainInput(volume.source(), input, volume.depth(), targets, geometry, progress);
+  }
+
+  private List<Explanation> explainVolumetric(Volume volume, Tensor input, Targets targets, Geometry geometry,
+                                              Progress progress) {
+    Tensor base = model.run(input, List.of()).get(model.scoresName());
+    Prediction prediction = model.prediction(volume.source(), base, 0);
+    List<LabelScore> chosen = targets.select(model, prediction);
+    float[][] maps = volumetricMaps(input, base, chosen, progress);
+    Volumetric.require(model, method(), maps != null);
+    List<Tensor> raws = new ArrayList<>();
+    for (float[] map : maps) {
+      raws.add(Tensor.of(map, input.dim(2), input.dim(3), input.dim(4)));
+    }
+    return Explanations.ofVolumetric(model, method(), layer(), prediction, chosen, raws,
+        java.util.Collections.nCopies(raws.size(), java.util.Optional.empty()), volume.depth(), geometry,
+        Maps::minMax);
   }
 
   /**

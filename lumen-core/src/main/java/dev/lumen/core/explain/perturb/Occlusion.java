@@ -17,8 +17,9 @@ import java.util.List;
  * in softmax or sigmoid, logits otherwise).
  *
  * <p>Cost: one forward pass per window position, batched; for volume models one pass of the
- * whole exam per position and slice. Every target comes from the same passes. The raw map is
- * at the model input's resolution.
+ * whole exam per position and slice; for 3D convolutional models the window is a cube sliding
+ * through the volume, one pass per position. Every target comes from the same passes. The raw
+ * map is at the model input's resolution.
  *
  * <pre>{@code
  * Explanation e = Occlusion.of(model, new Occlusion.Settings(16, 8, Fill.ZERO)).explain(image);
@@ -95,20 +96,97 @@ public final class Occlusion extends InputMapExplainer {
     return sum;
   }
 
+  /**
+   * A 3D model's occlusion: the window is a cube (its depth at most the input's), sliding along
+   * depth, rows and columns with the stride; each voxel gets the mean score drop of the cubes
+   * that cover it.
+   */
+  @Override
+  float[][] volumetricMaps(Tensor inputTensor, Tensor base, List<LabelScore> targets, Progress progress) {
+    if (settings.fill() == Fill.BLUR) {
+      throw new IllegalArgumentException("the blur fill is a 2D blur; occlude a 3D model with zero or mean");
+    }
+    float[] input = inputTensor.unsafeData();
+    int c = inputTensor.dim(1);
+    int d = inputTensor.dim(2);
+    int plane = planes.height * planes.width;
+    int depthWindow = Math.min(settings.window(), d);
+    float[] fill = new float[input.length];
+    if (settings.fill() == Fill.MEAN) {
+      int volume = d * plane;
+      for (int ch = 0; ch < c; ch++) {
+        double sum = 0;
+        for (int i = 0; i < volume; i++) {
+          sum += input[ch * volume + i];
+        }
+        java.util.Arrays.fill(fill, ch * volume, (ch + 1) * volume, (float) (sum / volume));
+      }
+    }
+    List<int[]> positions = new ArrayList<>();
+    for (int z : starts(d, depthWindow)) {
+      for (int[] yx : positions()) {
+        positions.add(new int[] {z, yx[0], yx[1]});
+      }
+    }
+    float[][] scores = scores(positions.size(), (i, batch, at) -> {
+      System.arraycopy(input, 0, batch, at, input.length);
+      forEachVoxel(positions.get(i), depthWindow, d, (z, p) -> {
+        for (int ch = 0; ch < c; ch++) {
+          int index = (ch * d + z) * plane + p;
+          batch[at + index] = fill[index];
+        }
+      });
+    }, inputTensor, progress);
+    float[][] sum = new float[targets.size()][d * plane];
+    int[] count = new int[d * plane];
+    for (int i = 0; i < positions.size(); i++) {
+      int position = i;
+      forEachVoxel(positions.get(i), depthWindow, d, (z, p) -> {
+        for (int t = 0; t < targets.size(); t++) {
+          int label = targets.get(t).index();
+          sum[t][z * plane + p] += base.get(label) - scores[position][label];
+        }
+        count[z * plane + p]++;
+      });
+    }
+    for (float[] map : sum) {
+      for (int v = 0; v < map.length; v++) {
+        map[v] = count[v] == 0 ? 0f : map[v] / count[v];
+      }
+    }
+    return sum;
+  }
+
+  /** A voxel of a slice: its slice and its index in the slice. */
+  private interface Voxel {
+    void at(int z, int p);
+  }
+
+  /** Every voxel of the cube whose corner is {@code corner} (slice, row, column). */
+  private void forEachVoxel(int[] corner, int depthWindow, int depth, Voxel voxel) {
+    for (int z = corner[0]; z < Math.min(depth, corner[0] + depthWindow); z++) {
+      for (int y = corner[1]; y < corner[1] + settings.window(); y++) {
+        for (int x = corner[2]; x < corner[2] + settings.window(); x++) {
+          voxel.at(z, y * planes.width + x);
+        }
+      }
+    }
+  }
+
   /** Top-left corners of the windows; the last row and column touch the far edges. */
   private List<int[]> positions() {
     List<int[]> out = new ArrayList<>();
-    for (int y : starts(planes.height)) {
-      for (int x : starts(planes.width)) {
+    for (int y : starts(planes.height, settings.window())) {
+      for (int x : starts(planes.width, settings.window())) {
         out.add(new int[] {y, x});
       }
     }
     return out;
   }
 
-  private List<Integer> starts(int size) {
+  private List<Integer> starts(int size, int window) {
     List<Integer> out = new ArrayList<>();
-    int last = size - settings.window();
+    int last = size - window;
     for (int s = 0; s < last; s += settings.stride()) {
       out.add(s);
     }
