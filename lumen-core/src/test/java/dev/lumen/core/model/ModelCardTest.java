@@ -31,7 +31,7 @@ class ModelCardTest {
       "{\"labels\": [\"nodule\", \"Nodule\"]}|model card field 'labels' names 'Nodule' twice (positions 0 and 1); every output needs its own label",
       "{\"labels\": [\"a\", \"\"]}|model card field 'labels' has an empty name at position 1",
       "{\"task\": \"regression\"}|unknown task 'regression', expected one of [multi-class, multi-label, binary]",
-      "{\"input\": {\"layout\": \"CHW\"}}|model card field 'input.layout' is 'CHW'; allowed: [NCHW, NHWC]",
+      "{\"input\": {\"layout\": \"CHW\"}}|model card field 'input.layout' is 'CHW'; allowed: [NCHW, NHWC, NCDHW]",
       "{\"input\": {\"channels\": \"rgba\"}}|model card field 'input.channels' is 'rgba'; allowed: [grayscale, rgb, bgr]",
       "{\"input\": {\"width\": 0}}|model card field 'input.width' is 0; allowed: 1 to 16384",
       "{\"input\": {\"width\": \"wide\"}}|model card field 'input.width' must be a whole number",
