@@ -271,7 +271,10 @@ def volumetric(name, model, layer, volume, size, channels, out_dir, occlusion=Fa
       NAME.grad_input.npy   the top logit's gradient with respect to the input
       NAME.grad_input32.npy the same gradient by float32 autograd: how far float32 alone lands from it
       NAME.occlusion.npy    with occlusion: occlusion of the top class with 8-voxel cubes at stride 4,
-                            zero fill, at the input's resolution [D, H, W]
+                            zero fill, at the input's resolution [D, H, W]; and NAME.ablationcam.npy,
+                            NAME.scorecam.npy: Ablation-CAM and Score-CAM of the top class at the
+                            layer, each channel ablated (masked with its trilinearly upsampled,
+                            min-max normalised map) through the whole volume
     """
     model = model.eval()
     x = F.interpolate(volume[None, None], size=size, mode="trilinear", align_corners=False).repeat(1, channels, 1, 1, 1)
@@ -300,6 +303,23 @@ def volumetric(name, model, layer, volume, size, channels, out_dir, occlusion=Fa
         with torch.no_grad():
             np.save(os.path.join(out_dir, name + ".occlusion.npy"),
                     occlusion3d(m, x.double(), top, 8, 4).numpy().astype(np.float32))
+            head = lambda features: m.fc(F.adaptive_avg_pool3d(features, 1).flatten(1))[0, top]
+            ablation, score = [], []
+            for k in range(f.shape[0]):
+                ablated = f.clone()
+                ablated[k] = 0
+                ablation.append(head(ablated[None]))
+                up = F.interpolate(f[k][None, None], size=size, mode="trilinear", align_corners=False)[0, 0]
+                span = up.max() - up.min()
+                mask = (up - up.min()) / span if span > 0 else torch.zeros_like(up)
+                score.append(m(x.double() * mask)[0, top])
+            y = out[0, top].detach()
+            weights = (y - torch.stack(ablation)) / y
+            np.save(os.path.join(out_dir, name + ".ablationcam.npy"),
+                    torch.relu((weights.view(-1, 1, 1, 1) * f).sum(0)).numpy().astype(np.float32))
+            weights = torch.softmax(torch.stack(score), 0)
+            np.save(os.path.join(out_dir, name + ".scorecam.npy"),
+                    torch.relu((weights.view(-1, 1, 1, 1) * f).sum(0)).numpy().astype(np.float32))
     for suffix, array in {"volume": volume, "input": x, "scores": out.detach(), "cam": cam, "gradcam": gradcam,
                           "heat": heat, "grad_input": grad_input, "grad_input32": grad_input32}.items():
         np.save(os.path.join(out_dir, name + "." + suffix + ".npy"), array.numpy().astype(np.float32))

@@ -31,7 +31,7 @@ public final class Preprocessor {
     }
     Tensor batch = Tensor.stack(planes);
     if (spec.volumetric()) {
-      return depthSecond(DepthResample.to(batch, spec.depthFor(images.size())));
+      return DepthAxis.second(DepthResample.to(batch, spec.depthFor(images.size())));
     }
     if (spec.layout() == Layout.NHWC) {
       batch = toNhwc(batch);
@@ -121,21 +121,6 @@ public final class Preprocessor {
       }
     }
     return new float[] {lo, hi};
-  }
-
-  /** Slices {@code [D, C, H, W]} as one volumetric input {@code [1, C, D, H, W]}. */
-  private static Tensor depthSecond(Tensor slices) {
-    int d = slices.dim(0);
-    int c = slices.dim(1);
-    int plane = slices.dim(2) * slices.dim(3);
-    float[] src = slices.unsafeData();
-    float[] out = new float[src.length];
-    for (int z = 0; z < d; z++) {
-      for (int ch = 0; ch < c; ch++) {
-        System.arraycopy(src, (z * c + ch) * plane, out, (ch * d + z) * plane, plane);
-      }
-    }
-    return Tensor.of(out, 1, c, d, slices.dim(2), slices.dim(3));
   }
 
   private static Tensor toNhwc(Tensor nchw) {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.lumen.core.TestModels;
 import dev.lumen.core.image.Images;
 import dev.lumen.core.image.Volume;
+import dev.lumen.core.preprocess.DepthAxis;
 import dev.lumen.core.runtime.EngineOptions;
 import dev.lumen.core.model.Model;
 import dev.lumen.core.model.ModelCard;
@@ -78,8 +79,8 @@ class VolumetricModelTest {
       try (Model model = load(name, tmp)) {
         Explanation saliency = dev.lumen.core.explain.gradient.InputGradients.of(model,
             dev.lumen.core.explain.gradient.InputGradients.Kind.SALIENCY).explain(exam(name), Targets.top1()).get(0);
-        Tensor expected = Volumetric.depthFirst(TestModels.array(name, "grad_input"));
-        double torch32 = relativeL2(expected, Volumetric.depthFirst(TestModels.array(name, "grad_input32")));
+        Tensor expected = DepthAxis.first(TestModels.array(name, "grad_input"));
+        double torch32 = relativeL2(expected, DepthAxis.first(TestModels.array(name, "grad_input32")));
         double lumen = relativeL2(expected, saliency.attribution().orElseThrow());
         assertTrue(lumen <= Math.max(1e-3, torch32), name + ": relative L2 error " + lumen + ", PyTorch float32's "
             + torch32);
@@ -129,6 +130,18 @@ class VolumetricModelTest {
           new dev.lumen.core.explain.perturb.Occlusion.Settings(8, 4, dev.lumen.core.explain.perturb.Fill.ZERO));
       Explanation e = occlusion.explain(exam("cnn3d"), Targets.top1()).get(0);
       TestModels.assertClose(TestModels.array("cnn3d", "occlusion"), e.raw(), 1e-4, "3D occlusion");
+    }
+  }
+
+  /** Ablation-CAM and Score-CAM: a channel ablated, or the input masked by its upsampled map, through the volume. */
+  @Test
+  void ablationAndScoreCamWorkOnTheWholeVolume(@TempDir Path tmp) throws IOException {
+    try (Model model = load("cnn3d", tmp)) {
+      Explanation ablation = dev.lumen.core.explain.cam.AblationCam.of(model).explain(exam("cnn3d"), Targets.top1())
+          .get(0);
+      TestModels.assertClose(TestModels.array("cnn3d", "ablationcam"), ablation.raw(), 1e-4, "3D Ablation-CAM");
+      Explanation score = dev.lumen.core.explain.cam.ScoreCam.of(model).explain(exam("cnn3d"), Targets.top1()).get(0);
+      TestModels.assertClose(TestModels.array("cnn3d", "scorecam"), score.raw(), 1e-4, "3D Score-CAM");
     }
   }
 

@@ -16,7 +16,8 @@ import java.util.List;
  *
  * <p>Cost: one forward pass per batch, then one run per channel of only the layers above the
  * explained layer (batched) — the reference Python library re-runs the whole network for each.
- * Every target comes from the same runs. Volume models ablate a channel in every slice at once.
+ * Every target comes from the same runs. Volume models ablate a channel in every slice at once,
+ * 3D models through the whole volume.
  */
 public final class AblationCam extends FeatureMapExplainer {
   private AblationCam(Model model, LayerChoice choice) {
@@ -36,6 +37,12 @@ public final class AblationCam extends FeatureMapExplainer {
   @Override
   public String method() {
     return "ablationcam";
+  }
+
+  /** A channel is ablated through the whole 3D map at once. */
+  @Override
+  boolean explainsVolumetric() {
+    return true;
   }
 
   @Override

@@ -14,6 +14,7 @@ import dev.lumen.core.model.LabelScore;
 import dev.lumen.core.model.Model;
 import dev.lumen.core.model.Prediction;
 import dev.lumen.core.postprocess.Maps;
+import dev.lumen.core.preprocess.DepthAxis;
 import dev.lumen.core.preprocess.Geometry;
 import dev.lumen.core.preprocess.Layout;
 import dev.lumen.core.tensor.Tensor;
@@ -108,7 +109,7 @@ abstract class FeatureMapExplainer implements Explainer {
     Tensor scores = run.get(model.scoresName());
     Prediction prediction = model.prediction(volume.source(), scores, 0);
     List<LabelScore> chosen = targets.select(model, prediction);
-    List<Tensor> raws = rawMaps(Volumetric.depthFirst(features), scores, input, chosen, progress);
+    List<Tensor> raws = rawMaps(DepthAxis.first(features), scores, input, chosen, progress);
     return Explanations.ofVolumetric(model, method(), layer, prediction, chosen, raws,
         java.util.Collections.nCopies(raws.size(), java.util.Optional.empty()), volume.depth(),
         model.preprocessor().geometry(volume.slices().get(0)), Maps::minMax);
@@ -172,8 +173,11 @@ abstract class FeatureMapExplainer implements Explainer {
    */
   float[][] scoresAbove(int count, BatchedScores.Copy copy, Tensor features, Progress progress) {
     int batch = model.input().volume() ? 1 : model.options().batchSize();
+    // a 3D model's copies are made depth first and run in the layer's own [1, K, d, h, w]
+    boolean volumetric = model.input().volumetric();
     return BatchedScores.of(count, copy, features.shape(), batch, model.labels().size(),
-        values -> model.runAbove(layer, values), progress, method() + " head runs");
+        values -> model.runAbove(layer, volumetric ? DepthAxis.second(values) : values), progress,
+        method() + " head runs");
   }
 
 }

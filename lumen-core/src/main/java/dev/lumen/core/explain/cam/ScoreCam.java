@@ -7,6 +7,7 @@ import dev.lumen.core.model.LabelScore;
 import dev.lumen.core.model.Model;
 import dev.lumen.core.postprocess.Maps;
 import dev.lumen.core.preprocess.Bilinear;
+import dev.lumen.core.preprocess.DepthResample;
 import dev.lumen.core.preprocess.InputSpec;
 import dev.lumen.core.preprocess.Layout;
 import dev.lumen.core.tensor.Tensor;
@@ -23,7 +24,8 @@ import java.util.List;
  *
  * <p>Cost: one forward pass per channel of the layer, batched, shared by all targets. Volume
  * models mask every slice with its own feature map and score the whole exam: one pass of the exam
- * per channel (the reference Python library cannot run such models).
+ * per channel (the reference Python library cannot run such models); 3D models mask the input
+ * volume with each channel's 3D map upsampled trilinearly.
  */
 public final class ScoreCam extends FeatureMapExplainer {
   private ScoreCam(Model model, LayerChoice choice) {
@@ -45,6 +47,12 @@ public final class ScoreCam extends FeatureMapExplainer {
     return "scorecam";
   }
 
+  /** A 3D map is upsampled trilinearly to the input's volume and normalised over it. */
+  @Override
+  boolean explainsVolumetric() {
+    return true;
+  }
+
   @Override
   List<Tensor> rawMaps(Tensor features, Tensor scores, Tensor input, List<LabelScore> targets,
                        Progress progress) {
@@ -55,7 +63,9 @@ public final class ScoreCam extends FeatureMapExplainer {
     int w = width(features);
     float[] x = input.unsafeData();
     int batch = spec.volume() ? 1 : model.options().batchSize();
-    float[][] masked = BatchedScores.of(k, (ch, out, at) -> maskedInput(features, ch, x, out, at), input.shape(), batch,
+    BatchedScores.Copy mask = spec.volumetric() ? (ch, out, at) -> maskedVolume(features, ch, x, out, at)
+        : (ch, out, at) -> maskedInput(features, ch, x, out, at);
+    float[][] masked = BatchedScores.of(k, mask, input.shape(), batch,
         model.labels().size(), values -> model.run(values, List.of()).get(model.scoresName()), progress,
         "scorecam masked inputs");
     List<Tensor> out = new ArrayList<>();
@@ -80,6 +90,33 @@ public final class ScoreCam extends FeatureMapExplainer {
       out.add(Tensor.of(map, slices, h, w));
     }
     return out;
+  }
+
+  /**
+   * A 3D model's input {@code [1, C, D, H, W]} multiplied by channel {@code ch}'s map (depth first,
+   * {@code [d, K, h, w]}) upsampled trilinearly to {@code [D, H, W]} and normalised over the volume.
+   */
+  private void maskedVolume(Tensor features, int ch, float[] x, float[] out, int at) {
+    InputSpec spec = model.input();
+    int d = features.dim(0);
+    int h = height(features);
+    int w = width(features);
+    int inW = spec.width();
+    int inH = spec.height();
+    int depth = x.length / (spec.channels().count() * inH * inW);
+    float[] f = features.unsafeData();
+    float[] slices = new float[d * inH * inW];
+    for (int s = 0; s < d; s++) {
+      float[] plane = new float[h * w];
+      for (int p = 0; p < plane.length; p++) {
+        plane[p] = f[index(features, s, ch, p / w, p % w)];
+      }
+      System.arraycopy(Bilinear.resize(plane, w, h, inW, inH), 0, slices, s * inH * inW, inH * inW);
+    }
+    float[] mask = Maps.minMax(DepthResample.to(Tensor.of(slices, d, inH, inW), depth).unsafeData());
+    for (int i = 0; i < x.length; i++) {
+      out[at + i] = x[i] * mask[i % mask.length];
+    }
   }
 
   /** The input with every slice multiplied by channel {@code ch}'s upsampled, normalised map. */

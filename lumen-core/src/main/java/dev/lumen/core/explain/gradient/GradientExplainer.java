@@ -18,6 +18,7 @@ import dev.lumen.core.model.Prediction;
 import dev.lumen.core.onnx.OnnxGraph;
 import dev.lumen.core.onnx.TensorShapes;
 import dev.lumen.core.postprocess.Maps;
+import dev.lumen.core.preprocess.DepthAxis;
 import dev.lumen.core.preprocess.Geometry;
 import dev.lumen.core.runtime.GraphSession;
 import dev.lumen.core.tensor.Tensor;
@@ -129,7 +130,7 @@ abstract class GradientExplainer implements Explainer {
     Pass pass = pass(input, targets, 1);
     Map<String, Tensor> gradients = perTargetOutputs(input, pass, progress);
     return explanations(volume.source(), pass, gradients, input, 0,
-        volumetric ? Volumetric::depthFirst : GradientExplainer::slicesFirst,
+        volumetric ? DepthAxis::first : GradientExplainer::slicesFirst,
         model.preprocessor().geometry(volume.slices().get(0)), volumetric ? volume.depth() : 0);
   }
 
