@@ -8,6 +8,7 @@ For every file of pydicom's test data (Debian's python3-pydicom) this writes, in
   index.tsv      one line per file: its name, its transfer syntax, and 'decoded' or why pydicom gave none
   series.tsv     per folder of pydicom's dicomdirtests: its files in the order of their positions along the
                  slice normal, or why it is not one series (series-N.npy: the stacked values)
+  dicomdirs.tsv  per DICOMDIR of pydicom's dicomdirtests: the files its records reference, in record order
   source.txt     the folder the test files are in
   encoded/       pydicom's uncompressed files written in JPEG Lossless, JPEG Extended and JPEG 2000 by dcmtk's
                  dcmcjpeg and GDCM's gdcmconv (Debian's dcmtk and libgdcm-tools); encoded.tsv their index
@@ -77,7 +78,26 @@ def main(out):
         f.write(", ".join(h.__name__.rsplit(".", 1)[-1] for h in pydicom.config.pixel_data_handlers
                           if h.is_available()) + "\n")
     series(folder, out)
+    dicomdirs(folder, out)
     nifti(out)
+
+
+def dicomdirs(folder, out):
+    """pydicom's DICOMDIRs (dicomdirs.tsv): each one's referenced files in record order, or why it has none."""
+    lines = []
+    for path in sorted(glob.glob(os.path.join(folder, "dicomdirtests", "DICOMDIR*"))):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            try:
+                ds = pydicom.dcmread(path)
+                ids = [r.ReferencedFileID for r in ds.DirectoryRecordSequence if "ReferencedFileID" in r]
+            except Exception as e:  # noqa: BLE001
+                lines.append(f"{os.path.basename(path)}\tunreadable: {type(e).__name__}")
+                continue
+        files = ["/".join(i) if isinstance(i, pydicom.multival.MultiValue) else str(i) for i in ids]
+        lines.append(f"{os.path.basename(path)}\t" + (",".join(files) if files else "no files"))
+    with open(os.path.join(out, "dicomdirs.tsv"), "w") as f:
+        f.write("\n".join(lines) + "\n")
 
 
 def reference(path, out):

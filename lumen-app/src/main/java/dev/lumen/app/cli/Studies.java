@@ -2,6 +2,7 @@ package dev.lumen.app.cli;
 
 import dev.lumen.core.LumenException;
 import dev.lumen.core.dicom.DicomDataset;
+import dev.lumen.core.dicom.DicomDirectory;
 import dev.lumen.core.dicom.DicomImages;
 import dev.lumen.core.dicom.DicomParser;
 import dev.lumen.core.dicom.DicomSeries;
@@ -25,7 +26,7 @@ final class Studies {
 
   /**
    * The studies named: files as given; a folder stands for the studies directly inside it — for
-   * a volume model a folder of DICOM files is one series (one exam), else its PNG, JPEG,
+   * a volume model a folder of DICOM files (or a DICOMDIR) is one series (one exam), else its PNG, JPEG,
    * {@code .npy} and DICOM files (DICOM told by content: its files often have no extension), in
    * name order.
    *
@@ -34,6 +35,11 @@ final class Studies {
   static List<Path> expand(List<Path> args, boolean volumes) throws IOException {
     List<Path> out = new ArrayList<>();
     for (Path arg : args) {
+      if (DicomDirectory.isDirectory(arg)) {
+        // a DICOMDIR: one exam of its series, or each image it references
+        out.addAll(volumes ? List.of(arg) : DicomDirectory.files(arg));
+        continue;
+      }
       if (!Files.isDirectory(arg)) {
         out.add(arg);
         continue;
@@ -44,7 +50,7 @@ final class Studies {
       }
       try (Stream<Path> files = Files.list(arg)) {
         List<Path> studies = files.filter(Files::isRegularFile).filter(f -> isStudyName(f) || Images.isDicom(f))
-            .sorted().toList();
+            .filter(f -> !DicomDirectory.isDirectory(f)).sorted().toList();
         if (studies.isEmpty()) {
           throw new LumenException(arg, "folder holds no studies (.png, .jpg, .jpeg, .npy, DICOM)");
         }
@@ -127,7 +133,7 @@ final class Studies {
    * DICOM through {@code window} when it is not null, else the files' own or a robust one.
    */
   static Exam exam(Path file, DicomImages.Window window) {
-    if (Files.isDirectory(file)) {
+    if (Files.isDirectory(file) || DicomDirectory.isDirectory(file)) {
       DicomSeries series = DicomSeries.read(file, window);
       return new Exam(series.volume(), series.affine(), series.files());
     }
@@ -148,7 +154,8 @@ final class Studies {
    * @throws LumenException naming the study, for {@code --dicom}
    */
   static void requireDicom(Path study) {
-    boolean dicom = Files.isDirectory(study) ? DicomSeries.isSeries(study) : Images.isDicom(study);
+    boolean dicom = Files.isDirectory(study) || DicomDirectory.isDirectory(study) ? DicomSeries.isSeries(study)
+        : Images.isDicom(study);
     if (!dicom) {
       throw new LumenException(study, "is not a DICOM image or series; --dicom writes DICOM objects over DICOM "
           + "studies only");

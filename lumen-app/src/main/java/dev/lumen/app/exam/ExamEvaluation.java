@@ -201,9 +201,12 @@ public final class ExamEvaluation {
       throw new LumenException(Path.of(volume.source()), "mask has shape " + java.util.Arrays.toString(mask.shape())
           + " but the stack has " + map.slices() + " slices");
     }
+    // per-slice heat maps are normalised slice by slice, so the raw map says which slice is hottest;
+    // a 3D model's raw map has the layer's depth, and its heat map is normalised over the volume
+    Tensor levels = map.raw().dim(0) == map.slices() ? map.raw() : map.heatmap();
     int hottest = 0;
     for (int s = 1; s < map.slices(); s++) {
-      hottest = max(map.raw().slice(s)) > max(map.raw().slice(hottest)) ? s : hottest;
+      hottest = max(levels.slice(s)) > max(levels.slice(hottest)) ? s : hottest;
     }
     int width = volume.slices().get(0).width();
     return MapAgreement.pointingHit(map.heatmap(hottest).unsafeData(), mask.slice(hottest).unsafeData(), width,

@@ -1,6 +1,7 @@
 package dev.lumen.app.service;
 
 import dev.lumen.core.LumenException;
+import dev.lumen.core.dicom.DicomDirectory;
 import dev.lumen.core.dicom.DicomImages;
 import dev.lumen.core.dicom.DicomSeries;
 import dev.lumen.core.image.Image;
@@ -72,7 +73,7 @@ public final class StudyConversion {
   }
 
   private static Decoded decode(Path in) {
-    if (Files.isDirectory(in)) {
+    if (Files.isDirectory(in) || DicomDirectory.isDirectory(in)) {
       DicomSeries series = DicomSeries.read(in);
       return new Decoded(series.volume(), series.affine(), "DICOM series of " + series.files().size() + " files, "
           + window(series.window()));

@@ -115,6 +115,35 @@ class DicomStudiesTest {
         refused.err());
   }
 
+  /**
+   * A DICOMDIR that dcmtk's dcmmkdir writes over a copy of a series (files renamed as on a CD) is
+   * the same exam as the series' folder; pydicom's, over 13 series, is refused listing them.
+   */
+  @Test
+  void aDicomdirIsTheExamOfTheSeriesItReferences(@TempDir Path tmp) throws Exception {
+    Path model = DemoFiles.copyModel("knee-sagittal", tmp);
+    Path series = pydicomFile("dicomdirtests/98892001/CT5N");
+    Path media = Files.createDirectories(tmp.resolve("media/CT"));
+    int n = 0;
+    try (var files = Files.list(series)) {
+      for (Path f : files.sorted().toList()) {
+        Files.copy(f, media.resolve("IM" + (++n)));
+      }
+    }
+    Process mkdir = new ProcessBuilder("/usr/bin/dcmmkdir", "--recurse", "+id", tmp.resolve("media").toString(),
+        "--output-file", tmp.resolve("media/DICOMDIR").toString(), "CT").directory(tmp.resolve("media").toFile())
+        .redirectErrorStream(true).start();
+    String said = new String(mkdir.getInputStream().readAllBytes());
+    assertEquals(0, mkdir.waitFor(), said);
+    CliTest.Run fromDir = CliTest.lumen("predict", model.toString(), tmp.resolve("media/DICOMDIR").toString());
+    CliTest.Run fromFolder = CliTest.lumen("predict", model.toString(), series.toString());
+    assertEquals(0, fromDir.code(), fromDir.err());
+    assertEquals(fromFolder.out().lines().skip(1).toList(), fromDir.out().lines().skip(1).toList(), fromDir.out());
+    CliTest.Run many = CliTest.lumen("predict", model.toString(), pydicomFile("dicomdirtests/DICOMDIR").toString());
+    assertEquals(3, many.code(), many.err());
+    assertTrue(many.err().contains("holds 13 series"), many.err());
+  }
+
   @Test
   void aNiftiVolumeIsAnExamOfAVolumeModel(@TempDir Path tmp) throws IOException {
     Path model = DemoFiles.copyModel("knee-sagittal", tmp);

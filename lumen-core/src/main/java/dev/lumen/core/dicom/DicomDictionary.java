@@ -29,6 +29,9 @@ public final class DicomDictionary {
   public static final int RESCALE_INTERCEPT = 0x0028_1052;
   public static final int RESCALE_SLOPE = 0x0028_1053;
   public static final int PIXEL_DATA = 0x7FE0_0010;
+  public static final int DIRECTORY_RECORD_SEQUENCE = 0x0004_1220;
+  public static final int DIRECTORY_RECORD_TYPE = 0x0004_1430;
+  public static final int REFERENCED_FILE_ID = 0x0004_1500;
 
   private static final Map<Integer, String[]> KNOWN = Map.ofEntries(
       Map.entry(TRANSFER_SYNTAX, new String[] {"UI", "Transfer Syntax UID"}),
@@ -52,7 +55,10 @@ public final class DicomDictionary {
       Map.entry(WINDOW_WIDTH, new String[] {"DS", "Window Width"}),
       Map.entry(RESCALE_INTERCEPT, new String[] {"DS", "Rescale Intercept"}),
       Map.entry(RESCALE_SLOPE, new String[] {"DS", "Rescale Slope"}),
-      Map.entry(PIXEL_DATA, new String[] {"OW", "Pixel Data"}));
+      Map.entry(PIXEL_DATA, new String[] {"OW", "Pixel Data"}),
+      Map.entry(DIRECTORY_RECORD_SEQUENCE, new String[] {"SQ", "Directory Record Sequence"}),
+      Map.entry(DIRECTORY_RECORD_TYPE, new String[] {"CS", "Directory Record Type"}),
+      Map.entry(REFERENCED_FILE_ID, new String[] {"CS", "Referenced File ID"}));
 
   private DicomDictionary() {}
 

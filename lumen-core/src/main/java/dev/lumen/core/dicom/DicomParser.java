@@ -19,8 +19,8 @@ import java.util.zip.Inflater;
  * Reads a DICOM file: Part 10 (a 128-byte preamble, {@code DICM}, the file meta information in
  * explicit VR little endian) or a bare data set without them; then the data set in its transfer
  * syntax — implicit VR little endian, explicit VR little or big endian, or deflated explicit VR
- * little endian (raw deflate) — with sequences and items of defined or undefined length skipped
- * over, and encapsulated pixel data split into its items.
+ * little endian (raw deflate) — with sequences of defined or undefined length kept as their items'
+ * bytes (read on demand by {@link #items}), and encapsulated pixel data split into its items.
  */
 public final class DicomParser {
   public static final String IMPLICIT_LITTLE = "1.2.840.10008.1.2";
@@ -185,10 +185,17 @@ public final class DicomParser {
         // a UN element of undefined length is a sequence encoded in implicit VR little endian
         boolean was = explicit;
         explicit = explicit && !vr.equals("UN");
+        int from = in.position();
         try {
           skipSequence(tag);
         } finally {
           explicit = was;
+        }
+        if (vr.equals("SQ") && elements != null) {
+          // the items, without the sequence delimiter, for {@link #items}
+          byte[] value = new byte[in.position() - 8 - from];
+          in.get(from, value);
+          elements.put(tag, new DicomElement(tag, vr, value, in.order()));
         }
       }
       return;
@@ -198,9 +205,48 @@ public final class DicomParser {
     }
     byte[] value = new byte[(int) length];
     in.get(value);
-    if (!vr.equals("SQ")) {
+    if (elements != null) {
       elements.put(tag, new DicomElement(tag, vr, value, in.order()));
     }
+  }
+
+  /**
+   * The items of sequence {@code tag} of {@code data} (a top-level SQ element, its items kept as
+   * read), each as a data set of its own attributes; none when {@code data} has no such sequence.
+   *
+   * @throws LumenException naming the file when an item is malformed
+   */
+  public static List<DicomDataset> items(DicomDataset data, int tag) {
+    DicomElement sequence = data.elements().get(tag);
+    if (sequence == null || !sequence.vr().equals("SQ")) {
+      return List.of();
+    }
+    DicomParser p = new DicomParser(data.file());
+    p.in = ByteBuffer.wrap(sequence.value()).order(sequence.order());
+    p.explicit = !data.transferSyntax().equals(IMPLICIT_LITTLE);
+    List<DicomDataset> out = new ArrayList<>();
+    while (p.in.remaining() > 0) {
+      p.need(8, tag);
+      int item = (Short.toUnsignedInt(p.in.getShort()) << 16) | Short.toUnsignedInt(p.in.getShort());
+      long length = Integer.toUnsignedLong(p.in.getInt());
+      if (item != ITEM || (length != UNDEFINED && length > p.in.remaining())) {
+        throw new LumenException(data.file(), DicomDictionary.name(tag) + " has a bad item at byte "
+            + (p.in.position() - 8) + " of the sequence");
+      }
+      Map<Integer, DicomElement> elements = new HashMap<>();
+      int end = length == UNDEFINED ? Integer.MAX_VALUE : p.in.position() + (int) length;
+      while (p.in.position() < end) {
+        p.need(8, tag);
+        if (length == UNDEFINED && ((Short.toUnsignedInt(p.in.getShort(p.in.position())) << 16)
+            | Short.toUnsignedInt(p.in.getShort(p.in.position() + 2))) == ITEM_END) {
+          p.in.position(p.in.position() + 8);
+          break;
+        }
+        p.readElement(elements, null);
+      }
+      out.add(new DicomDataset(data.file(), data.transferSyntax(), Map.copyOf(elements), null));
+    }
+    return out;
   }
 
   /** The items of encapsulated pixel data, up to the sequence delimiter. */

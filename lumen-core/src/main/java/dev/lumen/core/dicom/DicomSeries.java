@@ -15,7 +15,8 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * A folder of single-frame DICOM files of one series as a volume: the slices ordered by their
+ * A folder of single-frame DICOM files of one series (or the files a DICOMDIR references) as a
+ * volume: the slices ordered by their
  * Image Position (Patient) along the normal of their Image Orientation (Patient) — not by file
  * name or instance number — with the slice spacing taken from the positions; every slice shown
  * through one window (the files' common VOI window, else a robust window over the whole series).
@@ -37,9 +38,17 @@ public record DicomSeries(String seriesUid, List<Path> files, Volume volume, Lis
                           DicomImages.Window window) {
   private record Slice(Path file, DicomDataset data, DicomPixels pixels, double[] position, double along) {}
 
-  /** Whether {@code folder} holds DICOM files (told by content), which {@link #read} would read as a series. */
-  public static boolean isSeries(Path folder) {
-    return Files.isDirectory(folder) && !dicomFiles(folder).isEmpty();
+  /**
+   * Whether {@code source} holds DICOM files (told by content) that {@link #read} would read as a
+   * series: a folder of them, or a DICOMDIR.
+   */
+  public static boolean isSeries(Path source) {
+    return DicomDirectory.isDirectory(source) || Files.isDirectory(source) && !dicomFiles(source).isEmpty();
+  }
+
+  /** The DICOM files of {@code source}: those its DICOMDIR references, or those in the folder. */
+  private static List<Path> sourceFiles(Path source) {
+    return DicomDirectory.isDirectory(source) ? DicomDirectory.files(source) : dicomFiles(source);
   }
 
   private static List<Path> dicomFiles(Path folder) {
@@ -60,7 +69,7 @@ public record DicomSeries(String seriesUid, List<Path> files, Volume volume, Lis
   }
 
   /**
-   * Reads the series in {@code folder}.
+   * Reads the series in {@code folder} (or that the DICOMDIR {@code folder} references).
    *
    * @throws LumenException naming the folder or files when it holds no DICOM files, several
    *     series, multi-frame files, or slices that do not make one evenly spaced volume
@@ -71,7 +80,7 @@ public record DicomSeries(String seriesUid, List<Path> files, Volume volume, Lis
 
   /** Reads the series in {@code folder} as {@link #read(Path)} does, through {@code given} when it is not null. */
   public static DicomSeries read(Path folder, DicomImages.Window given) {
-    List<Path> files = dicomFiles(folder);
+    List<Path> files = sourceFiles(folder);
     if (files.isEmpty()) {
       throw new LumenException(folder, "holds no DICOM files");
     }
@@ -89,7 +98,7 @@ public record DicomSeries(String seriesUid, List<Path> files, Volume volume, Lis
       StringBuilder list = new StringBuilder();
       bySeries.forEach((uid, in) -> list.append(list.length() == 0 ? "" : "; ").append(uid).append(": ")
           .append(in.size()).append(" files, e.g. ").append(in.get(0).getFileName()));
-      throw new LumenException(folder, "holds " + bySeries.size() + " series (" + list + "); give a folder of one");
+      throw new LumenException(folder, "holds " + bySeries.size() + " series (" + list + "); give a folder or DICOMDIR of one");
     }
     String uid = bySeries.keySet().iterator().next();
     DicomDataset first = data.get(files.get(0));
@@ -146,7 +155,8 @@ public record DicomSeries(String seriesUid, List<Path> files, Volume volume, Lis
     double[] pixelSpacing = first.numbers(DicomDictionary.PIXEL_SPACING).length == 2
         ? first.numbers(DicomDictionary.PIXEL_SPACING) : new double[] {1, 1};
     return new DicomSeries(uid, slices.stream().map(Slice::file).toList(),
-        new Volume(folder.getFileName().toString(), images), slices.stream().map(Slice::position).toList(), row, column,
+        new Volume(DicomDirectory.isDirectory(folder) ? folder.toAbsolutePath().getParent().getFileName() + "/"
+            + folder.getFileName() : folder.getFileName().toString(), images), slices.stream().map(Slice::position).toList(), row, column,
         pixelSpacing, spacing, window);
   }
 
