@@ -2,14 +2,20 @@ package dev.lumen.core;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.lumen.core.image.Images;
+import dev.lumen.core.image.Volume;
 import dev.lumen.core.io.Npy;
+import dev.lumen.core.model.Model;
+import dev.lumen.core.model.ModelCard;
+import dev.lumen.core.runtime.EngineOptions;
 import dev.lumen.core.tensor.Tensor;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
  * The models scripts/make-test-models.py exports (torchvision architectures, an MRNet-style
- * volume model, a Keras-style NHWC model) with PyTorch's reference numbers.
+ * volume model, a Keras-style NHWC model, 3D CNNs with their exams) with PyTorch's reference numbers.
  */
 public final class TestModels {
   private TestModels() {}
@@ -44,5 +50,30 @@ public final class TestModels {
       worst = Math.max(worst, Math.abs(expected.get(i) - actual.get(i)) / scale);
     }
     assertTrue(worst <= relative, what + ": largest difference is " + worst + " of the scale " + scale);
+  }
+
+  /**
+   * The 3D CNN {@code name} with a card that feeds its exam's values as they are (unit scale, no
+   * normalisation, stretched), written into {@code tmp}.
+   */
+  public static Model volumetric(String name, Path tmp) throws IOException {
+    Path card = Files.writeString(tmp.resolve(name + ".lumen.json"), "{\"labels\": [" + labels(name)
+        + "], \"task\": \"multi-class\", \"preprocessing\": {\"scale\": \"unit\", \"resize\": \"stretch\"}}");
+    return Model.load(model(name), ModelCard.read(card), EngineOptions.defaults());
+  }
+
+  private static String labels(String name) {
+    int n = array(name, "scores").size();
+    StringBuilder s = new StringBuilder();
+    for (int i = 0; i < n; i++) {
+      s.append(i == 0 ? "" : ", ").append("\"class").append(i).append('"');
+    }
+    return s.toString();
+  }
+
+  /** The exam of a 3D model's references ({@code NAME.volume.npy}). */
+  public static Volume exam(String name) {
+    Path file = dir().resolve(name + ".volume.npy");
+    return Images.readNpyVolume(file);
   }
 }

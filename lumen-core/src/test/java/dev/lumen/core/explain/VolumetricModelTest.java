@@ -4,15 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lumen.core.TestModels;
-import dev.lumen.core.image.Images;
 import dev.lumen.core.image.Volume;
-import dev.lumen.core.preprocess.DepthAxis;
-import dev.lumen.core.runtime.EngineOptions;
 import dev.lumen.core.model.Model;
-import dev.lumen.core.model.ModelCard;
+import dev.lumen.core.preprocess.DepthAxis;
 import dev.lumen.core.tensor.Tensor;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -26,26 +22,6 @@ import org.junit.jupiter.api.io.TempDir;
 class VolumetricModelTest {
   private static final List<String> MODELS = List.of("cnn3d", "r3d_18");
 
-  /** The model with a card that feeds the exam's values as they are (unit scale, no normalisation, stretched). */
-  static Model load(String name, Path tmp) throws IOException {
-    Path card = Files.writeString(tmp.resolve(name + ".lumen.json"), "{\"labels\": [" + labels(name)
-        + "], \"task\": \"multi-class\", \"preprocessing\": {\"scale\": \"unit\", \"resize\": \"stretch\"}}");
-    return Model.load(TestModels.model(name), ModelCard.read(card), EngineOptions.defaults());
-  }
-
-  private static String labels(String name) {
-    int n = TestModels.array(name, "scores").size();
-    StringBuilder s = new StringBuilder();
-    for (int i = 0; i < n; i++) {
-      s.append(i == 0 ? "" : ", ").append("\"class").append(i).append('"');
-    }
-    return s.toString();
-  }
-
-  static Volume exam(String name) {
-    Path file = TestModels.dir().resolve(name + ".volume.npy");
-    return Images.readNpyVolume(file);
-  }
 
   /**
    * CAM and Grad-CAM at the default layer: the raw maps are PyTorch's {@code [d, h, w]} (Grad-CAM's
@@ -55,8 +31,8 @@ class VolumetricModelTest {
   @Test
   void camAndGradCamAreAutogradsIn3d(@TempDir Path tmp) throws IOException {
     for (String name : MODELS) {
-      try (Model model = load(name, tmp)) {
-        Volume volume = exam(name);
+      try (Model model = TestModels.volumetric(name, tmp)) {
+        Volume volume = TestModels.exam(name);
         Explanation cam = dev.lumen.core.explain.cam.Cam.of(model).explain(volume, Targets.top1()).get(0);
         TestModels.assertClose(TestModels.array(name, "cam"), cam.raw(), 1e-4, name + " CAM");
         Explanation gradcam = dev.lumen.core.explain.gradient.GradientCam.of(model,
@@ -76,9 +52,9 @@ class VolumetricModelTest {
   @Test
   void inputGradientsAreAutogradsIn3d(@TempDir Path tmp) throws IOException {
     for (String name : MODELS) {
-      try (Model model = load(name, tmp)) {
+      try (Model model = TestModels.volumetric(name, tmp)) {
         Explanation saliency = dev.lumen.core.explain.gradient.InputGradients.of(model,
-            dev.lumen.core.explain.gradient.InputGradients.Kind.SALIENCY).explain(exam(name), Targets.top1()).get(0);
+            dev.lumen.core.explain.gradient.InputGradients.Kind.SALIENCY).explain(TestModels.exam(name), Targets.top1()).get(0);
         Tensor expected = DepthAxis.first(TestModels.array(name, "grad_input"));
         double torch32 = relativeL2(expected, DepthAxis.first(TestModels.array(name, "grad_input32")));
         double lumen = relativeL2(expected, saliency.attribution().orElseThrow());
@@ -103,8 +79,8 @@ class VolumetricModelTest {
   /** Integrated gradients on the 3D CNN are complete: they sum to the logit's rise from the zero baseline. */
   @Test
   void integratedGradientsIn3dAreComplete(@TempDir Path tmp) throws IOException {
-    try (Model model = load("cnn3d", tmp)) {
-      Volume volume = exam("cnn3d");
+    try (Model model = TestModels.volumetric("cnn3d", tmp)) {
+      Volume volume = TestModels.exam("cnn3d");
       var settings = new dev.lumen.core.explain.gradient.IntegratedGradients.Settings(64,
           dev.lumen.core.explain.gradient.IntegratedGradients.Rule.GAUSS_LEGENDRE,
           dev.lumen.core.explain.gradient.IntegratedGradients.Baseline.ZERO, 1);
@@ -125,10 +101,10 @@ class VolumetricModelTest {
   /** Occlusion with 3D windows: cubes slide through the volume, each voxel credited with the drops of its cubes. */
   @Test
   void occlusionSlidesCubesThroughTheVolume(@TempDir Path tmp) throws IOException {
-    try (Model model = load("cnn3d", tmp)) {
+    try (Model model = TestModels.volumetric("cnn3d", tmp)) {
       var occlusion = dev.lumen.core.explain.perturb.Occlusion.of(model,
           new dev.lumen.core.explain.perturb.Occlusion.Settings(8, 4, dev.lumen.core.explain.perturb.Fill.ZERO));
-      Explanation e = occlusion.explain(exam("cnn3d"), Targets.top1()).get(0);
+      Explanation e = occlusion.explain(TestModels.exam("cnn3d"), Targets.top1()).get(0);
       TestModels.assertClose(TestModels.array("cnn3d", "occlusion"), e.raw(), 1e-4, "3D occlusion");
     }
   }
@@ -136,11 +112,11 @@ class VolumetricModelTest {
   /** Ablation-CAM and Score-CAM: a channel ablated, or the input masked by its upsampled map, through the volume. */
   @Test
   void ablationAndScoreCamWorkOnTheWholeVolume(@TempDir Path tmp) throws IOException {
-    try (Model model = load("cnn3d", tmp)) {
-      Explanation ablation = dev.lumen.core.explain.cam.AblationCam.of(model).explain(exam("cnn3d"), Targets.top1())
+    try (Model model = TestModels.volumetric("cnn3d", tmp)) {
+      Explanation ablation = dev.lumen.core.explain.cam.AblationCam.of(model).explain(TestModels.exam("cnn3d"), Targets.top1())
           .get(0);
       TestModels.assertClose(TestModels.array("cnn3d", "ablationcam"), ablation.raw(), 1e-4, "3D Ablation-CAM");
-      Explanation score = dev.lumen.core.explain.cam.ScoreCam.of(model).explain(exam("cnn3d"), Targets.top1()).get(0);
+      Explanation score = dev.lumen.core.explain.cam.ScoreCam.of(model).explain(TestModels.exam("cnn3d"), Targets.top1()).get(0);
       TestModels.assertClose(TestModels.array("cnn3d", "scorecam"), score.raw(), 1e-4, "3D Score-CAM");
     }
   }
@@ -148,10 +124,10 @@ class VolumetricModelTest {
   /** Methods whose maps are not yet defined in 3D refuse such a model, naming it and the methods that do. */
   @Test
   void otherMethodsRefuseA3dModel(@TempDir Path tmp) throws IOException {
-    try (Model model = load("cnn3d", tmp)) {
-      var rise = dev.lumen.core.explain.perturb.Rise.of(model, dev.lumen.core.explain.perturb.Rise.Settings.defaults());
+    try (Model model = TestModels.volumetric("cnn3d", tmp)) {
+      var eigen = dev.lumen.core.explain.cam.EigenCam.of(model);
       dev.lumen.core.LumenException e = org.junit.jupiter.api.Assertions.assertThrows(
-          dev.lumen.core.LumenException.class, () -> rise.explain(exam("cnn3d"), Targets.top1()));
+          dev.lumen.core.LumenException.class, () -> eigen.explain(TestModels.exam("cnn3d"), Targets.top1()));
       assertTrue(e.getMessage().contains("3D convolutional model") && e.getMessage().contains("gradcam"),
           e.getMessage());
     }
@@ -160,9 +136,9 @@ class VolumetricModelTest {
   @Test
   void theExamIsResampledAndScoredAsPyTorchDoes(@TempDir Path tmp) throws IOException {
     for (String name : MODELS) {
-      try (Model model = load(name, tmp)) {
+      try (Model model = TestModels.volumetric(name, tmp)) {
         assertTrue(model.input().volumetric(), name + " is read as a 3D model");
-        Volume volume = exam(name);
+        Volume volume = TestModels.exam(name);
         Tensor input = model.preprocessor().toInput(volume.slices());
         TestModels.assertClose(TestModels.array(name, "input"), input, 1e-5, name + " input");
         float[] logits = model.run(input, List.of()).get(model.scoresName()).unsafeData();

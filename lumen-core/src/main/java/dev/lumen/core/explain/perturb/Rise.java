@@ -19,8 +19,8 @@ import java.util.Random;
  * target {@code c} is {@code sum_i f_c(I ⊙ M_i) M_i / (N p)}. Scores are the model's outputs.
  *
  * <p>Cost: {@code N} forward passes, batched, shared by all targets; for volume models the masks
- * are applied to one slice at a time, {@code N} passes of the whole exam per slice. Deterministic
- * for a given seed.
+ * are applied to one slice at a time, {@code N} passes of the whole exam per slice; for 3D models
+ * the masks are 3D, {@code N} passes of the volume. Deterministic for a given seed.
  */
 public final class Rise extends InputMapExplainer {
   private final Settings settings;
@@ -95,6 +95,78 @@ public final class Rise extends InputMapExplainer {
       }
     }
     return sum;
+  }
+
+  /**
+   * A 3D model's RISE: masks on an {@code s x s x s} grid, upsampled trilinearly to
+   * {@code (s + 1) C} voxels per axis and cut at a random shift along each, applied to every
+   * channel of the volume.
+   */
+  @Override
+  float[][] volumetricMaps(Tensor inputTensor, Tensor base, List<LabelScore> targets, Progress progress) {
+    Random rng = new Random(settings.seed());
+    float[] input = inputTensor.unsafeData();
+    int depth = inputTensor.dim(2);
+    int voxels = depth * planes.height * planes.width;
+    float[][] sum = new float[targets.size()][voxels];
+    int chunk = 16;
+    for (int from = 0; from < settings.masks(); from += chunk) {
+      int n = Math.min(chunk, settings.masks() - from);
+      List<float[]> masks = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        masks.add(volumeMask(rng, depth));
+      }
+      float[][] scores = scores(n, (i, batch, at) -> {
+        float[] m = masks.get(i);
+        for (int v = 0; v < input.length; v++) {
+          batch[at + v] = input[v] * m[v % voxels];
+        }
+      }, inputTensor, Progress.none());
+      for (int i = 0; i < n; i++) {
+        for (int t = 0; t < targets.size(); t++) {
+          float score = scores[i][targets.get(t).index()];
+          float[] m = masks.get(i);
+          for (int v = 0; v < voxels; v++) {
+            sum[t][v] += score * m[v];
+          }
+        }
+      }
+      progress.advance("rise masks", from + n, settings.masks());
+    }
+    float norm = (float) (settings.masks() * settings.keep());
+    for (float[] map : sum) {
+      for (int v = 0; v < voxels; v++) {
+        map[v] /= norm;
+      }
+    }
+    return sum;
+  }
+
+  /** One soft 3D mask ({@code [depth][H][W]}): a random cubic grid upsampled and cut at a random shift. */
+  float[] volumeMask(Random rng, int depth) {
+    int s = settings.grid();
+    float[] grid = new float[s * s * s];
+    for (int i = 0; i < grid.length; i++) {
+      grid[i] = rng.nextDouble() < settings.keep() ? 1f : 0f;
+    }
+    int cellD = (depth + s - 1) / s;
+    int cellH = (planes.height + s - 1) / s;
+    int cellW = (planes.width + s - 1) / s;
+    int shiftZ = rng.nextInt(cellD);
+    int shiftY = rng.nextInt(cellH);
+    int shiftX = rng.nextInt(cellW);
+    AxisMap mapX = AxisMap.resize(s, (s + 1) * cellW).shifted(shiftX);
+    AxisMap mapY = AxisMap.resize(s, (s + 1) * cellH).shifted(shiftY);
+    int plane = planes.height * planes.width;
+    float[] planesOfGrid = new float[s * plane];
+    for (int z = 0; z < s; z++) {
+      float[] cells = java.util.Arrays.copyOfRange(grid, z * s * s, (z + 1) * s * s);
+      System.arraycopy(Bilinear.resample(cells, s, s, planes.width, planes.height, mapX, mapY), 0, planesOfGrid,
+          z * plane, plane);
+    }
+    // along depth: the grid's planes as the rows of an image a plane wide, resampled in rows only
+    AxisMap mapZ = AxisMap.resize(s, (s + 1) * cellD).shifted(shiftZ);
+    return Bilinear.resample(planesOfGrid, plane, s, plane, depth, new AxisMap(1, 0), mapZ);
   }
 
   /** One soft mask over the input: a random grid upsampled and cut at a random shift. */
