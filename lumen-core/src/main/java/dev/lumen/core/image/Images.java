@@ -129,15 +129,14 @@ public final class Images {
           + "or more); give one volume");
     }
     String source = file.getFileName().toString();
-    List<Image> slices = new ArrayList<>();
-    for (int z = 0; z < nz; z++) {
+    List<Image> slices = java.util.stream.IntStream.range(0, nz).parallel().mapToObj(z -> {
       float[] plane = new float[nx * ny];
       for (int r = 0; r < ny; r++) {
         int y = ny - 1 - r;
         System.arraycopy(nifti.values(), (z * ny + y) * nx, plane, r * nx, nx);
       }
-      slices.add(new Image(source + "#" + z, Tensor.of(plane, 1, ny, nx), nifti.maxValue()));
-    }
+      return new Image(source + "#" + z, Tensor.of(plane, 1, ny, nx), nifti.maxValue());
+    }).toList();
     return new Volume(source, slices);
   }
 
