@@ -15,6 +15,8 @@ For every file of pydicom's test data (Debian's python3-pydicom) this writes, in
                  lines with the source file and the command, encoded/NAME.npy their values as pydicom decodes them
   decoders.txt   pydicom's pixel data handlers that were available (GDCM, from Debian's python3-gdcm, decodes
                  the JPEG Lossless and JPEG 2000 files; Pillow another decoder of JPEG 2000 and baseline)
+  pairs/         header and image pairs (.hdr/.img, big endian, NIfTI-2, gzipped) nibabel writes from its
+                 anatomical.nii, in nifti.tsv too (by the .hdr, or by the .img for the big-endian one)
   nifti.tsv      per NIfTI file of nibabel's test data and of mricron-data's templates: its path and 'decoded' or why nibabel gave none;
                  nifti-N.npy: its scaled voxels (nibabel's get_fdata, C order of (x, y, z, ...)),
                  nifti-N.affine.npy: its affine
@@ -178,6 +180,34 @@ def nifti(out):
             lines.append(f"{path}\tunreadable: {type(e).__name__}")
             continue
         np.save(os.path.join(out, f"nifti-{n}.npy"), np.ascontiguousarray(voxels))
+        np.save(os.path.join(out, f"nifti-{n}.affine.npy"), np.asarray(image.affine, dtype=np.float64))
+        lines.append(f"{path}\tnifti-{n}")
+    # nibabel's data has no header and image pairs with their images: nibabel writes some from one of its volumes
+    pairs = os.path.abspath(os.path.join(out, "pairs"))
+    os.makedirs(pairs, exist_ok=True)
+    source = nibabel.load(os.path.join(folder, "anatomical.nii"))
+    data = np.asarray(source.dataobj)
+    written = [
+        (nibabel.Nifti1Pair(data, source.affine), "n1-little.img", "n1-little.hdr"),
+        (nibabel.Nifti2Pair(data, source.affine), "n2.img", "n2.hdr"),
+        (nibabel.Nifti1Pair(data, source.affine), "n1-gz.img.gz", "n1-gz.hdr.gz"),
+        (None, "n1-big", "n1-big.img"),
+    ]
+    for image, name, given in written:
+        if image is None:
+            # nibabel saves in the machine's byte order: a big-endian pair from its header and array writers
+            header = nibabel.Nifti1Pair(data, source.affine).header.as_byteswapped(">")
+            header.set_data_offset(0)
+            with open(os.path.join(pairs, name + ".hdr"), "wb") as f:
+                f.write(header.binaryblock)
+            with open(os.path.join(pairs, name + ".img"), "wb") as f:
+                nibabel.volumeutils.array_to_file(data, f, np.dtype(">i2"), order="F")
+        else:
+            nibabel.save(image, os.path.join(pairs, name))
+        path = os.path.join(pairs, given)
+        image = nibabel.load(path)
+        n = f"pair-{given.split('.')[0]}"
+        np.save(os.path.join(out, f"nifti-{n}.npy"), np.ascontiguousarray(image.get_fdata(dtype=np.float32)))
         np.save(os.path.join(out, f"nifti-{n}.affine.npy"), np.asarray(image.affine, dtype=np.float64))
         lines.append(f"{path}\tnifti-{n}")
     # nibabel's data has no scaled voxels: a big-endian int16 volume with a slope and an intercept, written by nibabel

@@ -22,7 +22,7 @@ final class ConvertCommand implements Callable<Integer> {
   Path out;
 
   @Mixin
-  PlaneOption plane;
+  VolumeOptions volumes;
 
   @Spec
   CommandSpec spec;
@@ -33,7 +33,7 @@ final class ConvertCommand implements Callable<Integer> {
     if (out.toAbsolutePath().normalize().equals(study.toAbsolutePath().normalize())) {
       throw new IllegalArgumentException("OUT is STUDY itself: give another file to write");
     }
-    spec.commandLine().getOut().println(StudyConversion.convert(study, out, plane.plane()));
+    spec.commandLine().getOut().println(StudyConversion.convert(study, out, volumes.plane(), volumes.frame));
     return 0;
   }
 }

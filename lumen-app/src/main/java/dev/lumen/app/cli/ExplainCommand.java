@@ -85,7 +85,7 @@ final class ExplainCommand implements Callable<Integer> {
   WindowOption dicom;
 
   @Mixin
-  PlaneOption plane;
+  VolumeOptions volumes;
 
   @Option(names = "--dicom", description = "For DICOM studies (images, series folders), also write each map as DICOM "
       + "objects in the study: BASE.seg.dcm, a Segmentation of where the normalised map is at least --dicom-threshold, "
@@ -124,7 +124,7 @@ final class ExplainCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Ranges.requireAtLeast("--views", views, 1);
     dicom.window();   // a malformed --voi or --plane is refused before any work
-    plane.plane();
+    volumes.plane();
     Ranges.requireUnit("--boxes", render.boxes);
     Ranges.requireUnit("--dicom-threshold", dicomThreshold);
     Overlay drawing = render.overlay();
@@ -132,7 +132,7 @@ final class ExplainCommand implements Callable<Integer> {
     if (stow != null) {
       dicomObjects = true;
     }
-    if (dicomObjects && plane.plane() != null) {
+    if (dicomObjects && volumes.plane() != null) {
       throw new IllegalArgumentException("--dicom writes objects over the source's own slices; it cannot follow "
           + "--plane, whose slices are resliced");
     }
@@ -172,8 +172,11 @@ final class ExplainCommand implements Callable<Integer> {
         header.put("ensemble", ensemble.stream().map(Path::toString).toList());
       }
       header.put("dicomWindow", dicom.describe());
-      if (plane.plane() != null) {
-        header.put("plane", plane.plane().name().toLowerCase(Locale.ROOT) + ", resliced in patient space");
+      if (volumes.frame != null) {
+        header.put("frame", volumes.frame);
+      }
+      if (volumes.plane() != null) {
+        header.put("plane", volumes.plane().name().toLowerCase(Locale.ROOT) + ", resliced in patient space");
       }
       ExplanationWriter writer = new ExplanationWriter(out, drawing, render.boxes, header, model.input().channels(), add);
       fetched.forEach((local, f) -> writer.nameSource(local, f.source()));
@@ -196,7 +199,7 @@ final class ExplainCommand implements Callable<Integer> {
         Progress within = (stage, done, total) -> bar.setExtraMessage(" " + stage + " " + done + "/" + total);
         if (model.input().volume()) {
           for (Path study : files) {
-            Studies.Exam exam = Studies.exam(model, study, dicom.window(), plane.plane());
+            Studies.Exam exam = Studies.exam(model, study, dicom.window(), volumes.plane(), volumes.frame);
             Volume volume = exam.volume();
             ExplanationWriter.requireMemory(Map.of(study, (long) volume.depth() * volume.slices().get(0).width()
                 * volume.slices().get(0).height()), selection.count(model.labels().size()));

@@ -56,13 +56,13 @@ final class PredictCommand implements Callable<Integer> {
   WindowOption dicom;
 
   @Mixin
-  PlaneOption plane;
+  VolumeOptions volumes;
 
   @Override
   public Integer call() throws IOException {
     Ranges.requireAtLeast("-k", top, 1);
     dicom.window();   // a malformed --voi or --plane is refused before any work
-    plane.plane();
+    volumes.plane();
     OutputPaths.requireWritableFile(json);
     OutputPaths.requireWritableFile(csv);
     if (ExamModel.isExamModel(options.model)) {
@@ -76,7 +76,7 @@ final class PredictCommand implements Callable<Integer> {
         List<Prediction> batch = new ArrayList<>();
         if (model.input().volume()) {
           chunk.forEach(study -> batch.add(model.predict(Studies.exam(model, study, dicom.window(),
-              plane.plane()).volume())));
+              volumes.plane(), volumes.frame).volume())));
         } else {
           batch.addAll(model.predict(Studies.images(model, chunk, dicom.window())));
         }

@@ -105,20 +105,20 @@ final class Studies {
    * the model's reason.
    */
   static Exam exam(Model model, Path file, DicomImages.Window window) {
-    if (!Files.isDirectory(file) && !Images.isNifti(file) && !Images.isDicom(file) && !isVolume(file)) {
-      model.requireImages();
-    }
-    return exam(file, window);
+    return exam(model, file, window, null, null);
   }
 
   /**
-   * Reads an exam as {@link #exam(Model, Path, DicomImages.Window)} does, resliced into
-   * {@code plane} when it is not null.
+   * Reads an exam as {@link #exam(Model, Path, DicomImages.Window)} does, volume {@code frame} of
+   * a 4D NIfTI image and resliced into {@code plane} when they are not null.
    *
    * @throws LumenException naming the file when it is to be resliced but has no geometry (see {@link Reslice})
    */
-  static Exam exam(Model model, Path file, DicomImages.Window window, Reslice.Plane plane) {
-    Exam exam = exam(model, file, window);
+  static Exam exam(Model model, Path file, DicomImages.Window window, Reslice.Plane plane, Integer frame) {
+    if (!Files.isDirectory(file) && !Images.isNifti(file) && !Images.isDicom(file) && !isVolume(file)) {
+      model.requireImages();
+    }
+    Exam exam = exam(file, window, frame);
     return plane == null ? exam : resliced(file, exam, plane);
   }
 
@@ -133,13 +133,24 @@ final class Studies {
    * DICOM through {@code window} when it is not null, else the files' own or a robust one.
    */
   static Exam exam(Path file, DicomImages.Window window) {
+    return exam(file, window, null);
+  }
+
+  /**
+   * Reads an exam as {@link #exam(Path, DicomImages.Window)} does, volume {@code frame} of a 4D
+   * NIfTI image when it is not null.
+   */
+  static Exam exam(Path file, DicomImages.Window window, Integer frame) {
+    if (frame != null && !Images.isNifti(file)) {
+      throw new LumenException(file, "is not a NIfTI image; --frame picks a volume of a 4D NIfTI time series");
+    }
     if (Files.isDirectory(file) || DicomDirectory.isDirectory(file)) {
       DicomSeries series = DicomSeries.read(file, window);
       return new Exam(series.volume(), series.affine(), series.files());
     }
     if (Images.isNifti(file)) {
       Nifti nifti = Nifti.read(file);
-      return new Exam(Images.niftiVolume(nifti), Images.niftiSliceAffine(nifti), List.of());
+      return new Exam(Images.niftiVolume(nifti, frame), Images.niftiSliceAffine(nifti), List.of());
     }
     if (Images.isDicom(file)) {
       List<Image> frames = DicomImages.read(file, window).frames();

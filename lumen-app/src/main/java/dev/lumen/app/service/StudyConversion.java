@@ -37,13 +37,14 @@ public final class StudyConversion {
   private StudyConversion() {}
 
   /**
-   * Decodes {@code in} and writes it to {@code out} in the format its name says, a volume resliced
-   * into {@code plane} first when it is not null; returns a line saying what was written.
+   * Decodes {@code in} (volume {@code frame} of a 4D NIfTI image when it is not null) and writes it
+   * to {@code out} in the format its name says, a volume resliced into {@code plane} first when it
+   * is not null; returns a line saying what was written.
    *
    * @throws LumenException naming the file when it cannot be decoded, or the format cannot hold it
    */
-  public static String convert(Path in, Path out, Reslice.Plane plane) throws IOException {
-    Decoded d = decode(in);
+  public static String convert(Path in, Path out, Reslice.Plane plane, Integer frame) throws IOException {
+    Decoded d = decode(in, frame);
     if (plane != null) {
       Reslice.Resliced r = Reslice.of(in, d.volume(), d.affine(), plane);
       d = new Decoded(r.volume(), r.affine(), String.format(Locale.ROOT, "%s, resliced %s at %.3g mm", d.note(),
@@ -72,7 +73,10 @@ public final class StudyConversion {
         && !name.endsWith(".npy") ? "; no geometry in the source: identity affine" : "") + ")";
   }
 
-  private static Decoded decode(Path in) {
+  private static Decoded decode(Path in, Integer frame) {
+    if (frame != null && !Images.isNifti(in)) {
+      throw new LumenException(in, "is not a NIfTI image; --frame picks a volume of a 4D NIfTI time series");
+    }
     if (Files.isDirectory(in) || DicomDirectory.isDirectory(in)) {
       DicomSeries series = DicomSeries.read(in);
       return new Decoded(series.volume(), series.affine(), "DICOM series of " + series.files().size() + " files, "
@@ -83,7 +87,8 @@ public final class StudyConversion {
     }
     if (Images.isNifti(in)) {
       Nifti nifti = Nifti.read(in);
-      return new Decoded(Images.niftiVolume(nifti), Images.niftiSliceAffine(nifti), "NIfTI values as scaled by its header");
+      return new Decoded(Images.niftiVolume(nifti, frame), Images.niftiSliceAffine(nifti), "NIfTI values as scaled by "
+          + "its header" + (frame == null ? "" : ", volume " + frame));
     }
     if (Images.isDicom(in)) {
       DicomImages.Frames frames = DicomImages.read(in);

@@ -127,6 +127,28 @@ class ConvertTest {
     assertTrue(flat.err().contains("has no geometry in patient space"), flat.err());
   }
 
+  /** {@code --frame} picks a volume of a 4D series: nibabel reads the written volume as the series' frame. */
+  @Test
+  void aFrameOfATimeSeriesConvertsToThatVolume(@TempDir Path tmp) throws Exception {
+    Path series = Files.readAllLines(REFERENCES.resolve("nifti.tsv")).stream().map(l -> Path.of(l.split("\t")[0]))
+        .filter(p -> p.getFileName().toString().equals("example4d.nii.gz")).findFirst().orElseThrow();
+    Path out = tmp.resolve("frame1.nii.gz");
+    CliTest.Run r = CliTest.lumen("convert", series.toString(), out.toString(), "--frame", "1");
+    assertEquals(0, r.code(), r.err());
+    String check = """
+        import sys, numpy as np, nibabel as nib
+        a, b = nib.load(sys.argv[1]), nib.load(sys.argv[2])
+        x, y = a.get_fdata()[..., 1], b.get_fdata()
+        assert y.shape == x.shape, (y.shape, x.shape)
+        assert np.allclose(y, x[:, ::-1, :]), 'voxels'
+        print('ok')
+        """;
+    assertEquals("ok", python(check, series.toString(), out.toString()));
+    CliTest.Run none = CliTest.lumen("convert", series.toString(), tmp.resolve("x.nii.gz").toString());
+    assertEquals(3, none.code(), none.err());
+    assertTrue(none.err().contains("pick one with --frame 0..1"), none.err());
+  }
+
   /** A plane model explains a brain volume resliced sagittal: a map per sagittal slice, written over the scan. */
   @Test
   void aPlaneModelExplainsAVolumeReslicedIntoItsPlane(@TempDir Path tmp) throws Exception {

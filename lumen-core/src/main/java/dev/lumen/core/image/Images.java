@@ -96,10 +96,10 @@ public final class Images {
     }
   }
 
-  /** Whether {@code file} is named as a NIfTI file ({@code .nii} or {@code .nii.gz}). */
+  /** Whether {@code file} is named as a NIfTI file: {@code .nii}, or a pair's {@code .hdr} or {@code .img}, gzipped or not. */
   public static boolean isNifti(Path file) {
-    String name = file.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
-    return name.endsWith(".nii") || name.endsWith(".nii.gz");
+    String name = file.getFileName().toString().toLowerCase(java.util.Locale.ROOT).replaceAll("\\.gz$", "");
+    return name.endsWith(".nii") || name.endsWith(".hdr") || name.endsWith(".img");
   }
 
   /**
@@ -115,25 +115,47 @@ public final class Images {
 
   /** {@code nifti}'s volume as {@link #readNiftiVolume} slices it. */
   public static Volume niftiVolume(Nifti nifti) {
+    return niftiVolume(nifti, null);
+  }
+
+  /**
+   * Volume {@code frame} (from 0) of a 4D NIfTI image (a time series: its fourth axis), or the one
+   * volume of a 3D image when {@code frame} is null.
+   *
+   * @throws LumenException naming the file for a 4D image without a frame, a frame it does not
+   *     hold, or an image of more than four axes
+   */
+  public static Volume niftiVolume(Nifti nifti, Integer frame) {
     Path file = nifti.file();
     int[] d = nifti.dims();
     int nx = d[0];
     int ny = d.length > 1 ? d[1] : 1;
     int nz = d.length > 2 ? d[2] : 1;
-    long rest = 1;
-    for (int i = 3; i < d.length; i++) {
-      rest *= d[i];
+    int frames = d.length > 3 ? d[3] : 1;
+    long beyond = 1;
+    for (int i = 4; i < d.length; i++) {
+      beyond *= d[i];
     }
-    if (rest != 1) {
-      throw new LumenException(file, "holds " + rest + " volumes of " + nx + "x" + ny + "x" + nz + " (a time series "
-          + "or more); give one volume");
+    if (beyond != 1) {
+      throw new LumenException(file, "has " + d.length + " axes " + java.util.Arrays.toString(d) + "; Lumen reads 3D "
+          + "volumes and 4D time series");
     }
-    String source = file.getFileName().toString();
+    if (frame == null && frames != 1) {
+      throw new LumenException(file, "holds " + frames + " volumes of " + nx + "x" + ny + "x" + nz + " (a time series); "
+          + "pick one with --frame 0.." + (frames - 1));
+    }
+    int f = frame == null ? 0 : frame;
+    if (f < 0 || f >= frames) {
+      throw new LumenException(file, "holds " + frames + " volume" + (frames == 1 ? "" : "s") + "; there is no frame "
+          + f + " (frames count from 0)");
+    }
+    int base = f * nx * ny * nz;
+    String source = file.getFileName().toString() + (frame == null ? "" : "@" + f);
     List<Image> slices = java.util.stream.IntStream.range(0, nz).parallel().mapToObj(z -> {
       float[] plane = new float[nx * ny];
       for (int r = 0; r < ny; r++) {
         int y = ny - 1 - r;
-        System.arraycopy(nifti.values(), (z * ny + y) * nx, plane, r * nx, nx);
+        System.arraycopy(nifti.values(), base + (z * ny + y) * nx, plane, r * nx, nx);
       }
       return new Image(source + "#" + z, Tensor.of(plane, 1, ny, nx), nifti.maxValue());
     }).toList();

@@ -12,8 +12,8 @@ import java.util.Arrays;
 import java.util.zip.GZIPInputStream;
 
 /**
- * A NIfTI-1 or NIfTI-2 image in one file ({@code .nii}, or gzipped {@code .nii.gz}), either byte
- * order: its voxel values with the scaling of the header applied ({@code scl_slope},
+ * A NIfTI-1 or NIfTI-2 image in one file ({@code .nii}, or gzipped {@code .nii.gz}) or in a
+ * header and image pair ({@code .hdr} and {@code .img}, either gzipped), either byte order: its voxel values with the scaling of the header applied ({@code scl_slope},
  * {@code scl_inter}), its dimensions, and its voxel-to-world affine as nibabel gives it — the
  * sform when its code is set, else the qform (from its quaternion), else the header's zooms
  * about the volume's centre.
@@ -31,15 +31,13 @@ public record Nifti(Path file, int[] dims, float[] values, double[][] affine, fl
   /**
    * Reads {@code file}.
    *
-   * @throws LumenException naming the file for one that is not NIfTI, a header and image in two
-   *     files, a datatype Lumen does not read (complex, RGB), dimensions the data does not fill, or
+   * @throws LumenException naming the file for one that is not NIfTI, a pair's header or image
+   *     missing, a datatype Lumen does not read (complex, RGB), dimensions the data does not fill, or
    *     a size over what the heap holds
    */
   public static Nifti read(Path file) {
-    byte[] bytes = FileBytes.read(file);
-    if (bytes.length >= 2 && (bytes[0] & 0xFF) == 0x1F && (bytes[1] & 0xFF) == 0x8B) {
-      bytes = gunzip(file, bytes);
-    }
+    Path header = pairedFile(file, ".img", ".hdr");
+    byte[] bytes = load(header != null ? header : file);
     if (bytes.length < 4) {
       throw new LumenException(file, "is not a NIfTI file (too short for a header)");
     }
@@ -57,11 +55,20 @@ public record Nifti(Path file, int[] dims, float[] values, double[][] affine, fl
     }
     boolean two = size == NIFTI2;
     String magic = new String(bytes, two ? 4 : 344, 3, StandardCharsets.US_ASCII);
-    if (magic.equals("ni1") || magic.equals("ni2")) {
-      throw new LumenException(file, "is a NIfTI header whose image is in a separate .img file; Lumen reads single "
-          + ".nii or .nii.gz files");
+    boolean pair = magic.equals("ni1") || magic.equals("ni2");
+    byte[] voxels = bytes;
+    if (pair) {
+      // a header and image pair: the voxels are in the .img beside the .hdr, from vox_offset
+      Path image = header != null ? file : pairedFile(file, ".hdr", ".img");
+      if (image == null) {
+        throw new LumenException(file, "is a NIfTI header whose image file (.img or .img.gz beside it) is missing");
+      }
+      voxels = load(image);
+    } else if (header != null) {
+      throw new LumenException(file, "is an .img whose header " + header.getFileName() + " is a single-file NIfTI, not "
+          + "the header of a pair");
     }
-    if (!magic.equals("n+1") && !magic.equals("n+2")) {
+    if (!pair && !magic.equals("n+1") && !magic.equals("n+2")) {
       throw new LumenException(file, "has no NIfTI magic ('n+1' or 'n+2'), found '" + magic.replaceAll("[^ -~]", "?")
           + "'");
     }
@@ -86,11 +93,11 @@ public record Nifti(Path file, int[] dims, float[] values, double[][] affine, fl
       throw new LumenException(file, "has " + count + " voxels, more than Lumen holds in one array");
     }
     MemoryBudget.require(file, count * 4, "reading " + count + " voxels");
-    if (offset < size || offset + count * type.width() > bytes.length) {
+    if (offset < (pair ? 0 : size) || offset + count * type.width() > voxels.length) {
       throw new LumenException(file, "claims " + Arrays.toString(dims) + " voxels of " + type.width() + " bytes from "
-          + "byte " + offset + ", but the file holds " + bytes.length + " bytes");
+          + "byte " + offset + ", but the " + (pair ? "image file" : "file") + " holds " + voxels.length + " bytes");
     }
-    ByteBuffer data = ByteBuffer.wrap(bytes, (int) offset, (int) (count * type.width())).slice().order(h.order());
+    ByteBuffer data = ByteBuffer.wrap(voxels, (int) offset, (int) (count * type.width())).slice().order(h.order());
     double slope = two ? h.getDouble(176) : h.getFloat(112);
     double intercept = two ? h.getDouble(184) : h.getFloat(116);
     boolean scaled = Double.isFinite(slope) && slope != 0 && !(slope == 1 && intercept == 0);
@@ -109,11 +116,36 @@ public record Nifti(Path file, int[] dims, float[] values, double[][] affine, fl
     return new Nifti(file, dims, values, affine(h, two, dims), top);
   }
 
+  /** A file's bytes, gunzipped when they are gzip. */
+  private static byte[] load(Path file) {
+    byte[] bytes = FileBytes.read(file);
+    if (bytes.length >= 2 && (bytes[0] & 0xFF) == 0x1F && (bytes[1] & 0xFF) == 0x8B) {
+      bytes = gunzip(file, bytes);
+    }
+    return bytes;
+  }
+
   /**
-   * The gunzipped bytes, read into an array of the size the gzip trailer states (its last four
-   * bytes) rather than grown chunk by chunk — but never larger than 64 times the compressed
-   * bytes on the trailer's word alone: a damaged trailer must not make Lumen allocate.
+   * The other file of a pair when {@code file} is named {@code *from} or {@code *from.gz}: the
+   * same name with {@code to}, gzipped or not, that exists; else null.
    */
+  private static Path pairedFile(Path file, String from, String to) {
+    String name = file.getFileName().toString();
+    String lower = name.toLowerCase(java.util.Locale.ROOT);
+    String stem = lower.endsWith(from) ? name.substring(0, name.length() - from.length())
+        : lower.endsWith(from + ".gz") ? name.substring(0, name.length() - from.length() - 3) : null;
+    if (stem == null) {
+      return null;
+    }
+    for (String candidate : new String[] {stem + to, stem + to + ".gz", stem + to.toUpperCase(java.util.Locale.ROOT)}) {
+      Path other = file.resolveSibling(candidate);
+      if (java.nio.file.Files.isRegularFile(other)) {
+        return other;
+      }
+    }
+    return null;
+  }
+
   /** Whether {@code head} (a file's first bytes, gzipped or not) begins with a NIfTI-1 or NIfTI-2 header. */
   public static boolean looksLikeNifti(byte[] head) {
     byte[] h = head;
@@ -170,6 +202,11 @@ public record Nifti(Path file, int[] dims, float[] values, double[][] affine, fl
     });
   }
 
+  /**
+   * The gunzipped bytes, read into an array of the size the gzip trailer states (its last four
+   * bytes) rather than grown chunk by chunk — but never larger than 64 times the compressed
+   * bytes on the trailer's word alone: a damaged trailer must not make Lumen allocate.
+   */
   private static byte[] gunzip(Path file, byte[] bytes) {
     long stated = bytes.length >= 18 ? Integer.toUnsignedLong(ByteBuffer.wrap(bytes, bytes.length - 4, 4)
         .order(ByteOrder.LITTLE_ENDIAN).getInt()) : 0;

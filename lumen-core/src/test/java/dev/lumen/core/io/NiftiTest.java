@@ -67,7 +67,37 @@ class NiftiTest {
       compared++;
       mricron += entry[0].contains("mricron") ? 1 : 0;
     }
-    assertTrue(compared >= 20 && mricron >= 13, "compared " + compared + ", of them " + mricron + " of mricron-data");
+    assertTrue(compared >= 24 && mricron >= 13, "compared " + compared + ", of them " + mricron + " of mricron-data");
+  }
+
+  /** A 4D time series gives the volume asked for, as nibabel's array holds it; without a frame it is refused. */
+  @Test
+  void aFrameOfATimeSeriesIsNibabelsVolume() throws IOException {
+    String[] entry = References.table("nifti.tsv").stream().filter(e -> e[0].endsWith("example4d.nii.gz")).findFirst()
+        .orElseThrow();
+    Tensor expected = Npy.read(REFERENCES.resolve(entry[1] + ".npy")).tensor();   // [x][y][z][t]
+    int nx = expected.dim(0);
+    int ny = expected.dim(1);
+    int nz = expected.dim(2);
+    int nt = expected.dim(3);
+    Nifti nifti = Nifti.read(Path.of(entry[0]));
+    for (int t = 0; t < nt; t++) {
+      dev.lumen.core.image.Volume v = dev.lumen.core.image.Images.niftiVolume(nifti, t);
+      assertEquals(nz, v.depth());
+      for (int z = 0; z < nz; z += 5) {
+        float[] slice = v.slices().get(z).pixels().unsafeData();
+        for (int r = 0; r < ny; r++) {
+          for (int x = 0; x < nx; x++) {
+            // rows run from the last y to the first, as the volume's slices show them
+            assertEquals(expected.get(((x * ny + (ny - 1 - r)) * nz + z) * nt + t), slice[r * nx + x], 1e-4,
+                "frame " + t + " slice " + z);
+          }
+        }
+      }
+    }
+    LumenException e = assertThrows(LumenException.class, () -> dev.lumen.core.image.Images.niftiVolume(nifti));
+    assertTrue(e.getMessage().contains("pick one with --frame 0..1"), e.getMessage());
+    assertThrows(LumenException.class, () -> dev.lumen.core.image.Images.niftiVolume(nifti, nt));
   }
 
   /** The reference, or null when it holds NaN (which Lumen's own reader refuses). */
