@@ -104,15 +104,18 @@ public record Nifti(Path file, int[] dims, float[] values, double[][] affine, fl
     float[] values = new float[(int) count];
     long[] shape = Arrays.stream(dims).asLongStream().toArray();
     double shift = Double.isFinite(intercept) ? intercept : 0;
+    NpyType shown = scaled ? new NpyType('f', 4) : type;
+    float top;
     if (type.isInteger() && type.width() <= 2) {
-      narrowIntegers(data, type, values, scaled, slope, shift);
+      float[] range = narrowIntegers(data, type, values, scaled, slope, shift);
+      top = Npy.maxValue(shown, range[0], range[1]);
     } else {
       for (int i = 0; i < values.length; i++) {
         float v = Npy.exact(file, type, data, i, shape);
         values[i] = scaled ? (float) (v * slope + shift) : v;
       }
+      top = Npy.maxValue(shown, values);
     }
-    float top = Npy.maxValue(scaled ? new NpyType('f', 4) : type, values);
     return new Nifti(file, dims, values, affine(h, two, dims), top);
   }
 
@@ -174,11 +177,13 @@ public record Nifti(Path file, int[] dims, float[] values, double[][] affine, fl
   /**
    * 8- and 16-bit integer voxels, which float32 always holds exactly (nothing to check), in typed
    * loops over both cores: most scans are int16 or uint8, and a generic per-voxel read made
-   * converting a 256³ volume cost as much again as gunzipping it.
+   * converting a 256³ volume cost as much again as gunzipping it. Returns the least and greatest
+   * value, for the range top.
    */
-  private static void narrowIntegers(ByteBuffer data, NpyType type, float[] out, boolean scaled, double slope,
+  private static float[] narrowIntegers(ByteBuffer data, NpyType type, float[] out, boolean scaled, double slope,
       double shift) {
     int chunks = Math.max(1, Math.min(64, out.length / (1 << 16)));
+    float[][] ranges = new float[chunks][];
     java.util.stream.IntStream.range(0, chunks).parallel().forEach(c -> {
       int from = (int) ((long) out.length * c / chunks);
       int to = (int) ((long) out.length * (c + 1) / chunks);
@@ -194,12 +199,22 @@ public record Nifti(Path file, int[] dims, float[] values, double[][] affine, fl
           out[i] = unsigned ? words.get(i) & 0xFFFF : words.get(i);
         }
       }
-      if (scaled) {
-        for (int i = from; i < to; i++) {
-          out[i] = (float) (out[i] * slope + shift);
-        }
+      float min = Float.POSITIVE_INFINITY;
+      float max = Float.NEGATIVE_INFINITY;
+      for (int i = from; i < to; i++) {
+        float v = scaled ? (float) (out[i] * slope + shift) : out[i];
+        out[i] = v;
+        min = Math.min(min, v);
+        max = Math.max(max, v);
       }
+      ranges[c] = new float[] {min, max};
     });
+    float[] range = {Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY};
+    for (float[] r : ranges) {
+      range[0] = Math.min(range[0], r[0]);
+      range[1] = Math.max(range[1], r[1]);
+    }
+    return range;
   }
 
   /**

@@ -225,18 +225,27 @@ public final class Npy {
   }
 
   static float maxValue(NpyType type, float[] values) {
+    float min = 0;
+    float max = 0;
+    if (type.kind() != 'b' && !(type.kind() == 'u' && type.width() == 1)) {
+      for (float v : values) {
+        min = Math.min(min, v);
+        max = Math.max(max, v);
+      }
+    }
+    return maxValue(type, min, max);
+  }
+
+  /** The range top of values of {@code type} whose least and greatest are {@code min} and {@code max} (or 0). */
+  static float maxValue(NpyType type, float min, float max) {
     if (type.kind() == 'b') {
       return 1f;
     }
     if (type.kind() == 'u' && type.width() == 1) {
       return 255f;
     }
-    float min = 0;
-    float max = 0;
-    for (float v : values) {
-      min = Math.min(min, v);
-      max = Math.max(max, v);
-    }
+    min = Math.min(min, 0);
+    max = Math.max(max, 0);
     if (min >= 0 && max <= 255f) {
       return type.kind() == 'f' && max <= 1f ? 1f : 255f;
     }

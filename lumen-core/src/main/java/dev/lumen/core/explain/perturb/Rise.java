@@ -66,35 +66,9 @@ public final class Rise extends InputMapExplainer {
   @Override
   float[][] blockMaps(Tensor input, int offset, Tensor base, List<LabelScore> targets, Progress progress) {
     Random rng = new Random(settings.seed());
-    int plane = planes.height * planes.width;
-    float[][] sum = new float[targets.size()][plane];
-    int chunk = Math.max(model.options().batchSize(), 16);
-    for (int from = 0; from < settings.masks(); from += chunk) {
-      int n = Math.min(chunk, settings.masks() - from);
-      List<float[]> masks = new ArrayList<>();
-      for (int i = 0; i < n; i++) {
-        masks.add(mask(rng));
-      }
-      float[][] scores = scores(n, (i, batch, at) -> masked(input.unsafeData(), offset, masks.get(i), batch, at), input,
-          Progress.none());
-      for (int i = 0; i < n; i++) {
-        for (int t = 0; t < targets.size(); t++) {
-          float score = scores[i][targets.get(t).index()];
-          float[] m = masks.get(i);
-          for (int p = 0; p < plane; p++) {
-            sum[t][p] += score * m[p];
-          }
-        }
-      }
-      progress.advance("rise masks", from + n, settings.masks());
-    }
-    float norm = (float) (settings.masks() * settings.keep());
-    for (float[] map : sum) {
-      for (int p = 0; p < plane; p++) {
-        map[p] /= norm;
-      }
-    }
-    return sum;
+    return maskSum(planes.height * planes.width, () -> mask(rng),
+        (m, batch, at) -> masked(input.unsafeData(), offset, m, batch, at), input, targets,
+        Math.max(model.options().batchSize(), 16), progress);
   }
 
   /**
@@ -108,26 +82,38 @@ public final class Rise extends InputMapExplainer {
     float[] input = inputTensor.unsafeData();
     int depth = inputTensor.dim(2);
     int voxels = depth * planes.height * planes.width;
-    float[][] sum = new float[targets.size()][voxels];
-    int chunk = 16;
+    return maskSum(voxels, () -> volumeMask(rng, depth), (m, batch, at) -> {
+      for (int v = 0; v < input.length; v++) {
+        batch[at + v] = input[v] * m[v % voxels];
+      }
+    }, inputTensor, targets, 16, progress);
+  }
+
+  /** Writes the input masked by {@code mask} into a batch at {@code at}. */
+  private interface Masking {
+    void apply(float[] mask, float[] batch, int at);
+  }
+
+  /**
+   * {@code sum_i f(I ⊙ M_i) M_i / (N p)} per target over masks of {@code size} values drawn from
+   * {@code next}, {@code chunk} masks scored at a time.
+   */
+  private float[][] maskSum(int size, java.util.function.Supplier<float[]> next, Masking masking, Tensor input,
+      List<LabelScore> targets, int chunk, Progress progress) {
+    float[][] sum = new float[targets.size()][size];
     for (int from = 0; from < settings.masks(); from += chunk) {
       int n = Math.min(chunk, settings.masks() - from);
       List<float[]> masks = new ArrayList<>();
       for (int i = 0; i < n; i++) {
-        masks.add(volumeMask(rng, depth));
+        masks.add(next.get());
       }
-      float[][] scores = scores(n, (i, batch, at) -> {
-        float[] m = masks.get(i);
-        for (int v = 0; v < input.length; v++) {
-          batch[at + v] = input[v] * m[v % voxels];
-        }
-      }, inputTensor, Progress.none());
+      float[][] scores = scores(n, (i, batch, at) -> masking.apply(masks.get(i), batch, at), input, Progress.none());
       for (int i = 0; i < n; i++) {
         for (int t = 0; t < targets.size(); t++) {
           float score = scores[i][targets.get(t).index()];
           float[] m = masks.get(i);
-          for (int v = 0; v < voxels; v++) {
-            sum[t][v] += score * m[v];
+          for (int p = 0; p < size; p++) {
+            sum[t][p] += score * m[p];
           }
         }
       }
@@ -135,8 +121,8 @@ public final class Rise extends InputMapExplainer {
     }
     float norm = (float) (settings.masks() * settings.keep());
     for (float[] map : sum) {
-      for (int v = 0; v < voxels; v++) {
-        map[v] /= norm;
+      for (int p = 0; p < size; p++) {
+        map[p] /= norm;
       }
     }
     return sum;
