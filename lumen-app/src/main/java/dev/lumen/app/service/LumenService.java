@@ -207,7 +207,12 @@ public final class LumenService implements AutoCloseable {
   public StudyRow registerStudy(String name, byte[] bytes) throws IOException {
     String kind = StudyKind.of(bytes).orElseThrow(() -> new LumenException(Path.of(name),
         "is neither a PNG, JPEG or DICOM image nor a NumPy .npy array nor a NIfTI volume"));
-    Path probe = Files.createTempFile("lumen-study", kind.equals("npy") ? ".npy" : ".img");
+    // named for what the readers go by: .npy and .nii by name, images and DICOM by content
+    Path probe = Files.createTempFile("lumen-study", switch (kind) {
+      case "npy" -> ".npy";
+      case "nifti" -> ".nii";
+      default -> ".study";
+    });
     try {
       Files.write(probe, bytes);
       String decoded = switch (kind) {

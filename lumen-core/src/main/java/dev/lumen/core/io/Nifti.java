@@ -37,6 +37,10 @@ public record Nifti(Path file, int[] dims, float[] values, double[][] affine, fl
    */
   public static Nifti read(Path file) {
     Path header = pairedFile(file, ".img", ".hdr");
+    String name = file.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
+    if (header == null && (name.endsWith(".img") || name.endsWith(".img.gz"))) {
+      throw new LumenException(file, "is the image of a header and image pair whose header (.hdr beside it) is missing");
+    }
     byte[] bytes = load(header != null ? header : file);
     if (bytes.length < 4) {
       throw new LumenException(file, "is not a NIfTI file (too short for a header)");
