@@ -1,5 +1,6 @@
 package dev.lumen.app.cli;
 
+import dev.lumen.app.evaluate.QualityMeasures;
 import dev.lumen.app.evaluate.RocPlot;
 import dev.lumen.app.evaluate.StudyEvaluation;
 import dev.lumen.app.service.Methods;
@@ -7,6 +8,7 @@ import dev.lumen.core.Ranges;
 import dev.lumen.core.metrics.Roc;
 import dev.lumen.core.model.Model;
 import dev.lumen.core.model.ModelCard;
+import dev.lumen.core.quality.Faithfulness;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -26,7 +28,8 @@ import picocli.CommandLine.Spec;
     description = "Score MODEL on a labelled DATASET (a CSV: image, then 0/1 per label or a 'label' column, "
         + "optional mask:LABEL columns): AUC per label and macro, sensitivity, specificity, accuracy and confusion "
         + "at a threshold, ROC curves; with --explanations, the pointing game (15 px at 224, scaled), energy "
-        + "inside and IoU of each method's maps against the masks.")
+        + "inside and IoU of each method's maps against the masks, and with --quality deletion, insertion, "
+        + "relevance rank, sparseness and entropy.")
 final class EvaluateCommand implements Callable<Integer> {
   @Mixin
   ModelOptions options;
@@ -64,12 +67,29 @@ final class EvaluateCommand implements Callable<Integer> {
   @Option(names = "--iou-threshold", description = "Heat at or above which a pixel counts for IoU (default: ${DEFAULT-VALUE}).")
   double iouThreshold = 0.5;
 
+  @Option(names = "--quality", paramLabel = "MEASURE", split = ",", description = "Also score the --explanations maps "
+      + "by deletion, insertion (area under the probability as the map's pixels are removed or revealed), "
+      + "relevance-rank, sparseness, entropy, or all.")
+  List<String> quality = List.of();
+
+  @Option(names = "--quality-steps", paramLabel = "N", description = "Deletion and insertion: steps that take every "
+      + "pixel (default: ${DEFAULT-VALUE}).")
+  int qualitySteps = 20;
+
+  @Option(names = "--deletion-substrate", paramLabel = "zero|mean", description = "What deletion puts in place of a "
+      + "pixel (default: ${DEFAULT-VALUE}).")
+  String substrate = "zero";
+
   @Spec
   CommandSpec spec;
 
   @Override
   public Integer call() throws Exception {
     Methods.named(explanations);
+    QualityMeasures.named(quality);
+    if (!List.of("zero", "mean").contains(substrate)) {
+      throw new IllegalArgumentException("--deletion-substrate is zero or mean, not '" + substrate + "'");
+    }
     Ranges.requireUnit("--threshold", threshold);
     Ranges.requireUnit("--iou-threshold", iouThreshold);
     OutputPaths.requireWritableFile(json);
@@ -91,7 +111,8 @@ final class EvaluateCommand implements Callable<Integer> {
     List<Model> all = new ArrayList<>(List.of(model));
     all.addAll(others);
     StudyEvaluation.Request request = new StudyEvaluation.Request(dataset, threshold, explanations,
-        methodSettings.settings(), against, iouThreshold);
+        methodSettings.settings(), against, iouThreshold, quality, new Faithfulness.Settings(qualitySteps,
+            Faithfulness.Substrate.valueOf(substrate.toUpperCase(Locale.ROOT)), 0));
     StudyEvaluation.Result result;
     try (ProgressBars.Follower bars = ProgressBars.follow()) {
       result = StudyEvaluation.run(all, weights, request, bars, report -> Reports.writeJson(json, report));
@@ -130,9 +151,13 @@ final class EvaluateCommand implements Callable<Integer> {
     if (report.get("explanations") instanceof Map<?, ?> e) {
       e.forEach((method, perLabel) -> ((Map<?, ?>) perLabel).forEach((label, scores) -> {
         Map<?, ?> sc = (Map<?, ?>) scores;
-        out.printf(Locale.ROOT, "%-20s %-12s cases %3d  pointing %.3f  energy inside %.3f  IoU %.3f%n", method, label,
+        StringBuilder measures = new StringBuilder();
+        for (String q : QualityMeasures.named(quality)) {
+          measures.append(String.format(Locale.ROOT, "  %s %.3f", q, (Double) sc.get(QualityMeasures.field(q))));
+        }
+        out.printf(Locale.ROOT, "%-20s %-12s cases %3d  pointing %.3f  energy inside %.3f  IoU %.3f%s%n", method, label,
             (Integer) sc.get("cases"), (Double) sc.get("pointingGame"), (Double) sc.get("energyInside"),
-            (Double) sc.get("iou"));
+            (Double) sc.get("iou"), measures);
       }));
     }
     out.flush();

@@ -12,6 +12,7 @@ import dev.lumen.core.image.Images;
 import dev.lumen.core.metrics.MapAgreement;
 import dev.lumen.core.metrics.Roc;
 import dev.lumen.core.model.Model;
+import dev.lumen.core.quality.Faithfulness;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -26,7 +27,7 @@ import java.util.stream.IntStream;
  * What {@code lumen evaluate} and the server's evaluation jobs compute on a labelled CSV: a
  * classifier's (or an ensemble's) scores per label against the truth, each study's
  * probabilities, and optionally how well each method's maps agree with the findings' masks
- * (pointing game, energy inside, IoU).
+ * (pointing game, energy inside, IoU) and the quality measures asked for ({@link QualityMeasures}).
  */
 public final class StudyEvaluation {
   /**
@@ -41,11 +42,21 @@ public final class StudyEvaluation {
    * @param iouThreshold the heat at or above which a pixel counts for IoU
    */
   public record Request(Path dataset, double threshold, List<String> explanations, Methods.Settings settings,
-                        String against, double iouThreshold) {
+                        String against, double iouThreshold, List<String> quality, Faithfulness.Settings faithfulness) {
     public Request {
       Ranges.requireUnit("threshold", threshold);
       Ranges.requireUnit("IoU threshold", iouThreshold);
       explanations = Methods.named(explanations);
+      quality = QualityMeasures.named(quality);
+      if (!quality.isEmpty() && explanations.isEmpty()) {
+        throw new IllegalArgumentException("--quality scores the maps of --explanations; name the methods");
+      }
+    }
+
+    /** A request without quality measures. */
+    public Request(Path dataset, double threshold, List<String> explanations, Methods.Settings settings, String against,
+        double iouThreshold) {
+      this(dataset, threshold, explanations, settings, against, iouThreshold, List.of(), Faithfulness.Settings.defaults());
     }
   }
 
@@ -79,6 +90,10 @@ public final class StudyEvaluation {
     LabelledStudies data = LabelledStudies.read(request.dataset(), model.labels());
     if (!request.explanations().isEmpty()) {
       requireScoringMasks(data, request);
+    }
+    if (models.size() > 1 && QualityMeasures.perturbs(request.quality())) {
+      throw new IllegalArgumentException("deletion and insertion score one model's probabilities; evaluate the "
+          + "members one at a time, without --ensemble");
     }
     List<Path> files = data.studies().stream().map(LabelledStudies.Study::image).toList();
     List<Image> images = files.stream().map(f -> f.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".npy")
@@ -192,7 +207,9 @@ public final class StudyEvaluation {
       Map<String, Object> out, Progress progress, Runnable afterEachMethod) {
     Model model = models.get(0);
     for (String method : request.explanations()) {
-      Map<String, double[]> sums = new LinkedHashMap<>();   // label -> {cases, hits, energy, iou}
+      // label -> {cases, hits, energy, iou, then each quality measure}
+      Map<String, double[]> sums = new LinkedHashMap<>();
+      List<String> quality = request.quality();
       try (Explainer explainer = models.size() == 1 ? Methods.create(method, model, request.settings(), null)
           : Ensemble.of(models, m -> Methods.create(method, m, request.settings(), null))) {
         for (int s = 0; s < images.size(); s++) {
@@ -212,19 +229,29 @@ public final class StudyEvaluation {
           for (int t = 0; t < labels.size(); t++) {
             float[] heat = explained.get(t).heatmap(0).unsafeData();
             float[] region = maskPlane(againstMask != null ? againstMask : study.masks().get(labels.get(t)), image);
-            double[] sum = sums.computeIfAbsent(model.labels().get(labels.get(t)), k -> new double[4]);
+            double[] sum = sums.computeIfAbsent(model.labels().get(labels.get(t)), k -> new double[4 + quality.size()]);
             sum[0]++;
             sum[1] += MapAgreement.pointingHit(heat, region, image.width(),
                 MapAgreement.pointingTolerance(Math.max(image.width(), image.height()))) ? 1 : 0;
             sum[2] += MapAgreement.energyInside(heat, region);
             sum[3] += MapAgreement.iou(heat, region, request.iouThreshold());
+            for (int q = 0; q < quality.size(); q++) {
+              sum[4 + q] += QualityMeasures.score(quality.get(q), model, image, labels.get(t), heat, region,
+                  request.faithfulness());
+            }
           }
         }
         progress.advance(method, images.size(), images.size());
       }
       Map<String, Object> perLabel = new LinkedHashMap<>();
-      sums.forEach((label, sum) -> perLabel.put(label, Map.of("cases", (int) sum[0], "pointingGame", sum[1] / sum[0],
-          "energyInside", sum[2] / sum[0], "iou", sum[3] / sum[0])));
+      sums.forEach((label, sum) -> {
+        Map<String, Object> scores = new LinkedHashMap<>(Map.of("cases", (int) sum[0], "pointingGame", sum[1] / sum[0],
+            "energyInside", sum[2] / sum[0], "iou", sum[3] / sum[0]));
+        for (int q = 0; q < quality.size(); q++) {
+          scores.put(QualityMeasures.field(quality.get(q)), sum[4 + q] / sum[0]);
+        }
+        perLabel.put(label, scores);
+      });
       out.put(method, perLabel);
       afterEachMethod.run();
     }

@@ -89,6 +89,40 @@ class CliTest {
     }
   }
 
+  /**
+   * {@code --quality} adds each measure to every method's scores: deletion and insertion areas
+   * under probability curves (in [0, 1]), the relevance rank, sparseness in [0, 1] and entropy at
+   * most ln(pixels); a measure without maps, or an unknown one, is refused.
+   */
+  @Test
+  void qualityMeasuresJoinTheExplanationScores(@TempDir Path tmp) throws IOException {
+    Path findings = demo.resolve("ground-truth/chest-findings.onnx");
+    Path labels = demo.resolve("ground-truth/studies/train.csv");
+    Run r = lumen("evaluate", findings.toString(), labels.toString(), "--json", tmp.resolve("q.json").toString(),
+        "--explanations", "gradcam", "--quality", "all", "--quality-steps", "8");
+    assertEquals(0, r.code(), r.err());
+    JsonNode gradcam = new ObjectMapper().readTree(tmp.resolve("q.json").toFile()).get("explanations").get("gradcam");
+    int checked = 0;
+    for (String finding : List.of("nodule", "opacity", "effusion", "cardiomegaly")) {
+      JsonNode scores = gradcam.get(finding);
+      for (String field : List.of("deletionAuc", "insertionAuc", "relevanceRank", "sparseness")) {
+        double v = scores.get(field).asDouble();
+        assertTrue(v >= 0 && v <= 1, finding + " " + field + " " + v);
+      }
+      assertTrue(scores.get("entropy").asDouble() > 0 && scores.get("entropy").asDouble() <= Math.log(256 * 256),
+          scores.toString());
+      checked++;
+    }
+    assertEquals(4, checked);
+    assertTrue(r.out().contains("deletion") && r.out().contains("relevance-rank"), r.out());
+    Run noMaps = lumen("evaluate", findings.toString(), labels.toString(), "--quality", "deletion");
+    assertEquals(2, noMaps.code(), noMaps.err());
+    assertTrue(noMaps.err().contains("--quality scores the maps of --explanations"), noMaps.err());
+    Run unknown = lumen("evaluate", findings.toString(), labels.toString(), "--explanations", "cam", "--quality",
+        "faith");
+    assertTrue(unknown.code() != 0 && unknown.err().contains("unknown quality measure 'faith'"), unknown.err());
+  }
+
   @Test
   void demoWritesIntoARelativeFolder() {
     Run r = lumen("demo", "-o", "target/demo-relative");

@@ -44,7 +44,10 @@ public final class MapAgreement {
     return 15.0 * side / 224;
   }
 
-  /** The share of the map's (non-negative) energy that lies on the finding; 0 for an empty map. */
+  /**
+   * The share of the map's (non-negative) energy that lies on the finding; 0 for an empty map.
+   * This is Arras et al.'s relevance mass accuracy.
+   */
   public static double energyInside(float[] heat, float[] mask) {
     check(heat, mask);
     double inside = 0;
@@ -55,6 +58,30 @@ public final class MapAgreement {
       inside += mask[i] != 0 ? v : 0;
     }
     return total == 0 ? 0 : inside / total;
+  }
+
+  /**
+   * Relevance rank accuracy (Arras, Osman &amp; Samek, "CLEVR-XAI", Information Fusion 2022): of
+   * the {@code K} pixels the map ranks highest, {@code K} the finding's size, the share that lies
+   * on the finding (ties in pixel order); 0 for an empty finding. Relevance mass accuracy, their
+   * other measure, is {@link #energyInside}.
+   */
+  public static double relevanceRank(float[] heat, float[] mask) {
+    check(heat, mask);
+    int k = 0;
+    for (float m : mask) {
+      k += m != 0 ? 1 : 0;
+    }
+    if (k == 0) {
+      return 0;
+    }
+    int[] top = java.util.stream.IntStream.range(0, heat.length).boxed()
+        .sorted(java.util.Comparator.comparingDouble(i -> -heat[i])).limit(k).mapToInt(Integer::intValue).toArray();
+    int inside = 0;
+    for (int i : top) {
+      inside += mask[i] != 0 ? 1 : 0;
+    }
+    return (double) inside / k;
   }
 
   /** Intersection over union of the region where the map is at or above {@code threshold} and the finding. */
