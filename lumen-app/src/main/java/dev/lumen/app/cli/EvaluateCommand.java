@@ -69,12 +69,16 @@ final class EvaluateCommand implements Callable<Integer> {
 
   @Option(names = "--quality", paramLabel = "MEASURE", split = ",", description = "Also score the --explanations maps "
       + "by deletion, insertion (area under the probability as the map's pixels are removed or revealed), "
-      + "relevance-rank, sparseness, entropy, or all.")
+      + "relevance-rank, sparseness, entropy, sanity (the cascading randomisation test), or all.")
   List<String> quality = List.of();
 
   @Option(names = "--quality-steps", paramLabel = "N", description = "Deletion and insertion: steps that take every "
       + "pixel (default: ${DEFAULT-VALUE}).")
   int qualitySteps = 20;
+
+  @Option(names = "--sanity-layers", paramLabel = "N", description = "The sanity check: re-draw the top N learned "
+      + "layers one by one (default: every layer).")
+  int sanityLayers = 0;
 
   @Option(names = "--deletion-substrate", paramLabel = "zero|mean", description = "What deletion puts in place of a "
       + "pixel (default: ${DEFAULT-VALUE}).")
@@ -112,7 +116,7 @@ final class EvaluateCommand implements Callable<Integer> {
     all.addAll(others);
     StudyEvaluation.Request request = new StudyEvaluation.Request(dataset, threshold, explanations,
         methodSettings.settings(), against, iouThreshold, quality, new Faithfulness.Settings(qualitySteps,
-            Faithfulness.Substrate.valueOf(substrate.toUpperCase(Locale.ROOT)), 0));
+            Faithfulness.Substrate.valueOf(substrate.toUpperCase(Locale.ROOT)), 0), sanityLayers);
     StudyEvaluation.Result result;
     try (ProgressBars.Follower bars = ProgressBars.follow()) {
       result = StudyEvaluation.run(all, weights, request, bars, report -> Reports.writeJson(json, report));
@@ -152,13 +156,25 @@ final class EvaluateCommand implements Callable<Integer> {
       e.forEach((method, perLabel) -> ((Map<?, ?>) perLabel).forEach((label, scores) -> {
         Map<?, ?> sc = (Map<?, ?>) scores;
         StringBuilder measures = new StringBuilder();
-        for (String q : QualityMeasures.named(quality)) {
+        for (String q : QualityMeasures.perFinding(QualityMeasures.named(quality))) {
           measures.append(String.format(Locale.ROOT, "  %s %.3f", q, (Double) sc.get(QualityMeasures.field(q))));
         }
         out.printf(Locale.ROOT, "%-20s %-12s cases %3d  pointing %.3f  energy inside %.3f  IoU %.3f%s%n", method, label,
             (Integer) sc.get("cases"), (Double) sc.get("pointingGame"), (Double) sc.get("energyInside"),
             (Double) sc.get("iou"), measures);
       }));
+    }
+    if (report.get("sanity") instanceof Map<?, ?> sanity) {
+      sanity.forEach((method, steps) -> {
+        out.printf(Locale.ROOT, "sanity check of %s: similarity to the original maps as layers are re-drawn from the "
+            + "top (Spearman of |map|, Spearman, SSIM)%n", method);
+        for (Object o : (List<?>) steps) {
+          Map<?, ?> step = (Map<?, ?>) o;
+          out.printf(Locale.ROOT, "  %3d  %-40s %6.3f %6.3f %6.3f%n", (Integer) step.get("randomisedLayers"),
+              step.get("layer"), (Double) step.get("spearmanOfAbsolute"), (Double) step.get("spearman"),
+              (Double) step.get("ssim"));
+        }
+      });
     }
     out.flush();
   }

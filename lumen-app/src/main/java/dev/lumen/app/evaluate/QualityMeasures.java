@@ -20,7 +20,9 @@ import java.util.Map;
  *       pixels are removed or revealed ({@link Faithfulness}); lower is better for deletion;
  *   <li>{@code relevance-rank}: the share of the map's top K pixels on the finding, K its size
  *       (relevance mass accuracy is the energy inside, always reported);
- *   <li>{@code sparseness}, {@code entropy}: how concentrated the map is ({@link Complexity}).
+ *   <li>{@code sparseness}, {@code entropy}: how concentrated the map is ({@link Complexity});
+ *   <li>{@code sanity}: the cascading randomisation test, per method rather than per finding
+ *       ({@link dev.lumen.core.quality.SanityCheck}).
  * </ul>
  */
 public final class QualityMeasures {
@@ -36,6 +38,7 @@ public final class QualityMeasures {
     f.put("relevance-rank", "relevanceRank");
     f.put("sparseness", "sparseness");
     f.put("entropy", "entropy");
+    f.put("sanity", "sanity");
     return f;
   }
 
@@ -64,9 +67,14 @@ public final class QualityMeasures {
     return List.copyOf(out);
   }
 
-  /** Whether any of {@code measures} perturbs the study (and so runs the model). */
+  /** Whether any of {@code measures} runs the model on changed studies or a changed model (one model, not an ensemble). */
   public static boolean perturbs(List<String> measures) {
-    return measures.contains("deletion") || measures.contains("insertion");
+    return measures.contains("deletion") || measures.contains("insertion") || measures.contains("sanity");
+  }
+
+  /** The measures taken per finding (all but the per-method sanity check). */
+  public static List<String> perFinding(List<String> measures) {
+    return measures.stream().filter(m -> !m.equals("sanity")).toList();
   }
 
   /** The report's field of {@code measure}. */

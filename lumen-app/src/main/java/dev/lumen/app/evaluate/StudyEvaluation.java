@@ -13,6 +13,7 @@ import dev.lumen.core.metrics.MapAgreement;
 import dev.lumen.core.metrics.Roc;
 import dev.lumen.core.model.Model;
 import dev.lumen.core.quality.Faithfulness;
+import dev.lumen.core.quality.SanityCheck;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -40,14 +41,21 @@ public final class StudyEvaluation {
    * @param against a region name to score every positive study's maps against instead of its
    *     findings' masks (a marker, say), or null
    * @param iouThreshold the heat at or above which a pixel counts for IoU
+   * @param quality the quality measures ({@link QualityMeasures}) to add to the maps' scores
+   * @param faithfulness deletion's and insertion's settings
+   * @param sanityLayers how many layers the sanity check's cascade re-draws, from the top (0: all)
    */
   public record Request(Path dataset, double threshold, List<String> explanations, Methods.Settings settings,
-                        String against, double iouThreshold, List<String> quality, Faithfulness.Settings faithfulness) {
+                        String against, double iouThreshold, List<String> quality, Faithfulness.Settings faithfulness,
+                        int sanityLayers) {
     public Request {
       Ranges.requireUnit("threshold", threshold);
       Ranges.requireUnit("IoU threshold", iouThreshold);
       explanations = Methods.named(explanations);
       quality = QualityMeasures.named(quality);
+      if (sanityLayers < 0) {
+        throw new IllegalArgumentException("--sanity-layers must be at least 0 (0: every layer), got " + sanityLayers);
+      }
       if (!quality.isEmpty() && explanations.isEmpty()) {
         throw new IllegalArgumentException("--quality scores the maps of --explanations; name the methods");
       }
@@ -56,7 +64,8 @@ public final class StudyEvaluation {
     /** A request without quality measures. */
     public Request(Path dataset, double threshold, List<String> explanations, Methods.Settings settings, String against,
         double iouThreshold) {
-      this(dataset, threshold, explanations, settings, against, iouThreshold, List.of(), Faithfulness.Settings.defaults());
+      this(dataset, threshold, explanations, settings, against, iouThreshold, List.of(), Faithfulness.Settings.defaults(),
+          0);
     }
   }
 
@@ -92,7 +101,7 @@ public final class StudyEvaluation {
       requireScoringMasks(data, request);
     }
     if (models.size() > 1 && QualityMeasures.perturbs(request.quality())) {
-      throw new IllegalArgumentException("deletion and insertion score one model's probabilities; evaluate the "
+      throw new IllegalArgumentException("deletion, insertion and the sanity check score one model; evaluate the "
           + "members one at a time, without --ensemble");
     }
     List<Path> files = data.studies().stream().map(LabelledStudies.Study::image).toList();
@@ -130,7 +139,11 @@ public final class StudyEvaluation {
     if (!request.explanations().isEmpty()) {
       Map<String, Object> scores = new LinkedHashMap<>();
       report.put("explanations", scores);
-      explanationScores(models, data, images, request, scores, progress, () -> partial.accept(report));
+      Map<String, Object> sanity = new LinkedHashMap<>();
+      if (request.quality().contains("sanity")) {
+        report.put("sanity", sanity);
+      }
+      explanationScores(models, data, images, request, scores, sanity, progress, () -> partial.accept(report));
     }
     return new Result(report, scoredLabels, curves);
   }
@@ -204,12 +217,14 @@ public final class StudyEvaluation {
    * a mask of the finding, or with a mask of the region the request names.
    */
   private static void explanationScores(List<Model> models, LabelledStudies data, List<Image> images, Request request,
-      Map<String, Object> out, Progress progress, Runnable afterEachMethod) {
+      Map<String, Object> out, Map<String, Object> sanity, Progress progress, Runnable afterEachMethod) {
     Model model = models.get(0);
     for (String method : request.explanations()) {
       // label -> {cases, hits, energy, iou, then each quality measure}
       Map<String, double[]> sums = new LinkedHashMap<>();
-      List<String> quality = request.quality();
+      List<String> quality = QualityMeasures.perFinding(request.quality());
+      List<Image> explainedStudies = new ArrayList<>();
+      List<Integer> explainedLabels = new ArrayList<>();
       try (Explainer explainer = models.size() == 1 ? Methods.create(method, model, request.settings(), null)
           : Ensemble.of(models, m -> Methods.create(method, m, request.settings(), null))) {
         for (int s = 0; s < images.size(); s++) {
@@ -227,6 +242,8 @@ public final class StudyEvaluation {
           // one explanation of every masked finding of the study
           var explained = explainer.explain(image, Targets.labels(labels.stream().map(String::valueOf).toList()));
           for (int t = 0; t < labels.size(); t++) {
+            explainedStudies.add(image);
+            explainedLabels.add(labels.get(t));
             float[] heat = explained.get(t).heatmap(0).unsafeData();
             float[] region = maskPlane(againstMask != null ? againstMask : study.masks().get(labels.get(t)), image);
             double[] sum = sums.computeIfAbsent(model.labels().get(labels.get(t)), k -> new double[4 + quality.size()]);
@@ -253,6 +270,18 @@ public final class StudyEvaluation {
         perLabel.put(label, scores);
       });
       out.put(method, perLabel);
+      if (request.quality().contains("sanity")) {
+        sanity.put(method, SanityCheck.cascading(model, m -> Methods.create(method, m, request.settings(), null),
+            explainedStudies, explainedLabels, request.sanityLayers(), 0, progress).stream().map(step -> {
+              Map<String, Object> row = new LinkedHashMap<>();
+              row.put("layer", step.layer());
+              row.put("randomisedLayers", step.randomised());
+              row.put("spearmanOfAbsolute", step.spearmanOfAbsolute());
+              row.put("spearman", step.spearman());
+              row.put("ssim", step.ssim());
+              return row;
+            }).toList());
+      }
       afterEachMethod.run();
     }
   }

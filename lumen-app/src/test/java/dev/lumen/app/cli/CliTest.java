@@ -123,6 +123,28 @@ class CliTest {
     assertTrue(unknown.code() != 0 && unknown.err().contains("unknown quality measure 'faith'"), unknown.err());
   }
 
+  /**
+   * The cascading randomisation test on the findings model reproduces Adebayo et al.: Grad-CAM's
+   * maps change as soon as the top layer is re-drawn, guided backprop's stay alike.
+   */
+  @Test
+  void theSanityCheckTellsGradCamFromGuidedBackprop(@TempDir Path tmp) throws IOException {
+    Path findings = demo.resolve("ground-truth/chest-findings.onnx");
+    Path labels = demo.resolve("ground-truth/studies/train.csv");
+    Run r = lumen("evaluate", findings.toString(), labels.toString(), "--json", tmp.resolve("s.json").toString(),
+        "--explanations", "gradcam,guidedbackprop", "--quality", "sanity", "--sanity-layers", "2");
+    assertEquals(0, r.code(), r.err());
+    JsonNode sanity = new ObjectMapper().readTree(tmp.resolve("s.json").toFile()).get("sanity");
+    JsonNode gradcam = sanity.get("gradcam");
+    JsonNode guided = sanity.get("guidedbackprop");
+    assertEquals(2, gradcam.size());
+    for (int step = 0; step < 2; step++) {
+      assertTrue(gradcam.get(step).get("spearman").asDouble() < 0.3, gradcam.toString());
+      assertTrue(guided.get(step).get("spearman").asDouble() > 0.7, guided.toString());
+    }
+    assertTrue(r.out().contains("sanity check of guidedbackprop"), r.out());
+  }
+
   @Test
   void demoWritesIntoARelativeFolder() {
     Run r = lumen("demo", "-o", "target/demo-relative");

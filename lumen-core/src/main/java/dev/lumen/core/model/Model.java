@@ -101,6 +101,14 @@ public final class Model implements AutoCloseable {
     }
   }
 
+  /**
+   * A model of {@code graph} in place of this one's (a rewrite of it: the same inputs and
+   * outputs), with this model's card and options, named {@code name}; close it when done.
+   */
+  public Model withGraph(OnnxGraph graph, String name) {
+    return new Model(graph, graph.toBytes(), card, name, options());
+  }
+
   /** The file name the model was loaded from. */
   public String name() {
     return name;

@@ -241,6 +241,18 @@ public final class OnnxGraph {
     return new OnnxGraph(model.toBuilder().setGraph(graph).build(), source);
   }
 
+  /** This graph with the initializers of {@code replaced}'s names swapped for its tensors (same names). */
+  public OnnxGraph withInitializers(Map<String, TensorProto> replaced) {
+    GraphProto.Builder graph = model.getGraph().toBuilder();
+    for (int i = 0; i < graph.getInitializerCount(); i++) {
+      TensorProto t = replaced.get(graph.getInitializer(i).getName());
+      if (t != null) {
+        graph.setInitializer(i, t);
+      }
+    }
+    return new OnnxGraph(model.toBuilder().setGraph(graph).build(), source);
+  }
+
   /**
    * The part of the graph that computes {@code tensor}: the same inputs, the nodes and
    * initializers it needs, and {@code tensor} as the only output. A new head can be attached to
