@@ -18,10 +18,12 @@ import java.util.Map;
  * @param settings the methods' settings that differ from the defaults, by field name
  * @param against a region to score the maps against instead of the findings' masks (labels CSV)
  * @param iouThreshold the heat at or above which a pixel counts for IoU (null for 0.5)
+ * @param quality quality measures of the maps, as {@code lumen evaluate --quality} (labels CSV; null for none)
  */
 public record EvaluationRequest(String dataset, String model, List<String> ensemble, double[] weights,
                                 Map<String, String> planes, Double threshold, List<String> explanations,
-                                Map<String, Object> settings, String against, Double iouThreshold) {
+                                Map<String, Object> settings, String against, Double iouThreshold,
+                                List<String> quality) {
   public EvaluationRequest {
     if (dataset == null) {
       throw new IllegalArgumentException("an evaluation needs the 'dataset'");
@@ -35,5 +37,9 @@ public record EvaluationRequest(String dataset, String model, List<String> ensem
     settings = settings == null ? Map.of() : Map.copyOf(settings);
     threshold = threshold == null ? 0.5 : threshold;
     iouThreshold = iouThreshold == null ? 0.5 : iouThreshold;
+    quality = quality == null ? List.of() : List.copyOf(quality);
+    if (planes != null && !quality.isEmpty()) {
+      throw new IllegalArgumentException("'quality' measures maps of a labels CSV's studies, not of MRNet exams");
+    }
   }
 }

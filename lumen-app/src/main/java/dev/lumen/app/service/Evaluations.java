@@ -67,8 +67,13 @@ public final class Evaluations {
       service.model(request.model());
       request.ensemble().forEach(service::model);
     }
-    new StudyEvaluation.Request(Path.of(dataset.path()), request.threshold(), request.explanations(),
-        LumenService.settings(request.settings()).resolve(), request.against(), request.iouThreshold());
+    request(request, Path.of(dataset.path()), LumenService.settings(request.settings()).resolve());
+  }
+
+  /** The labels-CSV evaluation {@code request} asks for, on the dataset at {@code csv}. */
+  private static StudyEvaluation.Request request(EvaluationRequest request, Path csv, Methods.Settings settings) {
+    return new StudyEvaluation.Request(csv, request.threshold(), request.explanations(), settings, request.against(),
+        request.iouThreshold(), request.quality(), dev.lumen.core.quality.Faithfulness.Settings.defaults(), 0);
   }
 
   /** Runs {@code request}, stores its report and returns the evaluation's id. */
@@ -91,8 +96,7 @@ public final class Evaluations {
     } else {
       List<Model> all = new ArrayList<>(List.of(service.model(request.model())));
       request.ensemble().forEach(id -> all.add(service.model(id)));
-      StudyEvaluation.Request evaluation = new StudyEvaluation.Request(Path.of(dataset.path()), request.threshold(),
-          request.explanations(), settings, request.against(), request.iouThreshold());
+      StudyEvaluation.Request evaluation = request(request, Path.of(dataset.path()), settings);
       report = StudyEvaluation.run(all, request.weights(), evaluation, progress, partial -> { }).report();
       List<String> ids = new ArrayList<>(List.of(request.model()));
       ids.addAll(request.ensemble());

@@ -75,7 +75,8 @@ class DatasetApiTest extends ServerTestBase {
     JsonNode chest = datasetsByKind().get("labels");
     String model = api.modelId("chest-findings.onnx");
     JsonNode queued = api.json("POST", "/api/evaluations", "{\"dataset\": \"" + chest.get("id").asText()
-        + "\", \"model\": \"" + model + "\", \"explanations\": [\"cam\"]}", 202);
+        + "\", \"model\": \"" + model + "\", \"explanations\": [\"cam\"], \"quality\": [\"insertion\", "
+        + "\"relevance-rank\"]}", 202);
     JsonNode done = api.waitFor(queued.get("job").get("id").asText());
     assertEquals("done", done.get("state").asText(), done.toString());
     String id = done.get("result").get("evaluation").asText();
@@ -83,12 +84,13 @@ class DatasetApiTest extends ServerTestBase {
     assertEquals(12, report.get("cases").size());
     Path json = data.resolve("cli-report.json");
     CliTest.Run run = CliTest.lumen("evaluate", data.resolve("demo/chest-findings.onnx").toString(),
-        data.resolve("demo/datasets/chest-findings/train.csv").toString(), "--explanations", "cam", "--json",
-        json.toString());
+        data.resolve("demo/datasets/chest-findings/train.csv").toString(), "--explanations", "cam", "--quality",
+        "insertion,relevance-rank", "--json", json.toString());
     assertEquals(0, run.code(), run.err());
     JsonNode cli = TestServer.JSON.readTree(json.toFile());
     assertEquals(cli.get("labels").toString(), report.get("labels").toString());
     assertEquals(cli.get("explanations").toString(), report.get("explanations").toString());
+    assertTrue(report.get("explanations").get("cam").elements().next().has("insertionAuc"), report.toString());
     assertEquals(cli.get("cases").toString(), report.get("cases").toString());
     assertEquals(1, api.json("GET", "/api/evaluations?dataset=" + chest.get("id").asText(), null, 200).size());
   }
