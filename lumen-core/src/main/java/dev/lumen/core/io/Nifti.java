@@ -123,13 +123,37 @@ public record Nifti(Path file, int[] dims, float[] values, double[][] affine, fl
     return new Nifti(file, dims, values, affine(h, two, dims), top);
   }
 
-  /** A file's bytes, gunzipped when they are gzip. */
+  /**
+   * A file's bytes, gunzipped when they are gzip — inflated straight from the file, so a large
+   * volume is not first copied whole into memory compressed.
+   */
   private static byte[] load(Path file) {
-    byte[] bytes = FileBytes.read(file);
-    if (bytes.length >= 2 && (bytes[0] & 0xFF) == 0x1F && (bytes[1] & 0xFF) == 0x8B) {
-      bytes = gunzip(file, bytes);
+    if (!isGzip(file)) {
+      return FileBytes.read(file);
     }
-    return bytes;
+    try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(file)) {
+      long size = channel.size();
+      long stated = 0;
+      if (size >= 18) {
+        ByteBuffer trailer = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN);
+        channel.read(trailer, size - 4);
+        stated = Integer.toUnsignedLong(trailer.getInt(0));
+      }
+      try (java.io.InputStream in = java.nio.channels.Channels.newInputStream(channel.position(0))) {
+        return gunzip(file, in, size, stated);
+      }
+    } catch (IOException e) {
+      throw new LumenException(file, "cannot be read: " + e.getMessage(), e);
+    }
+  }
+
+  private static boolean isGzip(Path file) {
+    try (java.io.InputStream in = java.nio.file.Files.newInputStream(file)) {
+      byte[] magic = in.readNBytes(2);
+      return magic.length == 2 && (magic[0] & 0xFF) == 0x1F && (magic[1] & 0xFF) == 0x8B;
+    } catch (IOException e) {
+      return false;   // FileBytes names the reason
+    }
   }
 
   /**
@@ -226,11 +250,9 @@ public record Nifti(Path file, int[] dims, float[] values, double[][] affine, fl
    * bytes) rather than grown chunk by chunk — but never larger than 64 times the compressed
    * bytes on the trailer's word alone: a damaged trailer must not make Lumen allocate.
    */
-  private static byte[] gunzip(Path file, byte[] bytes) {
-    long stated = bytes.length >= 18 ? Integer.toUnsignedLong(ByteBuffer.wrap(bytes, bytes.length - 4, 4)
-        .order(ByteOrder.LITTLE_ENDIAN).getInt()) : 0;
-    long first = Math.min(stated, Math.min(64L * bytes.length, Integer.MAX_VALUE - 8));
-    try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(bytes), 1 << 16)) {
+  private static byte[] gunzip(Path file, java.io.InputStream compressed, long size, long stated) {
+    long first = Math.min(stated, Math.min(64L * size, Integer.MAX_VALUE - 8));
+    try (GZIPInputStream in = new GZIPInputStream(compressed, 1 << 16)) {
       MemoryBudget.require(file, first, "gunzipping " + first + " bytes");
       byte[] out = new byte[(int) first];
       int n = in.readNBytes(out, 0, out.length);
@@ -249,6 +271,7 @@ public record Nifti(Path file, int[] dims, float[] values, double[][] affine, fl
       throw new LumenException(file, "is a corrupt or truncated gzip file (" + e.getMessage() + ")");
     }
   }
+
 
   /** NIfTI's datatype codes as the element types {@link Npy} reads. */
   private static NpyType type(Path file, int datatype) {
