@@ -69,7 +69,8 @@ final class EvaluateCommand implements Callable<Integer> {
 
   @Option(names = "--quality", paramLabel = "MEASURE", split = ",", description = "Also score the --explanations maps "
       + "by deletion, insertion (area under the probability as the map's pixels are removed or revealed), "
-      + "relevance-rank, sparseness, entropy, sanity (the cascading randomisation test), or all.")
+      + "relevance-rank, sparseness, entropy, sensitivity (to small noise), sanity (the cascading randomisation "
+      + "test), or all.")
   List<String> quality = List.of();
 
   @Option(names = "--quality-steps", paramLabel = "N", description = "Deletion and insertion: steps that take every "
@@ -79,6 +80,14 @@ final class EvaluateCommand implements Callable<Integer> {
   @Option(names = "--sanity-layers", paramLabel = "N", description = "The sanity check: re-draw the top N learned "
       + "layers one by one (default: every layer).")
   int sanityLayers = 0;
+
+  @Option(names = "--sensitivity-samples", paramLabel = "N", description = "Sensitivity: noisy copies per study "
+      + "(default: ${DEFAULT-VALUE}).")
+  int sensitivitySamples = 8;
+
+  @Option(names = "--sensitivity-radius", paramLabel = "R", description = "Sensitivity: the noise's half-width as a "
+      + "fraction of the study's range (default: ${DEFAULT-VALUE}).")
+  double sensitivityRadius = 0.02;
 
   @Option(names = "--deletion-substrate", paramLabel = "zero|mean", description = "What deletion puts in place of a "
       + "pixel (default: ${DEFAULT-VALUE}).")
@@ -115,8 +124,9 @@ final class EvaluateCommand implements Callable<Integer> {
     List<Model> all = new ArrayList<>(List.of(model));
     all.addAll(others);
     StudyEvaluation.Request request = new StudyEvaluation.Request(dataset, threshold, explanations,
-        methodSettings.settings(), against, iouThreshold, quality, new Faithfulness.Settings(qualitySteps,
-            Faithfulness.Substrate.valueOf(substrate.toUpperCase(Locale.ROOT)), 0), sanityLayers);
+        methodSettings.settings(), against, iouThreshold, quality, new QualityMeasures.Settings(
+            new Faithfulness.Settings(qualitySteps, Faithfulness.Substrate.valueOf(substrate.toUpperCase(Locale.ROOT)),
+                0), sanityLayers, sensitivitySamples, sensitivityRadius));
     StudyEvaluation.Result result;
     try (ProgressBars.Follower bars = ProgressBars.follow()) {
       result = StudyEvaluation.run(all, weights, request, bars, report -> Reports.writeJson(json, report));
@@ -156,8 +166,8 @@ final class EvaluateCommand implements Callable<Integer> {
       e.forEach((method, perLabel) -> ((Map<?, ?>) perLabel).forEach((label, scores) -> {
         Map<?, ?> sc = (Map<?, ?>) scores;
         StringBuilder measures = new StringBuilder();
-        for (String q : QualityMeasures.perFinding(QualityMeasures.named(quality))) {
-          measures.append(String.format(Locale.ROOT, "  %s %.3f", q, (Double) sc.get(QualityMeasures.field(q))));
+        for (String field : QualityMeasures.fields(QualityMeasures.perFinding(QualityMeasures.named(quality)))) {
+          measures.append(String.format(Locale.ROOT, "  %s %.3f", field, (Double) sc.get(field)));
         }
         out.printf(Locale.ROOT, "%-20s %-12s cases %3d  pointing %.3f  energy inside %.3f  IoU %.3f%s%n", method, label,
             (Integer) sc.get("cases"), (Double) sc.get("pointingGame"), (Double) sc.get("energyInside"),

@@ -1,10 +1,13 @@
 package dev.lumen.app.evaluate;
 
+import dev.lumen.core.explain.Explainer;
+import dev.lumen.core.explain.Explanation;
 import dev.lumen.core.image.Image;
 import dev.lumen.core.metrics.MapAgreement;
 import dev.lumen.core.model.Model;
 import dev.lumen.core.quality.Complexity;
 import dev.lumen.core.quality.Faithfulness;
+import dev.lumen.core.quality.Robustness;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,24 +24,53 @@ import java.util.Map;
  *   <li>{@code relevance-rank}: the share of the map's top K pixels on the finding, K its size
  *       (relevance mass accuracy is the energy inside, always reported);
  *   <li>{@code sparseness}, {@code entropy}: how concentrated the map is ({@link Complexity});
+ *   <li>{@code sensitivity}: the average and the largest change of the raw map under small
+ *       uniform noise ({@link Robustness});
  *   <li>{@code sanity}: the cascading randomisation test, per method rather than per finding
  *       ({@link dev.lumen.core.quality.SanityCheck}).
  * </ul>
  */
 public final class QualityMeasures {
-  /** The measures by name, with the report's field for each. */
-  private static final Map<String, String> FIELDS = fields();
+  /** The measures by name, with the report's fields of each. */
+  private static final Map<String, List<String>> FIELDS = fields();
+
+  /**
+   * The measures' settings.
+   *
+   * @param faithfulness deletion's and insertion's
+   * @param sanityLayers how many layers the sanity check's cascade re-draws, from the top (0: all)
+   * @param sensitivitySamples noisy copies per study for the sensitivity
+   * @param sensitivityRadius their noise's half-width, a fraction of the study's range top
+   */
+  public record Settings(Faithfulness.Settings faithfulness, int sanityLayers, int sensitivitySamples,
+                         double sensitivityRadius) {
+    public Settings {
+      if (sanityLayers < 0) {
+        throw new IllegalArgumentException("--sanity-layers must be at least 0 (0: every layer), got " + sanityLayers);
+      }
+      if (sensitivitySamples < 1 || !(sensitivityRadius > 0 && sensitivityRadius <= 1)) {
+        throw new IllegalArgumentException("--sensitivity-samples must be at least 1 and --sensitivity-radius in "
+            + "(0, 1], got " + sensitivitySamples + " and " + sensitivityRadius);
+      }
+    }
+
+    /** Deletion's and insertion's defaults, every layer, 8 copies at 2 % noise. */
+    public static Settings defaults() {
+      return new Settings(Faithfulness.Settings.defaults(), 0, 8, 0.02);
+    }
+  }
 
   private QualityMeasures() {}
 
-  private static Map<String, String> fields() {
-    Map<String, String> f = new LinkedHashMap<>();
-    f.put("deletion", "deletionAuc");
-    f.put("insertion", "insertionAuc");
-    f.put("relevance-rank", "relevanceRank");
-    f.put("sparseness", "sparseness");
-    f.put("entropy", "entropy");
-    f.put("sanity", "sanity");
+  private static Map<String, List<String>> fields() {
+    Map<String, List<String>> f = new LinkedHashMap<>();
+    f.put("deletion", List.of("deletionAuc"));
+    f.put("insertion", List.of("insertionAuc"));
+    f.put("relevance-rank", List.of("relevanceRank"));
+    f.put("sparseness", List.of("sparseness"));
+    f.put("entropy", List.of("entropy"));
+    f.put("sensitivity", List.of("averageSensitivity", "maxSensitivity"));
+    f.put("sanity", List.of());
     return f;
   }
 
@@ -69,7 +101,8 @@ public final class QualityMeasures {
 
   /** Whether any of {@code measures} runs the model on changed studies or a changed model (one model, not an ensemble). */
   public static boolean perturbs(List<String> measures) {
-    return measures.contains("deletion") || measures.contains("insertion") || measures.contains("sanity");
+    return measures.contains("deletion") || measures.contains("insertion") || measures.contains("sanity")
+        || measures.contains("sensitivity");
   }
 
   /** The measures taken per finding (all but the per-method sanity check). */
@@ -77,20 +110,31 @@ public final class QualityMeasures {
     return measures.stream().filter(m -> !m.equals("sanity")).toList();
   }
 
-  /** The report's field of {@code measure}. */
-  public static String field(String measure) {
-    return FIELDS.get(measure);
+  /** The report's fields of {@code measures}, in order. */
+  public static List<String> fields(List<String> measures) {
+    return measures.stream().flatMap(m -> FIELDS.get(m).stream()).toList();
   }
 
-  /** {@code measure} of the map {@code heat} of {@code label} on {@code image}, whose finding is {@code mask}. */
-  public static double score(String measure, Model model, Image image, int label, float[] heat, float[] mask,
-      Faithfulness.Settings settings) {
+  /**
+   * The values of {@code measure} (one per field) for the explanation {@code e} of a finding on
+   * {@code image} ({@code heat} its heat map, {@code mask} the finding), made by {@code explainer}
+   * on {@code model}.
+   */
+  public static double[] score(String measure, Model model, Explainer explainer, Image image, Explanation e,
+      float[] heat, float[] mask, Settings settings) {
+    int label = e.target().index();
     return switch (measure) {
-      case "deletion" -> Faithfulness.deletion(model, image, label, heat, settings).auc();
-      case "insertion" -> Faithfulness.insertion(model, image, label, heat, settings).auc();
-      case "relevance-rank" -> MapAgreement.relevanceRank(heat, mask);
-      case "sparseness" -> Complexity.sparseness(heat);
-      case "entropy" -> Complexity.entropy(heat);
+      case "deletion" -> new double[] {Faithfulness.deletion(model, image, label, heat, settings.faithfulness()).auc()};
+      case "insertion" -> new double[] {Faithfulness.insertion(model, image, label, heat, settings.faithfulness())
+          .auc()};
+      case "relevance-rank" -> new double[] {MapAgreement.relevanceRank(heat, mask)};
+      case "sparseness" -> new double[] {Complexity.sparseness(heat)};
+      case "entropy" -> new double[] {Complexity.entropy(heat)};
+      case "sensitivity" -> {
+        Robustness r = Robustness.of(explainer, image, label, settings.sensitivitySamples(),
+            settings.sensitivityRadius(), 0);
+        yield new double[] {r.average(), r.maximum()};
+      }
       default -> throw new IllegalArgumentException("unknown quality measure '" + measure + "'");
     };
   }

@@ -12,7 +12,6 @@ import dev.lumen.core.image.Images;
 import dev.lumen.core.metrics.MapAgreement;
 import dev.lumen.core.metrics.Roc;
 import dev.lumen.core.model.Model;
-import dev.lumen.core.quality.Faithfulness;
 import dev.lumen.core.quality.SanityCheck;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -42,20 +41,16 @@ public final class StudyEvaluation {
    *     findings' masks (a marker, say), or null
    * @param iouThreshold the heat at or above which a pixel counts for IoU
    * @param quality the quality measures ({@link QualityMeasures}) to add to the maps' scores
-   * @param faithfulness deletion's and insertion's settings
-   * @param sanityLayers how many layers the sanity check's cascade re-draws, from the top (0: all)
+   * @param qualitySettings the measures' settings
    */
   public record Request(Path dataset, double threshold, List<String> explanations, Methods.Settings settings,
-                        String against, double iouThreshold, List<String> quality, Faithfulness.Settings faithfulness,
-                        int sanityLayers) {
+                        String against, double iouThreshold, List<String> quality,
+                        QualityMeasures.Settings qualitySettings) {
     public Request {
       Ranges.requireUnit("threshold", threshold);
       Ranges.requireUnit("IoU threshold", iouThreshold);
       explanations = Methods.named(explanations);
       quality = QualityMeasures.named(quality);
-      if (sanityLayers < 0) {
-        throw new IllegalArgumentException("--sanity-layers must be at least 0 (0: every layer), got " + sanityLayers);
-      }
       if (!quality.isEmpty() && explanations.isEmpty()) {
         throw new IllegalArgumentException("--quality scores the maps of --explanations; name the methods");
       }
@@ -64,8 +59,8 @@ public final class StudyEvaluation {
     /** A request without quality measures. */
     public Request(Path dataset, double threshold, List<String> explanations, Methods.Settings settings, String against,
         double iouThreshold) {
-      this(dataset, threshold, explanations, settings, against, iouThreshold, List.of(), Faithfulness.Settings.defaults(),
-          0);
+      this(dataset, threshold, explanations, settings, against, iouThreshold, List.of(),
+          QualityMeasures.Settings.defaults());
     }
   }
 
@@ -223,6 +218,7 @@ public final class StudyEvaluation {
       // label -> {cases, hits, energy, iou, then each quality measure}
       Map<String, double[]> sums = new LinkedHashMap<>();
       List<String> quality = QualityMeasures.perFinding(request.quality());
+      List<String> fields = QualityMeasures.fields(quality);
       List<Image> explainedStudies = new ArrayList<>();
       List<Integer> explainedLabels = new ArrayList<>();
       try (Explainer explainer = models.size() == 1 ? Methods.create(method, model, request.settings(), null)
@@ -246,15 +242,18 @@ public final class StudyEvaluation {
             explainedLabels.add(labels.get(t));
             float[] heat = explained.get(t).heatmap(0).unsafeData();
             float[] region = maskPlane(againstMask != null ? againstMask : study.masks().get(labels.get(t)), image);
-            double[] sum = sums.computeIfAbsent(model.labels().get(labels.get(t)), k -> new double[4 + quality.size()]);
+            double[] sum = sums.computeIfAbsent(model.labels().get(labels.get(t)), k -> new double[4 + fields.size()]);
             sum[0]++;
             sum[1] += MapAgreement.pointingHit(heat, region, image.width(),
                 MapAgreement.pointingTolerance(Math.max(image.width(), image.height()))) ? 1 : 0;
             sum[2] += MapAgreement.energyInside(heat, region);
             sum[3] += MapAgreement.iou(heat, region, request.iouThreshold());
-            for (int q = 0; q < quality.size(); q++) {
-              sum[4 + q] += QualityMeasures.score(quality.get(q), model, image, labels.get(t), heat, region,
-                  request.faithfulness());
+            int at = 4;
+            for (String measure : quality) {
+              for (double v : QualityMeasures.score(measure, model, explainer, image, explained.get(t), heat, region,
+                  request.qualitySettings())) {
+                sum[at++] += v;
+              }
             }
           }
         }
@@ -264,15 +263,15 @@ public final class StudyEvaluation {
       sums.forEach((label, sum) -> {
         Map<String, Object> scores = new LinkedHashMap<>(Map.of("cases", (int) sum[0], "pointingGame", sum[1] / sum[0],
             "energyInside", sum[2] / sum[0], "iou", sum[3] / sum[0]));
-        for (int q = 0; q < quality.size(); q++) {
-          scores.put(QualityMeasures.field(quality.get(q)), sum[4 + q] / sum[0]);
+        for (int f = 0; f < fields.size(); f++) {
+          scores.put(fields.get(f), sum[4 + f] / sum[0]);
         }
         perLabel.put(label, scores);
       });
       out.put(method, perLabel);
       if (request.quality().contains("sanity")) {
         sanity.put(method, SanityCheck.cascading(model, m -> Methods.create(method, m, request.settings(), null),
-            explainedStudies, explainedLabels, request.sanityLayers(), 0, progress).stream().map(step -> {
+            explainedStudies, explainedLabels, request.qualitySettings().sanityLayers(), 0, progress).stream().map(step -> {
               Map<String, Object> row = new LinkedHashMap<>();
               row.put("layer", step.layer());
               row.put("randomisedLayers", step.randomised());

@@ -73,7 +73,7 @@ public final class Evaluations {
   /** The labels-CSV evaluation {@code request} asks for, on the dataset at {@code csv}. */
   private static StudyEvaluation.Request request(EvaluationRequest request, Path csv, Methods.Settings settings) {
     return new StudyEvaluation.Request(csv, request.threshold(), request.explanations(), settings, request.against(),
-        request.iouThreshold(), request.quality(), dev.lumen.core.quality.Faithfulness.Settings.defaults(), 0);
+        request.iouThreshold(), request.quality(), dev.lumen.app.evaluate.QualityMeasures.Settings.defaults());
   }
 
   /** Runs {@code request}, stores its report and returns the evaluation's id. */

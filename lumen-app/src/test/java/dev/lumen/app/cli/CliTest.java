@@ -91,8 +91,9 @@ class CliTest {
 
   /**
    * {@code --quality} adds each measure to every method's scores: deletion and insertion areas
-   * under probability curves (in [0, 1]), the relevance rank, sparseness in [0, 1] and entropy at
-   * most ln(pixels); a measure without maps, or an unknown one, is refused.
+   * under probability curves (in [0, 1]), the relevance rank, sparseness in [0, 1], entropy at
+   * most ln(pixels), and the sensitivity (its maximum at least its average); a measure without
+   * maps, or an unknown one, is refused.
    */
   @Test
   void qualityMeasuresJoinTheExplanationScores(@TempDir Path tmp) throws IOException {
@@ -114,7 +115,10 @@ class CliTest {
       checked++;
     }
     assertEquals(4, checked);
-    assertTrue(r.out().contains("deletion") && r.out().contains("relevance-rank"), r.out());
+    assertTrue(r.out().contains("deletionAuc") && r.out().contains("relevanceRank"), r.out());
+    JsonNode one = gradcam.get("nodule");
+    assertTrue(one.get("averageSensitivity").asDouble() >= 0
+        && one.get("maxSensitivity").asDouble() >= one.get("averageSensitivity").asDouble(), one.toString());
     Run noMaps = lumen("evaluate", findings.toString(), labels.toString(), "--quality", "deletion");
     assertEquals(2, noMaps.code(), noMaps.err());
     assertTrue(noMaps.err().contains("--quality scores the maps of --explanations"), noMaps.err());

@@ -83,4 +83,32 @@ class QualityMeasuresTest {
       assertThrows(IllegalArgumentException.class, () -> new Faithfulness.Settings(0, Faithfulness.Substrate.ZERO, 0));
     }
   }
+
+  /**
+   * On the region model the input gradient is the region's mask whatever the input: saliency has
+   * sensitivity 0. Input x gradient is the input on the region: noise of half-width r moves it by at
+   * most r * top * sqrt(region pixels), relative to the map's norm.
+   */
+  @Test
+  void sensitivityIsZeroForAConstantGradientAndBoundedForInputTimesGradient(@TempDir Path tmp) throws IOException {
+    int size = 16;
+    Path file = SyntheticModels.regionSum(tmp.resolve("region.onnx"), size, 4, 4, 4, 4);
+    float[] pixels = new float[size * size];
+    java.util.Arrays.fill(pixels, 100f);
+    Image image = Image.gray("flat.png", pixels, size, size, 255f);
+    try (Model model = Model.load(file)) {
+      var saliency = dev.lumen.core.explain.gradient.InputGradients.of(model,
+          dev.lumen.core.explain.gradient.InputGradients.Kind.SALIENCY);
+      Robustness still = Robustness.of(saliency, image, 0, 4, 0.05, 1);
+      assertEquals(0, still.maximum(), 1e-6);
+      var inputTimes = dev.lumen.core.explain.gradient.InputGradients.of(model,
+          dev.lumen.core.explain.gradient.InputGradients.Kind.INPUT_X_GRADIENT);
+      Robustness moved = Robustness.of(inputTimes, image, 0, 6, 0.05, 1);
+      // the map is (100 / 255) on 16 pixels, norm 4 * 100 / 255; the noise at most 0.05 per pixel in unit scale
+      double bound = 0.05 * Math.sqrt(16) / (4 * 100 / 255.0);
+      assertTrue(moved.average() > 0 && moved.maximum() <= bound + 1e-6 && moved.average() <= moved.maximum(),
+          moved + " against " + bound);
+      assertThrows(IllegalArgumentException.class, () -> Robustness.of(saliency, image, 0, 0, 0.05, 1));
+    }
+  }
 }
