@@ -211,7 +211,8 @@ final class ExplainCommand implements Callable<Integer> {
             ExplanationWriter.Extras extras = exam.affine() != null
                 ? ExplanationWriter.niftiMaps(explanations, exam.affine()) : ExplanationWriter.NO_EXTRAS;
             if (dicomObjects) {
-              extras = extras.and(writer.dicomObjects(volume.slices(), explanations, Studies.dicomSources(exam.dicomFiles()), dicomThreshold));
+              extras = extras.and(writer.dicomObjects(volume.slices(), explanations,
+                  Studies.dicomSources(exam.dicomFiles()), dicomThreshold));
             }
             Path written = limeResults != null
                 ? writer.writeLime(study, volume.slices(), List.of(model.preprocessor().geometry(volume.slices().get(0))),

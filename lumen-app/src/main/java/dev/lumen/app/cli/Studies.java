@@ -141,9 +141,7 @@ final class Studies {
    * NIfTI image when it is not null.
    */
   static Exam exam(Path file, DicomImages.Window window, Integer frame) {
-    if (frame != null && !Images.isNifti(file)) {
-      throw new LumenException(file, "is not a NIfTI image; --frame picks a volume of a 4D NIfTI time series");
-    }
+    Images.requireFramed(file, frame);
     if (Files.isDirectory(file) || DicomDirectory.isDirectory(file)) {
       DicomSeries series = DicomSeries.read(file, window);
       return new Exam(series.volume(), series.affine(), series.files());

@@ -74,9 +74,7 @@ public final class StudyConversion {
   }
 
   private static Decoded decode(Path in, Integer frame) {
-    if (frame != null && !Images.isNifti(in)) {
-      throw new LumenException(in, "is not a NIfTI image; --frame picks a volume of a 4D NIfTI time series");
-    }
+    Images.requireFramed(in, frame);
     if (Files.isDirectory(in) || DicomDirectory.isDirectory(in)) {
       DicomSeries series = DicomSeries.read(in);
       return new Decoded(series.volume(), series.affine(), "DICOM series of " + series.files().size() + " files, "

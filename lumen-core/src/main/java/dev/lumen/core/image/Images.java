@@ -113,6 +113,18 @@ public final class Images {
     return niftiVolume(Nifti.read(file));
   }
 
+  /**
+   * Fails when a {@code frame} is asked of a study that is not NIfTI: only a 4D NIfTI time series
+   * has volumes to pick.
+   *
+   * @throws LumenException naming the study
+   */
+  public static void requireFramed(Path study, Integer frame) {
+    if (frame != null && !isNifti(study)) {
+      throw new LumenException(study, "is not a NIfTI image; --frame picks a volume of a 4D NIfTI time series");
+    }
+  }
+
   /** {@code nifti}'s volume as {@link #readNiftiVolume} slices it. */
   public static Volume niftiVolume(Nifti nifti) {
     return niftiVolume(nifti, null);
