@@ -215,8 +215,8 @@ final class ExplainCommand implements Callable<Integer> {
                   Studies.dicomSources(exam.dicomFiles()), dicomThreshold));
             }
             Path written = limeResults != null
-                ? writer.writeLime(study, volume.slices(), List.of(model.preprocessor().geometry(volume.slices().get(0))),
-                    limeResults, views, extras)
+                ? writer.writeLime(study, volume.slices(),
+                    List.of(model.preprocessor().geometry(volume.slices().get(0))), limeResults, views, extras)
                 : writer.write(study, volume.slices(), explanations, extras);
             stower.store(written, study);
             bar.step();
