@@ -211,6 +211,50 @@ def dtype_arrays(out_dir):
         np.save(os.path.join(out_dir, "dtype-" + name + ".npy"), array)
 
 
+def quality_references(out_dir):
+    """Maps with scikit-image's HOG descriptor and Otsu threshold of each, and a ROAD imputation
+    solved by SciPy's sparse direct solver, for the quality measures' tests."""
+    from scipy.ndimage import gaussian_filter
+    from scipy.sparse import lil_matrix
+    from scipy.sparse.linalg import spsolve
+    from skimage.feature import hog
+    from skimage.filters import threshold_otsu
+    rng = np.random.default_rng(11)
+    for name, shape in (("smooth", (40, 52)), ("blobs", (33, 30))):
+        heat = gaussian_filter(rng.random(shape), 3)
+        heat = ((heat - heat.min()) / (heat.max() - heat.min())).astype(np.float32)
+        np.save(os.path.join(out_dir, "quality-" + name + ".map.npy"), heat)
+        np.save(os.path.join(out_dir, "quality-" + name + ".hog.npy"), hog(heat).astype(np.float64))
+        levels = (heat * 255).astype(np.uint8)
+        np.save(os.path.join(out_dir, "quality-" + name + ".otsu.npy"), np.array([threshold_otsu(levels)], np.float64))
+    # ROAD: each removed pixel is the weighted mean of its in-bounds neighbours (1/6 sides, 1/12 corners)
+    height, width = 18, 23
+    image = rng.random((3, height, width)) * 255
+    removed = rng.random((height, width)) < 0.45
+    unknowns = {p: i for i, p in enumerate(zip(*np.nonzero(removed)))}
+    system = lil_matrix((len(unknowns), len(unknowns)))
+    rhs = np.zeros((len(unknowns), 3))
+    for (y, x), i in unknowns.items():
+        for dy in (-1, 0, 1):
+            for dx in (-1, 0, 1):
+                ny, nx = y + dy, x + dx
+                if (dy, dx) == (0, 0) or not (0 <= ny < height and 0 <= nx < width):
+                    continue
+                weight = 1 / 12 if dy and dx else 1 / 6
+                system[i, i] += weight
+                if removed[ny, nx]:
+                    system[i, unknowns[(ny, nx)]] -= weight
+                else:
+                    rhs[i] += weight * image[:, ny, nx]
+    filled = image.copy()
+    solution = spsolve(system.tocsc(), rhs)
+    for (y, x), i in unknowns.items():
+        filled[:, y, x] = solution[i]
+    np.save(os.path.join(out_dir, "quality-road.image.npy"), image.astype(np.float32))
+    np.save(os.path.join(out_dir, "quality-road.removed.npy"), removed.astype(np.uint8))
+    np.save(os.path.join(out_dir, "quality-road.filled.npy"), filled)
+
+
 class Segmenter(nn.Module):
     """A model whose output is a map, not class scores: Lumen must refuse it."""
 
@@ -358,6 +402,7 @@ def main():
         r3d = torchvision.models.video.r3d_18(num_classes=4)
         volumetric("r3d_18", r3d, lambda m: m.layer4, smooth_volume(20, 128, 2), (16, 112, 112), 3, out_dir)
     dtype_arrays(out_dir)
+    quality_references(out_dir)
 
 
 if __name__ == "__main__":

@@ -15,7 +15,7 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
-packages=(python3-torch python3-torchvision python3-onnx libonnx-testdata postgresql chromium chromium-driver python3-pydicom python3-gdcm python3-nibabel python3-scipy mricron-data dcmtk libgdcm-tools dicom3tools orthanc orthanc-dicomweb)
+packages=(python3-torch python3-torchvision python3-onnx libonnx-testdata postgresql chromium chromium-driver python3-pydicom python3-gdcm python3-nibabel python3-scipy python3-skimage mricron-data dcmtk libgdcm-tools dicom3tools orthanc orthanc-dicomweb)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

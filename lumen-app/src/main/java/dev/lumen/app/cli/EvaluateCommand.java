@@ -1,7 +1,8 @@
 package dev.lumen.app.cli;
 
 import dev.lumen.app.evaluate.QualityMeasures;
-import dev.lumen.app.evaluate.RocPlot;
+import dev.lumen.app.evaluate.LinePlot;
+import dev.lumen.app.evaluate.QualityCurves;
 import dev.lumen.app.evaluate.StudyEvaluation;
 import dev.lumen.app.service.Methods;
 import dev.lumen.core.Ranges;
@@ -67,31 +68,12 @@ final class EvaluateCommand implements Callable<Integer> {
   @Option(names = "--iou-threshold", description = "Heat at or above which a pixel counts for IoU (default: ${DEFAULT-VALUE}).")
   double iouThreshold = 0.5;
 
-  @Option(names = "--quality", paramLabel = "MEASURE", split = ",", description = "Also score the --explanations maps "
-      + "by deletion, insertion (area under the probability as the map's pixels are removed or revealed), "
-      + "relevance-rank, sparseness, entropy, sensitivity (to small noise), sanity (the cascading randomisation "
-      + "test), or all.")
-  List<String> quality = List.of();
+  @Mixin
+  QualityOptions quality;
 
-  @Option(names = "--quality-steps", paramLabel = "N", description = "Deletion and insertion: steps that take every "
-      + "pixel (default: ${DEFAULT-VALUE}).")
-  int qualitySteps = 20;
-
-  @Option(names = "--sanity-layers", paramLabel = "N", description = "The sanity check: re-draw the top N learned "
-      + "layers one by one (default: every layer).")
-  int sanityLayers = 0;
-
-  @Option(names = "--sensitivity-samples", paramLabel = "N", description = "Sensitivity: noisy copies per study "
-      + "(default: ${DEFAULT-VALUE}).")
-  int sensitivitySamples = 8;
-
-  @Option(names = "--sensitivity-radius", paramLabel = "R", description = "Sensitivity: the noise's half-width as a "
-      + "fraction of the study's range (default: ${DEFAULT-VALUE}).")
-  double sensitivityRadius = 0.02;
-
-  @Option(names = "--deletion-substrate", paramLabel = "zero|mean", description = "What deletion puts in place of a "
-      + "pixel (default: ${DEFAULT-VALUE}).")
-  String substrate = "zero";
+  @Option(names = "--curves", paramLabel = "DIR", description = "Plot each quality curve (deletion, insertion, ROAD, "
+      + "pixel flipping) per label, every method in one plot, as PNG and SVG into DIR.")
+  Path curves;
 
   @Spec
   CommandSpec spec;
@@ -99,10 +81,8 @@ final class EvaluateCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Methods.named(explanations);
-    QualityMeasures.named(quality);
-    if (!List.of("zero", "mean").contains(substrate)) {
-      throw new IllegalArgumentException("--deletion-substrate is zero or mean, not '" + substrate + "'");
-    }
+    List<String> measures = quality.measures();
+    QualityMeasures.Settings qualitySettings = quality.settings();
     Ranges.requireUnit("--threshold", threshold);
     Ranges.requireUnit("--iou-threshold", iouThreshold);
     OutputPaths.requireWritableFile(json);
@@ -113,26 +93,25 @@ final class EvaluateCommand implements Callable<Integer> {
         for (Path member : ensemble) {
           others.add(Model.load(member, ModelCard.besideModel(member), model.options()));
         }
-        return evaluate(model, others);
+        return evaluate(model, others, measures, qualitySettings);
       } finally {
         others.forEach(Model::close);
       }
     }
   }
 
-  private int evaluate(Model model, List<Model> others) throws java.io.IOException {
+  private int evaluate(Model model, List<Model> others, List<String> measures,
+      QualityMeasures.Settings qualitySettings) throws java.io.IOException {
     List<Model> all = new ArrayList<>(List.of(model));
     all.addAll(others);
     StudyEvaluation.Request request = new StudyEvaluation.Request(dataset, threshold, explanations,
-        methodSettings.settings(), against, iouThreshold, quality, new QualityMeasures.Settings(
-            new Faithfulness.Settings(qualitySteps, Faithfulness.Substrate.valueOf(substrate.toUpperCase(Locale.ROOT)),
-                0), sanityLayers, sensitivitySamples, sensitivityRadius));
+        methodSettings.settings(), against, iouThreshold, measures, qualitySettings);
     StudyEvaluation.Result result;
     try (ProgressBars.Follower bars = ProgressBars.follow()) {
       result = StudyEvaluation.run(all, weights, request, bars, report -> Reports.writeJson(json, report));
     }
     Map<String, Object> report = result.report();
-    print(report);
+    print(report, measures);
     Reports.writeJson(json, report);
     if (roc != null) {
       List<String> names = new ArrayList<>();
@@ -143,12 +122,15 @@ final class EvaluateCommand implements Callable<Integer> {
           drawn.add(result.curves().get(c));
         }
       }
-      RocPlot.write(roc, names, drawn);
+      LinePlot.roc(roc, names, drawn);
+    }
+    if (curves != null) {
+      QualityCurves.write(curves, report);
     }
     return 0;
   }
 
-  private void print(Map<String, Object> report) {
+  private void print(Map<String, Object> report, List<String> measures) {
     PrintWriter out = spec.commandLine().getOut();
     out.printf(Locale.ROOT, "%d studies, threshold %.2f%n", (Integer) report.get("studies"), threshold);
     out.printf(Locale.ROOT, "%-20s %9s %9s %7s %7s %7s %7s%n", "label", "positives", "negatives", "AUC", "sens", "spec", "acc");
@@ -165,26 +147,26 @@ final class EvaluateCommand implements Callable<Integer> {
     if (report.get("explanations") instanceof Map<?, ?> e) {
       e.forEach((method, perLabel) -> ((Map<?, ?>) perLabel).forEach((label, scores) -> {
         Map<?, ?> sc = (Map<?, ?>) scores;
-        StringBuilder measures = new StringBuilder();
-        for (String field : QualityMeasures.fields(QualityMeasures.perFinding(QualityMeasures.named(quality)))) {
-          measures.append(String.format(Locale.ROOT, "  %s %.3f", field, (Double) sc.get(field)));
+        StringBuilder line = new StringBuilder();
+        for (String field : QualityMeasures.fields(QualityMeasures.perFinding(measures))) {
+          line.append(String.format(Locale.ROOT, "  %s %.3f", field, (Double) sc.get(field)));
         }
         out.printf(Locale.ROOT, "%-20s %-12s cases %3d  pointing %.3f  energy inside %.3f  IoU %.3f%s%n", method, label,
             (Integer) sc.get("cases"), (Double) sc.get("pointingGame"), (Double) sc.get("energyInside"),
-            (Double) sc.get("iou"), measures);
+            (Double) sc.get("iou"), line);
       }));
     }
     if (report.get("sanity") instanceof Map<?, ?> sanity) {
-      sanity.forEach((method, steps) -> {
-        out.printf(Locale.ROOT, "sanity check of %s: similarity to the original maps as layers are re-drawn from the "
-            + "top (Spearman of |map|, Spearman, SSIM)%n", method);
+      sanity.forEach((method, tests) -> ((Map<?, ?>) tests).forEach((test, steps) -> {
+        out.printf(Locale.ROOT, "sanity check of %s, %s: similarity to the original maps as layers are re-drawn from "
+            + "the top (Spearman of |map|, Spearman, SSIM, HOG)%n", method, test);
         for (Object o : (List<?>) steps) {
           Map<?, ?> step = (Map<?, ?>) o;
-          out.printf(Locale.ROOT, "  %3d  %-40s %6.3f %6.3f %6.3f%n", (Integer) step.get("randomisedLayers"),
+          out.printf(Locale.ROOT, "  %3d  %-40s %6.3f %6.3f %6.3f %6.3f%n", (Integer) step.get("randomisedLayers"),
               step.get("layer"), (Double) step.get("spearmanOfAbsolute"), (Double) step.get("spearman"),
-              (Double) step.get("ssim"));
+              (Double) step.get("ssim"), (Double) step.get("hog"));
         }
-      });
+      }));
     }
     out.flush();
   }

@@ -7,11 +7,15 @@ import dev.lumen.core.metrics.MapAgreement;
 import dev.lumen.core.model.Model;
 import dev.lumen.core.quality.Complexity;
 import dev.lumen.core.quality.Faithfulness;
+import dev.lumen.core.quality.PerturbationCurve;
+import dev.lumen.core.quality.PixelFlipping;
+import dev.lumen.core.quality.Road;
 import dev.lumen.core.quality.Robustness;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 
 /**
  * The quality measures {@code lumen evaluate --quality} adds to each method's scores, by name,
@@ -21,29 +25,46 @@ import java.util.Map;
  * <ul>
  *   <li>{@code deletion}, {@code insertion}: the area under the target's probability as the map's
  *       pixels are removed or revealed ({@link Faithfulness}); lower is better for deletion;
+ *   <li>{@code road}: the mean probability as the most or the least relevant pixels are removed and
+ *       imputed, and the gap between them ({@link Road}); a larger gap is better;
+ *   <li>{@code aopc}: the average drop as regions are flipped to noise, most relevant first
+ *       ({@link PixelFlipping}); larger is better;
  *   <li>{@code relevance-rank}: the share of the map's top K pixels on the finding, K its size
  *       (relevance mass accuracy is the energy inside, always reported);
+ *   <li>{@code hit-rate}: CheXlocalize's hit, the map's peak on the finding (the pointing game
+ *       without tolerance);
+ *   <li>{@code otsu-iou}: CheXlocalize's IoU of the Otsu segmentation of the map;
+ *   <li>{@code tuned-iou}: the IoU at the threshold, of 0.05 to 0.95 in steps of 0.05, that is best
+ *       for the label over these studies, and that threshold (tuned on the studies it scores, so an
+ *       upper bound for new ones);
  *   <li>{@code sparseness}, {@code entropy}: how concentrated the map is ({@link Complexity});
  *   <li>{@code sensitivity}: the average and the largest change of the raw map under small
  *       uniform noise ({@link Robustness});
- *   <li>{@code sanity}: the cascading randomisation test, per method rather than per finding
- *       ({@link dev.lumen.core.quality.SanityCheck}).
+ *   <li>{@code sanity}: the randomisation tests, cascading and layer by layer, per method rather
+ *       than per finding ({@link dev.lumen.core.quality.SanityCheck}).
  * </ul>
+ *
+ * <p>The noise of ROAD and pixel flipping is drawn from a fixed seed per study, so every method
+ * is scored on the same perturbations and a run repeats.
  */
 public final class QualityMeasures {
   /** The measures by name, with the report's fields of each. */
   private static final Map<String, List<String>> FIELDS = fields();
+  /** The thresholds {@code tuned-iou} chooses from. */
+  private static final double[] TUNING = IntStream.rangeClosed(1, 19).mapToDouble(i -> i * 0.05).toArray();
 
   /**
    * The measures' settings.
    *
    * @param faithfulness deletion's and insertion's
-   * @param sanityLayers how many layers the sanity check's cascade re-draws, from the top (0: all)
+   * @param road ROAD's
+   * @param flipping pixel flipping's
+   * @param sanityLayers how many layers the sanity checks re-draw, from the top (0: all)
    * @param sensitivitySamples noisy copies per study for the sensitivity
    * @param sensitivityRadius their noise's half-width, a fraction of the study's range top
    */
-  public record Settings(Faithfulness.Settings faithfulness, int sanityLayers, int sensitivitySamples,
-                         double sensitivityRadius) {
+  public record Settings(Faithfulness.Settings faithfulness, Road.Settings road, PixelFlipping.Settings flipping,
+                         int sanityLayers, int sensitivitySamples, double sensitivityRadius) {
     public Settings {
       if (sanityLayers < 0) {
         throw new IllegalArgumentException("--sanity-layers must be at least 0 (0: every layer), got " + sanityLayers);
@@ -54,9 +75,20 @@ public final class QualityMeasures {
       }
     }
 
-    /** Deletion's and insertion's defaults, every layer, 8 copies at 2 % noise. */
+    /** Each measure's published defaults, every layer, 8 copies at 2 % noise. */
     public static Settings defaults() {
-      return new Settings(Faithfulness.Settings.defaults(), 0, 8, 0.02);
+      return new Settings(Faithfulness.Settings.defaults(), Road.Settings.defaults(), PixelFlipping.Settings.defaults(),
+          0, 8, 0.02);
+    }
+  }
+
+  /**
+   * What a measure gives for one finding: its raw values (one per field, or one per candidate
+   * threshold for {@code tuned-iou}), to be averaged over the findings, and its curves by name.
+   */
+  public record Scored(double[] values, Map<String, PerturbationCurve> curves) {
+    Scored(double... values) {
+      this(values, Map.of());
     }
   }
 
@@ -66,7 +98,12 @@ public final class QualityMeasures {
     Map<String, List<String>> f = new LinkedHashMap<>();
     f.put("deletion", List.of("deletionAuc"));
     f.put("insertion", List.of("insertionAuc"));
+    f.put("road", List.of("roadMorf", "roadLerf", "roadGap"));
+    f.put("aopc", List.of("aopc"));
     f.put("relevance-rank", List.of("relevanceRank"));
+    f.put("hit-rate", List.of("hitRate"));
+    f.put("otsu-iou", List.of("otsuIou"));
+    f.put("tuned-iou", List.of("tunedIou", "tunedThreshold"));
     f.put("sparseness", List.of("sparseness"));
     f.put("entropy", List.of("entropy"));
     f.put("sensitivity", List.of("averageSensitivity", "maxSensitivity"));
@@ -101,8 +138,7 @@ public final class QualityMeasures {
 
   /** Whether any of {@code measures} runs the model on changed studies or a changed model (one model, not an ensemble). */
   public static boolean perturbs(List<String> measures) {
-    return measures.contains("deletion") || measures.contains("insertion") || measures.contains("sanity")
-        || measures.contains("sensitivity");
+    return measures.stream().anyMatch(List.of("deletion", "insertion", "road", "aopc", "sanity", "sensitivity")::contains);
   }
 
   /** The measures taken per finding (all but the per-method sanity check). */
@@ -115,27 +151,67 @@ public final class QualityMeasures {
     return measures.stream().flatMap(m -> FIELDS.get(m).stream()).toList();
   }
 
+  /** How many raw values {@link #score} gives for {@code measure}. */
+  static int width(String measure) {
+    return measure.equals("tuned-iou") ? TUNING.length : FIELDS.get(measure).size();
+  }
+
+  /** The report's fields of {@code measure} from the means of its raw values over the findings. */
+  static Map<String, Double> summary(String measure, double[] means) {
+    Map<String, Double> out = new LinkedHashMap<>();
+    if (measure.equals("tuned-iou")) {
+      int best = 0;
+      for (int i = 1; i < means.length; i++) {
+        best = means[i] > means[best] ? i : best;
+      }
+      out.put("tunedIou", means[best]);
+      out.put("tunedThreshold", TUNING[best]);
+      return out;
+    }
+    List<String> names = FIELDS.get(measure);
+    for (int i = 0; i < names.size(); i++) {
+      out.put(names.get(i), means[i]);
+    }
+    return out;
+  }
+
   /**
-   * The values of {@code measure} (one per field) for the explanation {@code e} of a finding on
-   * {@code image} ({@code heat} its heat map, {@code mask} the finding), made by {@code explainer}
-   * on {@code model}.
+   * {@code measure} for the explanation {@code e} of a finding on {@code image} ({@code heat} its
+   * heat map, {@code mask} the finding), made by {@code explainer} on {@code model}.
    */
-  public static double[] score(String measure, Model model, Explainer explainer, Image image, Explanation e,
+  public static Scored score(String measure, Model model, Explainer explainer, Image image, Explanation e,
       float[] heat, float[] mask, Settings settings) {
     int label = e.target().index();
     return switch (measure) {
-      case "deletion" -> new double[] {Faithfulness.deletion(model, image, label, heat, settings.faithfulness()).auc()};
-      case "insertion" -> new double[] {Faithfulness.insertion(model, image, label, heat, settings.faithfulness())
-          .auc()};
-      case "relevance-rank" -> new double[] {MapAgreement.relevanceRank(heat, mask)};
-      case "sparseness" -> new double[] {Complexity.sparseness(heat)};
-      case "entropy" -> new double[] {Complexity.entropy(heat)};
+      case "deletion" -> curve("deletion", Faithfulness.deletion(model, image, label, heat, settings.faithfulness()),
+          PerturbationCurve::area);
+      case "insertion" -> curve("insertion", Faithfulness.insertion(model, image, label, heat,
+          settings.faithfulness()), PerturbationCurve::area);
+      case "road" -> {
+        Road.Result r = Road.of(model, image, label, heat, settings.road(), 0);
+        yield new Scored(new double[] {r.mostRelevantFirst().mean(), r.leastRelevantFirst().mean(), r.gap()},
+            Map.of("roadMorf", r.mostRelevantFirst(), "roadLerf", r.leastRelevantFirst()));
+      }
+      case "aopc" -> curve("pixelFlipping", PixelFlipping.of(model, image, label, heat, settings.flipping(), 0),
+          PerturbationCurve::averageDrop);
+      case "relevance-rank" -> new Scored(MapAgreement.relevanceRank(heat, mask));
+      case "hit-rate" -> new Scored(MapAgreement.pointingHit(heat, mask, image.width(), 0) ? 1 : 0);
+      case "otsu-iou" -> new Scored(MapAgreement.otsuIou(heat, mask));
+      case "tuned-iou" -> new Scored(IntStream.range(0, TUNING.length)
+          .mapToDouble(i -> MapAgreement.iou(heat, mask, TUNING[i])).toArray());
+      case "sparseness" -> new Scored(Complexity.sparseness(heat));
+      case "entropy" -> new Scored(Complexity.entropy(heat));
       case "sensitivity" -> {
         Robustness r = Robustness.of(explainer, image, label, settings.sensitivitySamples(),
             settings.sensitivityRadius(), 0);
-        yield new double[] {r.average(), r.maximum()};
+        yield new Scored(r.average(), r.maximum());
       }
       default -> throw new IllegalArgumentException("unknown quality measure '" + measure + "'");
     };
+  }
+
+  private static Scored curve(String name, PerturbationCurve curve,
+      java.util.function.ToDoubleFunction<PerturbationCurve> value) {
+    return new Scored(new double[] {value.applyAsDouble(curve)}, Map.of(name, curve));
   }
 }

@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.stream.IntStream;
 
 /**
@@ -214,11 +215,9 @@ public final class StudyEvaluation {
   private static void explanationScores(List<Model> models, LabelledStudies data, List<Image> images, Request request,
       Map<String, Object> out, Map<String, Object> sanity, Progress progress, Runnable afterEachMethod) {
     Model model = models.get(0);
+    List<String> quality = QualityMeasures.perFinding(request.quality());
     for (String method : request.explanations()) {
-      // label -> {cases, hits, energy, iou, then each quality measure}
-      Map<String, double[]> sums = new LinkedHashMap<>();
-      List<String> quality = QualityMeasures.perFinding(request.quality());
-      List<String> fields = QualityMeasures.fields(quality);
+      MethodScores scores = new MethodScores(quality);
       List<Image> explainedStudies = new ArrayList<>();
       List<Integer> explainedLabels = new ArrayList<>();
       try (Explainer explainer = models.size() == 1 ? Methods.create(method, model, request.settings(), null)
@@ -242,47 +241,46 @@ public final class StudyEvaluation {
             explainedLabels.add(labels.get(t));
             float[] heat = explained.get(t).heatmap(0).unsafeData();
             float[] region = maskPlane(againstMask != null ? againstMask : study.masks().get(labels.get(t)), image);
-            double[] sum = sums.computeIfAbsent(model.labels().get(labels.get(t)), k -> new double[4 + fields.size()]);
-            sum[0]++;
-            sum[1] += MapAgreement.pointingHit(heat, region, image.width(),
-                MapAgreement.pointingTolerance(Math.max(image.width(), image.height()))) ? 1 : 0;
-            sum[2] += MapAgreement.energyInside(heat, region);
-            sum[3] += MapAgreement.iou(heat, region, request.iouThreshold());
-            int at = 4;
+            List<QualityMeasures.Scored> measured = new ArrayList<>();
             for (String measure : quality) {
-              for (double v : QualityMeasures.score(measure, model, explainer, image, explained.get(t), heat, region,
-                  request.qualitySettings())) {
-                sum[at++] += v;
-              }
+              measured.add(QualityMeasures.score(measure, model, explainer, image, explained.get(t), heat, region,
+                  request.qualitySettings()));
             }
+            scores.add(model.labels().get(labels.get(t)),
+                MapAgreement.pointingHit(heat, region, image.width(),
+                    MapAgreement.pointingTolerance(Math.max(image.width(), image.height()))),
+                MapAgreement.energyInside(heat, region), MapAgreement.iou(heat, region, request.iouThreshold()),
+                measured);
           }
         }
         progress.advance(method, images.size(), images.size());
       }
-      Map<String, Object> perLabel = new LinkedHashMap<>();
-      sums.forEach((label, sum) -> {
-        Map<String, Object> scores = new LinkedHashMap<>(Map.of("cases", (int) sum[0], "pointingGame", sum[1] / sum[0],
-            "energyInside", sum[2] / sum[0], "iou", sum[3] / sum[0]));
-        for (int f = 0; f < fields.size(); f++) {
-          scores.put(fields.get(f), sum[4 + f] / sum[0]);
-        }
-        perLabel.put(label, scores);
-      });
-      out.put(method, perLabel);
+      out.put(method, scores.report());
       if (request.quality().contains("sanity")) {
-        sanity.put(method, SanityCheck.cascading(model, m -> Methods.create(method, m, request.settings(), null),
-            explainedStudies, explainedLabels, request.qualitySettings().sanityLayers(), 0, progress).stream().map(step -> {
-              Map<String, Object> row = new LinkedHashMap<>();
-              row.put("layer", step.layer());
-              row.put("randomisedLayers", step.randomised());
-              row.put("spearmanOfAbsolute", step.spearmanOfAbsolute());
-              row.put("spearman", step.spearman());
-              row.put("ssim", step.ssim());
-              return row;
-            }).toList());
+        Function<Model, Explainer> factory = m -> Methods.create(method, m, request.settings(), null);
+        int depth = request.qualitySettings().sanityLayers();
+        Map<String, Object> tests = new LinkedHashMap<>();
+        tests.put("cascading", rows(SanityCheck.cascading(model, factory, explainedStudies, explainedLabels, depth, 0,
+            progress)));
+        tests.put("independent", rows(SanityCheck.independent(model, factory, explainedStudies, explainedLabels, depth,
+            0, progress)));
+        sanity.put(method, tests);
       }
       afterEachMethod.run();
     }
+  }
+
+  private static List<Map<String, Object>> rows(List<SanityCheck.Step> steps) {
+    return steps.stream().map(step -> {
+      Map<String, Object> row = new LinkedHashMap<>();
+      row.put("layer", step.layer());
+      row.put("randomisedLayers", step.randomised());
+      row.put("spearmanOfAbsolute", step.spearmanOfAbsolute());
+      row.put("spearman", step.spearman());
+      row.put("ssim", step.ssim());
+      row.put("hog", step.hog());
+      return row;
+    }).toList();
   }
 
   /** A mask image as one plane, non-zero on the finding; it must have the study's size. */

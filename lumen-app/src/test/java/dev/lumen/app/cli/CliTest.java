@@ -91,31 +91,52 @@ class CliTest {
 
   /**
    * {@code --quality} adds each measure to every method's scores: deletion and insertion areas
-   * under probability curves (in [0, 1]), the relevance rank, sparseness in [0, 1], entropy at
-   * most ln(pixels), and the sensitivity (its maximum at least its average); a measure without
-   * maps, or an unknown one, is refused.
+   * under probability curves, ROAD's means and gap, AOPC, the relevance rank, CheXlocalize's hit
+   * rate and IoUs, sparseness (all in their ranges), entropy at most ln(pixels), and the
+   * sensitivity (its maximum at least its average); {@code --curves} plots the mean curves; a
+   * measure without maps, an unknown one, or a ROAD percentage outside (0, 100) is refused.
    */
   @Test
   void qualityMeasuresJoinTheExplanationScores(@TempDir Path tmp) throws IOException {
     Path findings = demo.resolve("ground-truth/chest-findings.onnx");
     Path labels = demo.resolve("ground-truth/studies/train.csv");
     Run r = lumen("evaluate", findings.toString(), labels.toString(), "--json", tmp.resolve("q.json").toString(),
-        "--explanations", "gradcam", "--quality", "all", "--quality-steps", "8");
+        "--explanations", "gradcam", "--quality", "all", "--quality-steps", "8", "--road-percentages", "20,80",
+        "--aopc-steps", "10", "--sanity-layers", "1", "--curves", tmp.resolve("curves").toString());
     assertEquals(0, r.code(), r.err());
     JsonNode gradcam = new ObjectMapper().readTree(tmp.resolve("q.json").toFile()).get("explanations").get("gradcam");
     int checked = 0;
     for (String finding : List.of("nodule", "opacity", "effusion", "cardiomegaly")) {
       JsonNode scores = gradcam.get(finding);
-      for (String field : List.of("deletionAuc", "insertionAuc", "relevanceRank", "sparseness")) {
+      for (String field : List.of("deletionAuc", "insertionAuc", "roadMorf", "roadLerf", "relevanceRank", "hitRate",
+          "otsuIou", "tunedIou", "tunedThreshold", "sparseness")) {
         double v = scores.get(field).asDouble();
         assertTrue(v >= 0 && v <= 1, finding + " " + field + " " + v);
       }
+      assertEquals(scores.get("roadLerf").asDouble() - scores.get("roadMorf").asDouble(),
+          scores.get("roadGap").asDouble(), 1e-12);
+      assertTrue(Math.abs(scores.get("aopc").asDouble()) <= 1, scores.toString());
+      assertTrue(scores.get("tunedIou").asDouble() >= scores.get("iou").asDouble() - 1e-12,
+          "the tuned threshold is at least as good as 0.5, one of its candidates: " + scores);
+      JsonNode road = scores.get("curves").get("roadMorf");
+      assertEquals("[0.2,0.8]", road.get("fractions").toString());
+      assertEquals(11, scores.get("curves").get("pixelFlipping").get("probabilities").size());
+      assertEquals(9, scores.get("curves").get("deletion").get("probabilities").size());
       assertTrue(scores.get("entropy").asDouble() > 0 && scores.get("entropy").asDouble() <= Math.log(256 * 256),
           scores.toString());
       checked++;
     }
     assertEquals(4, checked);
     assertTrue(r.out().contains("deletionAuc") && r.out().contains("relevanceRank"), r.out());
+    for (String curve : List.of("deletion", "insertion", "roadMorf", "roadLerf", "pixelFlipping")) {
+      assertTrue(javax.imageio.ImageIO.read(tmp.resolve("curves/" + curve + "-nodule.png").toFile()).getWidth() > 0);
+      String svg = Files.readString(tmp.resolve("curves/" + curve + "-nodule.svg"));
+      assertTrue(svg.startsWith("<svg") && svg.contains("gradcam  "), svg);
+    }
+    Run badRoad = lumen("evaluate", findings.toString(), labels.toString(), "--explanations", "cam", "--quality",
+        "road", "--road-percentages", "0,50");
+    assertEquals(2, badRoad.code(), badRoad.err());
+    assertTrue(badRoad.err().contains("ROAD's percentages are in (0, 100), got 0.0"), badRoad.err());
     JsonNode one = gradcam.get("nodule");
     assertTrue(one.get("averageSensitivity").asDouble() >= 0
         && one.get("maxSensitivity").asDouble() >= one.get("averageSensitivity").asDouble(), one.toString());
@@ -128,8 +149,9 @@ class CliTest {
   }
 
   /**
-   * The cascading randomisation test on the findings model reproduces Adebayo et al.: Grad-CAM's
-   * maps change as soon as the top layer is re-drawn, guided backprop's stay alike.
+   * The randomisation tests on the findings model reproduce Adebayo et al.: Grad-CAM's maps
+   * change as soon as the top layer is re-drawn, in the cascade and alone, guided backprop's stay
+   * alike.
    */
   @Test
   void theSanityCheckTellsGradCamFromGuidedBackprop(@TempDir Path tmp) throws IOException {
@@ -139,12 +161,16 @@ class CliTest {
         "--explanations", "gradcam,guidedbackprop", "--quality", "sanity", "--sanity-layers", "2");
     assertEquals(0, r.code(), r.err());
     JsonNode sanity = new ObjectMapper().readTree(tmp.resolve("s.json").toFile()).get("sanity");
-    JsonNode gradcam = sanity.get("gradcam");
-    JsonNode guided = sanity.get("guidedbackprop");
-    assertEquals(2, gradcam.size());
-    for (int step = 0; step < 2; step++) {
-      assertTrue(gradcam.get(step).get("spearman").asDouble() < 0.3, gradcam.toString());
-      assertTrue(guided.get(step).get("spearman").asDouble() > 0.7, guided.toString());
+    for (String test : List.of("cascading", "independent")) {
+      JsonNode gradcam = sanity.get("gradcam").get(test);
+      JsonNode guided = sanity.get("guidedbackprop").get(test);
+      assertEquals(2, gradcam.size());
+      for (int step = 0; step < 2; step++) {
+        assertTrue(gradcam.get(step).get("spearman").asDouble() < 0.3, test + " " + gradcam);
+        assertTrue(guided.get(step).get("spearman").asDouble() > 0.7, test + " " + guided);
+        assertTrue(guided.get(step).get("hog").asDouble() > gradcam.get(step).get("hog").asDouble(), test + " " + guided);
+      }
+      assertEquals(test.equals("cascading") ? 2 : 1, gradcam.get(1).get("randomisedLayers").asInt());
     }
     assertTrue(r.out().contains("sanity check of guidedbackprop"), r.out());
   }

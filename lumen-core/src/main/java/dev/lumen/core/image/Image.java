@@ -27,6 +27,11 @@ public record Image(String source, Tensor pixels, float maxValue) {
     return new Image(source, Tensor.of(values, 1, height, width), maxValue);
   }
 
+  /** This study with other values of the same shape: a perturbed copy for a measure. */
+  public Image withValues(float[] values) {
+    return new Image(source, Tensor.of(values, pixels.shape()), maxValue);
+  }
+
   /** Width in pixels. */
   public int width() {
     return pixels.dim(2);

@@ -1,5 +1,8 @@
 package dev.lumen.core.metrics;
 
+import dev.lumen.core.postprocess.Otsu;
+import java.util.function.IntPredicate;
+
 /**
  * How well a heat map agrees with a finding's mask (both the image's size, the mask non-zero on
  * the finding): the scores of explanation benchmarks.
@@ -87,10 +90,25 @@ public final class MapAgreement {
   /** Intersection over union of the region where the map is at or above {@code threshold} and the finding. */
   public static double iou(float[] heat, float[] mask, double threshold) {
     check(heat, mask);
+    return iou(mask, i -> heat[i] >= threshold);
+  }
+
+  /**
+   * CheXlocalize's IoU (Saporta et al. 2022): of the segmentation {@link Otsu} cuts from the map
+   * and the finding.
+   */
+  public static double otsuIou(float[] heat, float[] mask) {
+    check(heat, mask);
+    int t = Otsu.threshold(heat);
+    return iou(mask, i -> Otsu.level(heat[i]) > t);
+  }
+
+  /** IoU of the pixels {@code segmented} and the finding; 0 when both are empty. */
+  private static double iou(float[] mask, IntPredicate segmented) {
     int intersection = 0;
     int union = 0;
-    for (int i = 0; i < heat.length; i++) {
-      boolean a = heat[i] >= threshold;
+    for (int i = 0; i < mask.length; i++) {
+      boolean a = segmented.test(i);
       boolean b = mask[i] != 0;
       intersection += a && b ? 1 : 0;
       union += a || b ? 1 : 0;

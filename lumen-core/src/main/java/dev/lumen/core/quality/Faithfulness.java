@@ -4,11 +4,8 @@ import dev.lumen.core.explain.perturb.GaussianBlur;
 import dev.lumen.core.image.Image;
 import dev.lumen.core.model.Model;
 import dev.lumen.core.model.Prediction;
-import dev.lumen.core.tensor.Tensor;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.stream.IntStream;
 
 /**
  * Deletion and insertion (Petsiuk, Das &amp; Saenko, "RISE", BMVC 2018): the study's pixels are
@@ -53,23 +50,17 @@ public final class Faithfulness {
     }
   }
 
-  /**
-   * One curve: the fraction of pixels changed at each point ({@code 0, 1/steps, ..., 1}), the
-   * target's probability there, and the area under it.
-   */
-  public record Curve(double[] fractions, double[] probabilities, double auc) {}
-
   private Faithfulness() {}
 
   /** The deletion curve of {@code heat} (the map of {@code label} on {@code image}, in its geometry). */
-  public static Curve deletion(Model model, Image image, int label, float[] heat, Settings settings) {
+  public static PerturbationCurve deletion(Model model, Image image, int label, float[] heat, Settings settings) {
     float[] canvas = image.pixels().toArray();
     float[] substrate = substrate(image, settings.substrate());
     return curve(model, image, label, heat, settings.steps(), canvas, substrate);
   }
 
   /** The insertion curve of {@code heat}: from the blurred study, the map's pixels revealed first. */
-  public static Curve insertion(Model model, Image image, int label, float[] heat, Settings settings) {
+  public static PerturbationCurve insertion(Model model, Image image, int label, float[] heat, Settings settings) {
     double sigma = settings.blurSigma() > 0 ? settings.blurSigma()
         : 5.0 * Math.max(image.width(), image.height()) / 224;
     float[] blurred = blurred(image, sigma);
@@ -80,19 +71,14 @@ public final class Faithfulness {
    * The curve from {@code start}, each step copying the next pixels (in the map's order) from
    * {@code target}: deletion starts from the study and copies the substrate; insertion the reverse.
    */
-  private static Curve curve(Model model, Image image, int label, float[] heat, int steps, float[] start,
-      float[] target) {
-    int plane = image.width() * image.height();
-    if (heat.length != plane) {
-      throw new IllegalArgumentException("the map has " + heat.length + " values, the study " + plane + " pixels");
-    }
-    // decreasing saliency; ties in pixel order, so the curve is repeatable
-    Integer[] order = IntStream.range(0, plane).boxed().sorted(Comparator.comparingDouble(i -> -heat[i]))
-        .toArray(Integer[]::new);
+  private static PerturbationCurve curve(Model model, Image image, int label, float[] heat, int steps,
+      float[] start, float[] target) {
+    int[] order = RelevanceOrder.decreasing(heat, image);
+    int plane = order.length;
     List<Image> copies = new ArrayList<>();
     float[] current = start.clone();
     int done = 0;
-    copies.add(copy(image, current));
+    copies.add(image.withValues(current.clone()));
     for (int step = 1; step <= steps; step++) {
       int until = (int) Math.round((double) plane * step / steps);
       for (; done < until; done++) {
@@ -101,24 +87,16 @@ public final class Faithfulness {
           current[i] = target[i];
         }
       }
-      copies.add(copy(image, current));
+      copies.add(image.withValues(current.clone()));
     }
     List<Prediction> predictions = model.predict(copies);
     double[] fractions = new double[steps + 1];
     double[] probabilities = new double[steps + 1];
-    double auc = 0;
     for (int k = 0; k <= steps; k++) {
       fractions[k] = (double) k / steps;
       probabilities[k] = predictions.get(k).score(label).probability();
-      if (k > 0) {
-        auc += (probabilities[k - 1] + probabilities[k]) / 2 / steps;
-      }
     }
-    return new Curve(fractions, probabilities, auc);
-  }
-
-  private static Image copy(Image image, float[] values) {
-    return new Image(image.source(), Tensor.of(values.clone(), image.pixels().shape()), image.maxValue());
+    return new PerturbationCurve(fractions, probabilities);
   }
 
   private static float[] substrate(Image image, Substrate substrate) {

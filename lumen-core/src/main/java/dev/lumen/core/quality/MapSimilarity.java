@@ -70,6 +70,15 @@ public final class MapSimilarity {
     return total / count;
   }
 
+  /**
+   * The HOG similarity of Adebayo et al.: Pearson's correlation of the two {@code width}-wide
+   * maps' histograms of oriented gradients ({@link HogDescriptor}); 0 when either has no edges.
+   */
+  public static double hog(float[] a, float[] b, int width) {
+    check(a, b);
+    return pearson(HogDescriptor.of(a, width), HogDescriptor.of(b, width));
+  }
+
   private static double[] ranks(float[] v) {
     Integer[] order = IntStream.range(0, v.length).boxed().sorted(Comparator.comparingDouble(i -> v[i]))
         .toArray(Integer[]::new);

@@ -12,21 +12,23 @@ import java.util.List;
 import java.util.function.Function;
 
 /**
- * The cascading model-parameter randomisation test (Adebayo et al., NeurIPS 2018): the learned
- * layers are re-drawn from the top (the output side) down, one more at each step
- * ({@link ParameterRandomisation}); at each step every study's map of its target is made again
- * by the method on the randomised model and compared with the original model's map: Spearman's
- * rank correlation of the raw maps (at the method's resolution, signed, and of their absolute
- * values), and SSIM of the heat maps (normalised, in the study's geometry). A method that explains the model shows falling
- * similarities as more of the model is lost; one whose maps stay alike (guided backprop, in the
- * paper) shows the input more than the model.
+ * The model-parameter randomisation tests (Adebayo et al., NeurIPS 2018): learned layers are
+ * re-drawn ({@link ParameterRandomisation}) — cascading from the top (the output side) down, one
+ * more at each step, or each layer alone — and at each step every study's map of its target is
+ * made again by the method on the randomised model and compared with the original model's map:
+ * Spearman's rank correlation of the raw maps (at the method's resolution, signed, and of their
+ * absolute values), and SSIM and HOG similarity of the heat maps (normalised, in the study's
+ * geometry). A method that explains the model shows falling similarities as more of the model is
+ * lost; one whose maps stay alike (guided backprop, in the paper) shows the input more than the
+ * model.
  */
 public final class SanityCheck {
   /**
-   * One step of the cascade: the layer re-drawn last (every layer above it is re-drawn too), how
-   * many are, and the mean similarities of the maps over the studies.
+   * One step: the layer re-drawn (in the cascade, every layer above it is re-drawn too), how many
+   * are, and the mean similarities of the maps over the studies.
    */
-  public record Step(String layer, int randomised, double spearmanOfAbsolute, double spearman, double ssim) {}
+  public record Step(String layer, int randomised, double spearmanOfAbsolute, double spearman, double ssim,
+                     double hog) {}
 
   private SanityCheck() {}
 
@@ -39,6 +41,31 @@ public final class SanityCheck {
    */
   public static List<Step> cascading(Model model, Function<Model, Explainer> explainer, List<Image> images,
       List<Integer> targets, int depth, long seed, Progress progress) {
+    List<Node> layers = layers(model, images, targets);
+    int steps = depth <= 0 ? layers.size() : Math.min(depth, layers.size());
+    List<List<Node>> redrawn = new ArrayList<>();
+    for (int k = 1; k <= steps; k++) {
+      redrawn.add(layers.subList(layers.size() - k, layers.size()));
+    }
+    return steps(model, explainer, images, targets, redrawn, seed, "sanity check, cascading", progress);
+  }
+
+  /**
+   * The same test with each of the top {@code depth} learned layers re-drawn alone (Adebayo et
+   * al.'s independent randomisation), top first.
+   */
+  public static List<Step> independent(Model model, Function<Model, Explainer> explainer, List<Image> images,
+      List<Integer> targets, int depth, long seed, Progress progress) {
+    List<Node> layers = layers(model, images, targets);
+    int steps = depth <= 0 ? layers.size() : Math.min(depth, layers.size());
+    List<List<Node>> redrawn = new ArrayList<>();
+    for (int k = 1; k <= steps; k++) {
+      redrawn.add(List.of(layers.get(layers.size() - k)));
+    }
+    return steps(model, explainer, images, targets, redrawn, seed, "sanity check, layer by layer", progress);
+  }
+
+  private static List<Node> layers(Model model, List<Image> images, List<Integer> targets) {
     if (images.size() != targets.size() || images.isEmpty()) {
       throw new IllegalArgumentException("the sanity check needs one target per study, got " + targets.size()
           + " for " + images.size());
@@ -48,31 +75,39 @@ public final class SanityCheck {
       throw new IllegalArgumentException(model.name() + " has no learned layers (convolutions or dense layers with "
           + "constant weights) to randomise");
     }
-    int steps = depth <= 0 ? layers.size() : Math.min(depth, layers.size());
+    return layers;
+  }
+
+  /** One step per set of layers: the maps on the model with that set re-drawn, against the original maps. */
+  private static List<Step> steps(Model model, Function<Model, Explainer> explainer, List<Image> images,
+      List<Integer> targets, List<List<Node>> redrawn, long seed, String phase, Progress progress) {
     List<Explanation> original = maps(model, explainer, images, targets);
     List<Step> out = new ArrayList<>();
-    for (int k = 1; k <= steps; k++) {
-      progress.advance("sanity check layers", k - 1, steps);
-      List<Node> top = layers.subList(layers.size() - k, layers.size());
-      try (Model randomised = model.withGraph(ParameterRandomisation.randomised(model.graph(), top, seed),
-          model.name() + " (top " + k + " layers randomised)")) {
+    for (int k = 0; k < redrawn.size(); k++) {
+      progress.advance(phase, k, redrawn.size());
+      List<Node> set = redrawn.get(k);
+      try (Model randomised = model.withGraph(ParameterRandomisation.randomised(model.graph(), set, seed),
+          model.name() + " (" + set.size() + " layers randomised)")) {
         List<Explanation> maps = maps(randomised, explainer, images, targets);
         double rankAbs = 0;
         double rank = 0;
         double ssim = 0;
+        double hog = 0;
         for (int i = 0; i < images.size(); i++) {
           float[] a = original.get(i).raw().unsafeData();
           float[] b = maps.get(i).raw().unsafeData();
           rankAbs += MapSimilarity.spearmanOfAbsolute(a, b);
           rank += MapSimilarity.spearman(a, b);
-          ssim += MapSimilarity.ssim(original.get(i).heatmap(0).unsafeData(), maps.get(i).heatmap(0).unsafeData(),
-              images.get(i).width());
+          float[] heatA = original.get(i).heatmap(0).unsafeData();
+          float[] heatB = maps.get(i).heatmap(0).unsafeData();
+          ssim += MapSimilarity.ssim(heatA, heatB, images.get(i).width());
+          hog += MapSimilarity.hog(heatA, heatB, images.get(i).width());
         }
         int n = images.size();
-        out.add(new Step(top.get(0).name(), k, rankAbs / n, rank / n, ssim / n));
+        out.add(new Step(set.get(0).name(), set.size(), rankAbs / n, rank / n, ssim / n, hog / n));
       }
     }
-    progress.advance("sanity check layers", steps, steps);
+    progress.advance(phase, redrawn.size(), redrawn.size());
     return out;
   }
 
