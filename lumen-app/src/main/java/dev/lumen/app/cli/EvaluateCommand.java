@@ -9,7 +9,6 @@ import dev.lumen.core.Ranges;
 import dev.lumen.core.metrics.Roc;
 import dev.lumen.core.model.Model;
 import dev.lumen.core.model.ModelCard;
-import dev.lumen.core.quality.Faithfulness;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -136,9 +136,13 @@ public final class QualityMeasures {
     return List.copyOf(out);
   }
 
-  /** Whether any of {@code measures} runs the model on changed studies or a changed model (one model, not an ensemble). */
+  /**
+   * Whether any of {@code measures} runs the model on changed studies or a changed model (one
+   * model, not an ensemble).
+   */
   public static boolean perturbs(List<String> measures) {
-    return measures.stream().anyMatch(List.of("deletion", "insertion", "road", "aopc", "sanity", "sensitivity")::contains);
+    List<String> perturbing = List.of("deletion", "insertion", "road", "aopc", "sanity", "sensitivity");
+    return measures.stream().anyMatch(perturbing::contains);
   }
 
   /** The measures taken per finding (all but the per-method sanity check). */

@@ -3,7 +3,6 @@ package dev.lumen.core.quality;
 import dev.lumen.core.explain.perturb.GaussianBlur;
 import dev.lumen.core.image.Image;
 import dev.lumen.core.model.Model;
-import dev.lumen.core.model.Prediction;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -89,14 +88,11 @@ public final class Faithfulness {
       }
       copies.add(image.withValues(current.clone()));
     }
-    List<Prediction> predictions = model.predict(copies);
     double[] fractions = new double[steps + 1];
-    double[] probabilities = new double[steps + 1];
     for (int k = 0; k <= steps; k++) {
       fractions[k] = (double) k / steps;
-      probabilities[k] = predictions.get(k).score(label).probability();
     }
-    return new PerturbationCurve(fractions, probabilities);
+    return PerturbationCurve.predicted(model, copies, label, fractions);
   }
 
   private static float[] substrate(Image image, Substrate substrate) {

@@ -2,7 +2,6 @@ package dev.lumen.core.quality;
 
 import dev.lumen.core.image.Image;
 import dev.lumen.core.model.Model;
-import dev.lumen.core.model.Prediction;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -69,25 +68,20 @@ public final class Road {
     int plane = order.length;
     double[] p = settings.percentages();
     Random random = new Random(seed);
-    List<Image> copies = new ArrayList<>();
-    for (boolean mostFirst : new boolean[] {true, false}) {
+    double[] fractions = Arrays.stream(p).map(v -> v / 100).toArray();
+    PerturbationCurve[] curves = new PerturbationCurve[2];
+    for (int side = 0; side < 2; side++) {
+      List<Image> copies = new ArrayList<>();
       for (double percentage : p) {
         int count = (int) Math.round(plane * percentage / 100);
         boolean[] removed = new boolean[plane];
         for (int k = 0; k < count; k++) {
-          removed[order[mostFirst ? k : plane - 1 - k]] = true;
+          removed[order[side == 0 ? k : plane - 1 - k]] = true;
         }
         copies.add(image.withValues(NoisyLinearImputation.fill(image, removed, settings.noise(), random)));
       }
+      curves[side] = PerturbationCurve.predicted(model, copies, label, fractions);
     }
-    List<Prediction> predictions = model.predict(copies);
-    double[] fractions = Arrays.stream(p).map(v -> v / 100).toArray();
-    double[] morf = new double[p.length];
-    double[] lerf = new double[p.length];
-    for (int i = 0; i < p.length; i++) {
-      morf[i] = predictions.get(i).score(label).probability();
-      lerf[i] = predictions.get(p.length + i).score(label).probability();
-    }
-    return new Result(new PerturbationCurve(fractions, morf), new PerturbationCurve(fractions, lerf));
+    return new Result(curves[0], curves[1]);
   }
 }

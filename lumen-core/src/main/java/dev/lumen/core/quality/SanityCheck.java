@@ -41,13 +41,7 @@ public final class SanityCheck {
    */
   public static List<Step> cascading(Model model, Function<Model, Explainer> explainer, List<Image> images,
       List<Integer> targets, int depth, long seed, Progress progress) {
-    List<Node> layers = layers(model, images, targets);
-    int steps = depth <= 0 ? layers.size() : Math.min(depth, layers.size());
-    List<List<Node>> redrawn = new ArrayList<>();
-    for (int k = 1; k <= steps; k++) {
-      redrawn.add(layers.subList(layers.size() - k, layers.size()));
-    }
-    return steps(model, explainer, images, targets, redrawn, seed, "sanity check, cascading", progress);
+    return test(model, explainer, images, targets, depth, seed, true, progress);
   }
 
   /**
@@ -56,13 +50,19 @@ public final class SanityCheck {
    */
   public static List<Step> independent(Model model, Function<Model, Explainer> explainer, List<Image> images,
       List<Integer> targets, int depth, long seed, Progress progress) {
+    return test(model, explainer, images, targets, depth, seed, false, progress);
+  }
+
+  private static List<Step> test(Model model, Function<Model, Explainer> explainer, List<Image> images,
+      List<Integer> targets, int depth, long seed, boolean cascade, Progress progress) {
     List<Node> layers = layers(model, images, targets);
     int steps = depth <= 0 ? layers.size() : Math.min(depth, layers.size());
     List<List<Node>> redrawn = new ArrayList<>();
     for (int k = 1; k <= steps; k++) {
-      redrawn.add(List.of(layers.get(layers.size() - k)));
+      redrawn.add(cascade ? layers.subList(layers.size() - k, layers.size()) : List.of(layers.get(layers.size() - k)));
     }
-    return steps(model, explainer, images, targets, redrawn, seed, "sanity check, layer by layer", progress);
+    return steps(model, explainer, images, targets, redrawn, seed,
+        cascade ? "sanity check, cascading" : "sanity check, layer by layer", progress);
   }
 
   private static List<Node> layers(Model model, List<Image> images, List<Integer> targets) {
