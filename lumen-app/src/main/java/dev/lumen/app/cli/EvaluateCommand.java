@@ -167,6 +167,17 @@ final class EvaluateCommand implements Callable<Integer> {
         }
       }));
     }
+    if (report.get("dataRandomisation") instanceof Map<?, ?> test) {
+      out.printf(Locale.ROOT, "data randomisation: heads fit their labels %.3f (true) and %.3f (shuffled); the maps' "
+          + "similarity between them (Spearman of |map|, Spearman, SSIM, HOG)%n", (Double) test.get("trainedFit"),
+          (Double) test.get("shuffledFit"));
+      test.forEach((method, value) -> {
+        if (value instanceof Map<?, ?> s) {
+          out.printf(Locale.ROOT, "  %-24s %6.3f %6.3f %6.3f %6.3f%n", method, (Double) s.get("spearmanOfAbsolute"),
+              (Double) s.get("spearman"), (Double) s.get("ssim"), (Double) s.get("hog"));
+        }
+      });
+    }
     out.flush();
   }
 

@@ -16,7 +16,7 @@ final class QualityOptions {
       + "by deletion, insertion (area under the probability as the map's pixels are removed or revealed), road "
       + "(most and least relevant pixels removed and imputed), aopc (regions flipped to noise), relevance-rank, "
       + "hit-rate, otsu-iou, tuned-iou (CheXlocalize), sparseness, entropy, sensitivity (to small noise), sanity "
-      + "(the randomisation tests), or all.")
+      + "(the model randomisation tests), data-randomisation (heads trained on true and shuffled labels), or all.")
   List<String> measures = List.of();
 
   @Option(names = "--quality-steps", paramLabel = "N", description = "Deletion and insertion: steps that take every "

@@ -82,7 +82,7 @@ final class TrainHeadCommand implements Callable<Integer> {
     List<String> labels = LabelledStudies.labelsOf(dataset);
     LabelledStudies data = LabelledStudies.read(dataset, labels);
     boolean[][] truth = data.studies().stream().map(LabelledStudies.Study::truth).toArray(boolean[][]::new);
-    Task kind = headTask != null ? Task.fromCardName(headTask) : oneEach(truth) ? Task.MULTI_CLASS : Task.MULTI_LABEL;
+    Task kind = headTask != null ? Task.fromCardName(headTask) : HeadTrainer.taskFor(truth);
     try (Model model = options.load()) {
       LayerChoice choice = LayerChoice.of(model);
       String feature = layer != null ? layer : choice.layer();
@@ -113,18 +113,5 @@ final class TrainHeadCommand implements Callable<Integer> {
       console.flush();
     }
     return 0;
-  }
-
-  private static boolean oneEach(boolean[][] truth) {
-    for (boolean[] row : truth) {
-      int count = 0;
-      for (boolean b : row) {
-        count += b ? 1 : 0;
-      }
-      if (count != 1) {
-        return false;
-      }
-    }
-    return true;
   }
 }

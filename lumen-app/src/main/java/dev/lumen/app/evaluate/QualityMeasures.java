@@ -40,8 +40,10 @@ import java.util.stream.IntStream;
  *   <li>{@code sparseness}, {@code entropy}: how concentrated the map is ({@link Complexity});
  *   <li>{@code sensitivity}: the average and the largest change of the raw map under small
  *       uniform noise ({@link Robustness});
- *   <li>{@code sanity}: the randomisation tests, cascading and layer by layer, per method rather
- *       than per finding ({@link dev.lumen.core.quality.SanityCheck}).
+ *   <li>{@code sanity}: the model randomisation tests, cascading and layer by layer, per method
+ *       rather than per finding ({@link dev.lumen.core.quality.SanityCheck});
+ *   <li>{@code data-randomisation}: the maps of a head trained on the labels against those of a
+ *       head trained on them shuffled, per method ({@link dev.lumen.core.quality.DataRandomisation}).
  * </ul>
  *
  * <p>The noise of ROAD and pixel flipping is drawn from a fixed seed per study, so every method
@@ -108,6 +110,7 @@ public final class QualityMeasures {
     f.put("entropy", List.of("entropy"));
     f.put("sensitivity", List.of("averageSensitivity", "maxSensitivity"));
     f.put("sanity", List.of());
+    f.put("data-randomisation", List.of());
     return f;
   }
 
@@ -141,13 +144,14 @@ public final class QualityMeasures {
    * model, not an ensemble).
    */
   public static boolean perturbs(List<String> measures) {
-    List<String> perturbing = List.of("deletion", "insertion", "road", "aopc", "sanity", "sensitivity");
+    List<String> perturbing = List.of("deletion", "insertion", "road", "aopc", "sanity", "sensitivity",
+        "data-randomisation");
     return measures.stream().anyMatch(perturbing::contains);
   }
 
-  /** The measures taken per finding (all but the per-method sanity check). */
+  /** The measures taken per finding (all but the per-method randomisation tests). */
   public static List<String> perFinding(List<String> measures) {
-    return measures.stream().filter(m -> !m.equals("sanity")).toList();
+    return measures.stream().filter(m -> !m.equals("sanity") && !m.equals("data-randomisation")).toList();
   }
 
   /** The report's fields of {@code measures}, in order. */

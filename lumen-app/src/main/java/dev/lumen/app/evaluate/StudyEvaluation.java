@@ -12,7 +12,9 @@ import dev.lumen.core.image.Images;
 import dev.lumen.core.metrics.MapAgreement;
 import dev.lumen.core.metrics.Roc;
 import dev.lumen.core.model.Model;
+import dev.lumen.core.quality.DataRandomisation;
 import dev.lumen.core.quality.SanityCheck;
+import dev.lumen.core.quality.Similarity;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -139,7 +141,19 @@ public final class StudyEvaluation {
       if (request.quality().contains("sanity")) {
         report.put("sanity", sanity);
       }
-      explanationScores(models, data, images, request, scores, sanity, progress, () -> partial.accept(report));
+      Map<String, Object> dataRandomisation = new LinkedHashMap<>();
+      if (request.quality().contains("data-randomisation")) {
+        report.put("dataRandomisation", dataRandomisation);
+      }
+      try (DataRandomisation.Heads heads = request.quality().contains("data-randomisation")
+          ? heads(model, data, images, request.dataset(), progress) : null) {
+        if (heads != null) {
+          dataRandomisation.put("trainedFit", heads.trainedFit());
+          dataRandomisation.put("shuffledFit", heads.shuffledFit());
+        }
+        explanationScores(models, data, images, request, new Outputs(scores, sanity, dataRandomisation, heads),
+            progress, () -> partial.accept(report));
+      }
     }
     return new Result(report, scoredLabels, curves);
   }
@@ -213,7 +227,7 @@ public final class StudyEvaluation {
    * a mask of the finding, or with a mask of the region the request names.
    */
   private static void explanationScores(List<Model> models, LabelledStudies data, List<Image> images, Request request,
-      Map<String, Object> out, Map<String, Object> sanity, Progress progress, Runnable afterEachMethod) {
+      Outputs outputs, Progress progress, Runnable afterEachMethod) {
     Model model = models.get(0);
     List<String> quality = QualityMeasures.perFinding(request.quality());
     for (String method : request.explanations()) {
@@ -255,32 +269,87 @@ public final class StudyEvaluation {
         }
         progress.advance(method, images.size(), images.size());
       }
-      out.put(method, scores.report());
+      outputs.scores().put(method, scores.report());
+      Function<Model, Explainer> factory = m -> Methods.create(method, m, request.settings(), null);
+      if (outputs.heads() != null) {
+        // the findings of the labels the heads were trained on
+        List<Image> studies = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < explainedStudies.size(); i++) {
+          String name = model.labels().get(explainedLabels.get(i));
+          if (outputs.heads().trained().labels().contains(name)) {
+            studies.add(explainedStudies.get(i));
+            names.add(name);
+          }
+        }
+        outputs.dataRandomisation().put(method, similarity(DataRandomisation.compare(outputs.heads(), factory, studies,
+            names)));
+      }
       if (request.quality().contains("sanity")) {
-        Function<Model, Explainer> factory = m -> Methods.create(method, m, request.settings(), null);
         int depth = request.qualitySettings().sanityLayers();
         Map<String, Object> tests = new LinkedHashMap<>();
         tests.put("cascading", rows(SanityCheck.cascading(model, factory, explainedStudies, explainedLabels, depth, 0,
             progress)));
         tests.put("independent", rows(SanityCheck.independent(model, factory, explainedStudies, explainedLabels, depth,
             0, progress)));
-        sanity.put(method, tests);
+        outputs.sanity().put(method, tests);
       }
       afterEachMethod.run();
     }
   }
+
+  /** Where the explanation scores go: per method and label, the sanity checks, the data randomisation test. */
+  private record Outputs(Map<String, Object> scores, Map<String, Object> sanity, Map<String, Object> dataRandomisation,
+                         DataRandomisation.Heads heads) {}
 
   private static List<Map<String, Object>> rows(List<SanityCheck.Step> steps) {
     return steps.stream().map(step -> {
       Map<String, Object> row = new LinkedHashMap<>();
       row.put("layer", step.layer());
       row.put("randomisedLayers", step.randomised());
-      row.put("spearmanOfAbsolute", step.spearmanOfAbsolute());
-      row.put("spearman", step.spearman());
-      row.put("ssim", step.ssim());
-      row.put("hog", step.hog());
+      row.putAll(similarity(step.similarity()));
       return row;
     }).toList();
+  }
+
+  private static Map<String, Object> similarity(Similarity s) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("spearmanOfAbsolute", s.spearmanOfAbsolute());
+    out.put("spearman", s.spearman());
+    out.put("ssim", s.ssim());
+    out.put("hog", s.hog());
+    return out;
+  }
+
+  /**
+   * The data randomisation test's heads, on every study and each label the CSV annotates with
+   * both outcomes (500 epochs, as {@code lumen train-head}; the shuffle from seed 0).
+   */
+  private static DataRandomisation.Heads heads(Model model, LabelledStudies data, List<Image> images, Path dataset,
+      Progress progress) {
+    List<Integer> labels = data.annotated().stream().filter(l -> {
+      long positives = data.studies().stream().filter(s -> s.truth()[l]).count();
+      return positives > 0 && positives < data.studies().size();
+    }).toList();
+    if (labels.isEmpty()) {
+      throw new LumenException(dataset, "the data randomisation test trains heads on the labels, and no label is "
+          + "both present and absent");
+    }
+    boolean[][] truth = new boolean[images.size()][labels.size()];
+    for (int s = 0; s < images.size(); s++) {
+      for (int c = 0; c < labels.size(); c++) {
+        truth[s][c] = data.studies().get(s).truth()[labels.get(c)];
+      }
+    }
+    progress.advance("data randomisation: training two heads", 0, 1);
+    try {
+      DataRandomisation.Heads heads = DataRandomisation.train(model, images, truth,
+          labels.stream().map(model.labels()::get).toList(), 500, 0);
+      progress.advance("data randomisation: training two heads", 1, 1);
+      return heads;
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   /** A mask image as one plane, non-zero on the finding; it must have the study's size. */

@@ -175,6 +175,27 @@ class CliTest {
     assertTrue(r.out().contains("sanity check of guidedbackprop"), r.out());
   }
 
+  /**
+   * The data randomisation test on the findings model's backbone: the head trained on the true
+   * labels fits them, the one trained on shuffled labels fits what it was given, and Grad-CAM's
+   * maps differ between the two heads far more than guided backprop's.
+   */
+  @Test
+  void theDataRandomisationTestTellsGradCamFromGuidedBackprop(@TempDir Path tmp) throws IOException {
+    Path findings = demo.resolve("ground-truth/chest-findings.onnx");
+    Path labels = demo.resolve("ground-truth/studies/train.csv");
+    Run r = lumen("evaluate", findings.toString(), labels.toString(), "--json", tmp.resolve("d.json").toString(),
+        "--explanations", "gradcam,guidedbackprop", "--quality", "data-randomisation");
+    assertEquals(0, r.code(), r.err());
+    JsonNode test = new ObjectMapper().readTree(tmp.resolve("d.json").toFile()).get("dataRandomisation");
+    assertTrue(test.get("trainedFit").asDouble() > 0.9, test.toString());
+    JsonNode gradcam = test.get("gradcam");
+    JsonNode guided = test.get("guidedbackprop");
+    assertTrue(guided.get("spearmanOfAbsolute").asDouble() > gradcam.get("spearmanOfAbsolute").asDouble() + 0.2,
+        test.toString());
+    assertTrue(r.out().contains("data randomisation: heads fit their labels"), r.out());
+  }
+
   @Test
   void demoWritesIntoARelativeFolder() {
     Run r = lumen("demo", "-o", "target/demo-relative");

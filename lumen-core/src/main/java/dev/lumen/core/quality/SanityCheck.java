@@ -27,8 +27,7 @@ public final class SanityCheck {
    * One step: the layer re-drawn (in the cascade, every layer above it is re-drawn too), how many
    * are, and the mean similarities of the maps over the studies.
    */
-  public record Step(String layer, int randomised, double spearmanOfAbsolute, double spearman, double ssim,
-                     double hog) {}
+  public record Step(String layer, int randomised, Similarity similarity) {}
 
   private SanityCheck() {}
 
@@ -89,30 +88,16 @@ public final class SanityCheck {
       try (Model randomised = model.withGraph(ParameterRandomisation.randomised(model.graph(), set, seed),
           model.name() + " (" + set.size() + " layers randomised)")) {
         List<Explanation> maps = maps(randomised, explainer, images, targets);
-        double rankAbs = 0;
-        double rank = 0;
-        double ssim = 0;
-        double hog = 0;
-        for (int i = 0; i < images.size(); i++) {
-          float[] a = original.get(i).raw().unsafeData();
-          float[] b = maps.get(i).raw().unsafeData();
-          rankAbs += MapSimilarity.spearmanOfAbsolute(a, b);
-          rank += MapSimilarity.spearman(a, b);
-          float[] heatA = original.get(i).heatmap(0).unsafeData();
-          float[] heatB = maps.get(i).heatmap(0).unsafeData();
-          ssim += MapSimilarity.ssim(heatA, heatB, images.get(i).width());
-          hog += MapSimilarity.hog(heatA, heatB, images.get(i).width());
-        }
-        int n = images.size();
-        out.add(new Step(set.get(0).name(), set.size(), rankAbs / n, rank / n, ssim / n, hog / n));
+        out.add(new Step(set.get(0).name(), set.size(), Similarity.mean(original, maps, images)));
       }
     }
     progress.advance(phase, redrawn.size(), redrawn.size());
     return out;
   }
 
-  private static List<Explanation> maps(Model model, Function<Model, Explainer> factory, List<Image> images,
-      List<Integer> targets) {
+  /** The maps of {@code targets} (label names or numbers) on {@code images} by the method on {@code model}. */
+  static List<Explanation> maps(Model model, Function<Model, Explainer> factory, List<Image> images,
+      List<?> targets) {
     List<Explanation> out = new ArrayList<>();
     try (Explainer explainer = factory.apply(model)) {
       for (int i = 0; i < images.size(); i++) {

@@ -42,6 +42,20 @@ public final class HeadTrainer {
 
   private HeadTrainer() {}
 
+  /** The task labels like {@code truth} ask for: multi-class when every study has exactly one label. */
+  public static Task taskFor(boolean[][] truth) {
+    for (boolean[] row : truth) {
+      int count = 0;
+      for (boolean b : row) {
+        count += b ? 1 : 0;
+      }
+      if (count != 1) {
+        return Task.MULTI_LABEL;
+      }
+    }
+    return Task.MULTI_CLASS;
+  }
+
   /**
    * Fails unless the training studies show every label present and absent (every class at least
    * once for multi-class): a label seen one way only would train a head that always answers it.
