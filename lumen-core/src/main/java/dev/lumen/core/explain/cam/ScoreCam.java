@@ -12,7 +12,10 @@ import dev.lumen.core.preprocess.InputSpec;
 import dev.lumen.core.preprocess.Layout;
 import dev.lumen.core.tensor.Tensor;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Score-CAM (Wang et al., "Score-CAM: Score-Weighted Visual Explanations for Convolutional Neural
@@ -22,7 +25,8 @@ import java.util.List;
  * over {@code k} of those scores, as in pytorch-grad-cam, and the map is
  * {@code ReLU(sum_k alpha_k A_k)}. Scores are the model's outputs.
  *
- * <p>Cost: one forward pass per channel of the layer, batched, shared by all targets. Volume
+ * <p>Cost: one forward pass per distinct channel of the layer (channels with equal activations,
+ * such as the all-zero ones after a ReLU, share one), batched, shared by all targets. Volume
  * models mask every slice with its own feature map and score the whole exam: one pass of the exam
  * per channel (the reference Python library cannot run such models); 3D models mask the input
  * volume with each channel's 3D map upsampled trilinearly.
@@ -65,9 +69,16 @@ public final class ScoreCam extends FeatureMapExplainer {
     int batch = spec.volume() ? 1 : model.options().batchSize();
     BatchedScores.Copy mask = spec.volumetric() ? (ch, out, at) -> maskedVolume(features, ch, x, out, at)
         : (ch, out, at) -> maskedInput(features, ch, x, out, at);
-    float[][] masked = BatchedScores.of(k, mask, input.shape(), batch,
-        model.labels().size(), values -> model.run(values, List.of()).get(model.scoresName()), progress,
-        "scorecam masked inputs");
+    // channels with the same activations make the same masked input: one pass each
+    int[] group = new int[k];
+    List<Integer> distinct = distinctChannels(features, group);
+    float[][] scored = BatchedScores.of(distinct.size(), (u, out, at) -> mask.write(distinct.get(u), out, at),
+        input.shape(), batch, model.labels().size(), values -> model.run(values, List.of()).get(model.scoresName()),
+        progress, "scorecam masked inputs");
+    float[][] masked = new float[k][];
+    for (int ch = 0; ch < k; ch++) {
+      masked[ch] = scored[group[ch]];
+    }
     List<Tensor> out = new ArrayList<>();
     for (LabelScore target : targets) {
       float[] weights = new float[k];
@@ -90,6 +101,52 @@ public final class ScoreCam extends FeatureMapExplainer {
       out.add(Tensor.of(map, slices, h, w));
     }
     return out;
+  }
+
+  /**
+   * The channels of {@code features} whose activations (every slice's) differ from every earlier
+   * channel's, first occurrences in order; {@code group[ch]} becomes the index among them of the
+   * channel with {@code ch}'s activations. Channels that are all zero after a ReLU, common in
+   * trained networks, fall into one group. Equal activations give equal masks, so the saving is
+   * exact, bit for bit.
+   */
+  List<Integer> distinctChannels(Tensor features, int[] group) {
+    int k = channels(features);
+    int slices = features.dim(0);
+    int plane = height(features) * width(features);
+    int w = width(features);
+    Map<ChannelValues, Integer> seen = new HashMap<>();
+    List<Integer> distinct = new ArrayList<>();
+    float[] f = features.unsafeData();
+    for (int ch = 0; ch < k; ch++) {
+      float[] values = new float[slices * plane];
+      for (int s = 0; s < slices; s++) {
+        for (int p = 0; p < plane; p++) {
+          values[s * plane + p] = f[index(features, s, ch, p / w, p % w)];
+        }
+      }
+      Integer known = seen.putIfAbsent(new ChannelValues(values), distinct.size());
+      if (known == null) {
+        group[ch] = distinct.size();
+        distinct.add(ch);
+      } else {
+        group[ch] = known;
+      }
+    }
+    return distinct;
+  }
+
+  /** A channel's activations as a key: equal when every value is (bit for bit, {@link Arrays#equals(float[], float[])}). */
+  private record ChannelValues(float[] values) {
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof ChannelValues c && Arrays.equals(values, c.values);
+    }
+
+    @Override
+    public int hashCode() {
+      return Arrays.hashCode(values);
+    }
   }
 
   /**

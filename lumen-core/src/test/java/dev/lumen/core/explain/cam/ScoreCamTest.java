@@ -16,6 +16,17 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ScoreCamTest {
+  /** Channels with equal activations are scored once: two all-zero channels and a repeated one. */
+  @Test
+  void channelsWithEqualActivationsShareOnePass() {
+    try (Model model = Model.load(AblationAndCrmTest.demoFile("chest-demo.onnx"))) {
+      float[] values = {0, 0, 0, 0, 1, 2, 3, 4, 0, 0, 0, 0, 1, 2, 3, 4, 1, 2, 3, 5};
+      int[] group = new int[5];
+      List<Integer> distinct = ScoreCam.of(model).distinctChannels(Tensor.of(values, 1, 5, 2, 2), group);
+      assertEquals(List.of(0, 1, 4), distinct);
+      org.junit.jupiter.api.Assertions.assertArrayEquals(new int[] {0, 1, 0, 1, 2}, group);
+    }
+  }
 
   /** Masks, scores and weights recomputed here one channel at a time through plain model runs. */
   @Test
