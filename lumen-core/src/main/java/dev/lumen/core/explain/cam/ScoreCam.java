@@ -1,6 +1,7 @@
 package dev.lumen.core.explain.cam;
 
 import dev.lumen.core.explain.BatchedScores;
+import dev.lumen.core.explain.DistinctCopies;
 import dev.lumen.core.explain.LayerChoice;
 import dev.lumen.core.explain.Progress;
 import dev.lumen.core.model.LabelScore;
@@ -11,11 +12,9 @@ import dev.lumen.core.preprocess.DepthResample;
 import dev.lumen.core.preprocess.InputSpec;
 import dev.lumen.core.preprocess.Layout;
 import dev.lumen.core.tensor.Tensor;
+import java.nio.FloatBuffer;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Score-CAM (Wang et al., "Score-CAM: Score-Weighted Visual Explanations for Convolutional Neural
@@ -70,15 +69,11 @@ public final class ScoreCam extends FeatureMapExplainer {
     BatchedScores.Copy mask = spec.volumetric() ? (ch, out, at) -> maskedVolume(features, ch, x, out, at)
         : (ch, out, at) -> maskedInput(features, ch, x, out, at);
     // channels with the same activations make the same masked input: one pass each
-    int[] group = new int[k];
-    List<Integer> distinct = distinctChannels(features, group);
-    float[][] scored = BatchedScores.of(distinct.size(), (u, out, at) -> mask.write(distinct.get(u), out, at),
-        input.shape(), batch, model.labels().size(), values -> model.run(values, List.of()).get(model.scoresName()),
-        progress, "scorecam masked inputs");
-    float[][] masked = new float[k][];
-    for (int ch = 0; ch < k; ch++) {
-      masked[ch] = scored[group[ch]];
-    }
+    DistinctCopies distinct = distinctChannels(features);
+    float[][] masked = distinct.expand(BatchedScores.of(distinct.count(),
+        (u, out, at) -> mask.write(distinct.representatives()[u], out, at), input.shape(), batch,
+        model.labels().size(), values -> model.run(values, List.of()).get(model.scoresName()), progress,
+        "scorecam masked inputs"));
     List<Tensor> out = new ArrayList<>();
     for (LabelScore target : targets) {
       float[] weights = new float[k];
@@ -104,49 +99,24 @@ public final class ScoreCam extends FeatureMapExplainer {
   }
 
   /**
-   * The channels of {@code features} whose activations (every slice's) differ from every earlier
-   * channel's, first occurrences in order; {@code group[ch]} becomes the index among them of the
-   * channel with {@code ch}'s activations. Channels that are all zero after a ReLU, common in
-   * trained networks, fall into one group. Equal activations give equal masks, so the saving is
-   * exact, bit for bit.
+   * The channels of {@code features} with distinct activations (every slice's, value for value).
+   * Channels that are all zero after a ReLU, common in trained networks, are one; equal
+   * activations give equal masks, so the saving is exact.
    */
-  List<Integer> distinctChannels(Tensor features, int[] group) {
-    int k = channels(features);
+  DistinctCopies distinctChannels(Tensor features) {
     int slices = features.dim(0);
     int plane = height(features) * width(features);
     int w = width(features);
-    Map<ChannelValues, Integer> seen = new HashMap<>();
-    List<Integer> distinct = new ArrayList<>();
     float[] f = features.unsafeData();
-    for (int ch = 0; ch < k; ch++) {
+    return DistinctCopies.of(channels(features), ch -> {
       float[] values = new float[slices * plane];
       for (int s = 0; s < slices; s++) {
         for (int p = 0; p < plane; p++) {
           values[s * plane + p] = f[index(features, s, ch, p / w, p % w)];
         }
       }
-      Integer known = seen.putIfAbsent(new ChannelValues(values), distinct.size());
-      if (known == null) {
-        group[ch] = distinct.size();
-        distinct.add(ch);
-      } else {
-        group[ch] = known;
-      }
-    }
-    return distinct;
-  }
-
-  /** A channel's activations as a key: equal when every value is (bit for bit, {@link Arrays#equals(float[], float[])}). */
-  private record ChannelValues(float[] values) {
-    @Override
-    public boolean equals(Object o) {
-      return o instanceof ChannelValues c && Arrays.equals(values, c.values);
-    }
-
-    @Override
-    public int hashCode() {
-      return Arrays.hashCode(values);
-    }
+      return FloatBuffer.wrap(values);
+    });
   }
 
   /**

@@ -1,6 +1,7 @@
 package dev.lumen.core.explain.lime;
 
 import dev.lumen.core.explain.BatchedScores;
+import dev.lumen.core.explain.DistinctCopies;
 import dev.lumen.core.explain.Explainer;
 import dev.lumen.core.explain.Explanation;
 import dev.lumen.core.explain.Explanations;
@@ -18,6 +19,7 @@ import dev.lumen.core.postprocess.Maps;
 import dev.lumen.core.preprocess.Geometry;
 import dev.lumen.core.tensor.Tensor;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.List;
 
 /**
@@ -32,8 +34,9 @@ import java.util.List;
  *
  * <p>Exams of volume models are explained as one image whose superpixels are those of every
  * slice. Grey studies need no conversion: segmentation works on any number of channels.
- * Deterministic given the seed. Cost: {@code samples} forward passes, batched, shared by all
- * targets; one surrogate fit per target.
+ * Deterministic given the seed. Cost: one forward pass per distinct sample (a row drawn twice,
+ * likely with few superpixels, is scored once), batched, shared by all targets; one surrogate fit
+ * per target.
  */
 public final class Lime implements Explainer {
 
@@ -137,13 +140,17 @@ public final class Lime implements Explainer {
         settings.seed());
     int batch = model.input().volume() ? 1 : model.options().batchSize();
     long[] inference = {0};
-    float[][] scores = BatchedScores.of(settings.samples(), (s, out, at) -> perturbed(x, hidden, neighbourhood.rows()[s],
-        segments, offsets, out, at), input.shape(), batch, model.labels().size(), values -> {
+    // a row drawn twice (likely with few superpixels) is the same copy: scored once
+    boolean[][] rows = neighbourhood.rows();
+    DistinctCopies distinct = DistinctCopies.of(rows.length, s -> switches(rows[s]));
+    float[][] scores = distinct.expand(BatchedScores.of(distinct.count(), (u, out, at) -> perturbed(x, hidden,
+        rows[distinct.representatives()[u]], segments, offsets, out, at), input.shape(), batch, model.labels().size(),
+        values -> {
           long before = System.nanoTime();
           Tensor out = model.run(values, List.of()).get(model.scoresName());
           inference[0] += System.nanoTime() - before;
           return out;
-        }, progress, "lime samples");
+        }, progress, "lime samples"));
     long sampled = System.nanoTime();
     List<Prediction> predictions = new ArrayList<>();
     for (float[] row : scores) {
@@ -265,5 +272,14 @@ public final class Lime implements Explainer {
         }
       }
     }
+  }
+
+  /** A row's switches as a set of the superpixels kept. */
+  private static BitSet switches(boolean[] row) {
+    BitSet out = new BitSet(row.length);
+    for (int i = 0; i < row.length; i++) {
+      out.set(i, row[i]);
+    }
+    return out;
   }
 }
