@@ -1,5 +1,7 @@
 package dev.lumen.app.cli;
 
+import dev.lumen.app.evaluate.QualityCurves;
+import dev.lumen.app.evaluate.QualityMeasures;
 import dev.lumen.app.exam.ExamEvaluation;
 import dev.lumen.app.exam.ExamModel;
 import dev.lumen.app.exam.PlaneModels;
@@ -54,6 +56,13 @@ final class EvaluateMrnetCommand implements Callable<Integer> {
   @Mixin
   MethodSettingsOptions methodSettings;
 
+  @Mixin
+  QualityOptions quality;
+
+  @Option(names = "--curves", paramLabel = "DIR", description = "Plot each quality curve per plane and label, every "
+      + "method in one plot, as PNG and SVG into DIR.")
+  Path curves;
+
   @Option(names = "--threads", description = "Threads per operator; 0 = one per core (default: ${DEFAULT-VALUE}).")
   int threads = 0;
 
@@ -66,6 +75,8 @@ final class EvaluateMrnetCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--out must end with " + ExamModel.SUFFIX + ", got " + out);
     }
     List<String> methods = Methods.named(explanations);
+    List<String> measures = quality.measures();
+    QualityMeasures.Settings qualitySettings = quality.settings();
     OutputPaths.requireWritableFile(out);
     OutputPaths.requireWritableFile(json);
     Map<String, Path> files = new LinkedHashMap<>();
@@ -76,8 +87,8 @@ final class EvaluateMrnetCommand implements Callable<Integer> {
          ProgressBars.Follower bars = ProgressBars.follow()) {
       // the combination, then each method's scores, are written as they come: a run stopped halfway keeps them
       String name = out.getFileName().toString().replace(ExamModel.SUFFIX, "");
-      ExamEvaluation.Result result = ExamEvaluation.run(models, data, methods, methodSettings.settings(), bars,
-          partial -> {
+      ExamEvaluation.Result result = ExamEvaluation.run(models, data, methods, methodSettings.settings(), measures,
+          qualitySettings, bars, partial -> {
             try {
               ExamModel.write(out, name, String.format(Locale.ROOT, "plane combination fitted by lumen "
                   + "evaluate-mrnet on %d training exams of %s", partial.trainExams(), data), files,
@@ -88,12 +99,16 @@ final class EvaluateMrnetCommand implements Callable<Integer> {
             Reports.writeJson(json, partial.report());
           });
       bars.close();
-      print(models.labels(), (Map<?, ?>) result.report().get("validationAuc"), result.report().get("explanations"));
+      print(models.labels(), (Map<?, ?>) result.report().get("validationAuc"), result.report().get("explanations"),
+          measures);
+      if (curves != null) {
+        QualityCurves.write(curves, result.report());
+      }
     }
     return 0;
   }
 
-  private void print(List<String> labels, Map<?, ?> aucs, Object explained) {
+  private void print(List<String> labels, Map<?, ?> aucs, Object explained, List<String> measures) {
     PrintWriter console = spec.commandLine().getOut();
     console.printf(Locale.ROOT, "validation AUC%n%-12s %9s %9s %9s %9s%n", "label", "axial", "coronal", "sagittal",
         "combined");
@@ -104,9 +119,16 @@ final class EvaluateMrnetCommand implements Callable<Integer> {
     }
     if (explained instanceof Map<?, ?> methods) {
       methods.forEach((method, planes) -> ((Map<?, ?>) planes).forEach((plane, perLabel) ->
-          ((Map<?, ?>) perLabel).forEach((label, scores) -> console.printf(Locale.ROOT,
-              "%-20s %-9s %-10s cases %3d  pointing %.3f%n", method, plane, label,
-              (Integer) ((Map<?, ?>) scores).get("cases"), (Double) ((Map<?, ?>) scores).get("pointingGame")))));
+          ((Map<?, ?>) perLabel).forEach((label, scores) -> {
+            Map<?, ?> sc = (Map<?, ?>) scores;
+            StringBuilder line = new StringBuilder();
+            for (String field : QualityMeasures.fields(measures)) {
+              line.append(String.format(Locale.ROOT, "  %s %.3f", field, (Double) sc.get(field)));
+            }
+            console.printf(Locale.ROOT, "%-20s %-9s %-10s cases %3d  pointing %.3f  energy inside %.3f  IoU %.3f%s%n",
+                method, plane, label, (Integer) sc.get("cases"), (Double) sc.get("pointingGame"),
+                (Double) sc.get("energyInside"), (Double) sc.get("iou"), line);
+          })));
     }
     console.printf(Locale.ROOT, "wrote the fitted combination to %s (lumen predict %s EXAMS_FOLDER)%n", out, out);
     console.flush();

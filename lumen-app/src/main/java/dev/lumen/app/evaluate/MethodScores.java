@@ -10,7 +10,7 @@ import java.util.Map;
  * IoU, the quality measures asked for, and the mean of each perturbation curve; then the report's
  * entry of each label.
  */
-final class MethodScores {
+public final class MethodScores {
   private final List<String> quality;
   private final Map<String, LabelSums> labels = new LinkedHashMap<>();
 
@@ -54,12 +54,13 @@ final class MethodScores {
     }
   }
 
-  MethodScores(List<String> quality) {
+  /** Scores with the per-finding quality measures {@code quality}. */
+  public MethodScores(List<String> quality) {
     this.quality = quality;
   }
 
   /** One finding of {@code label}: its agreement with the mask and each quality measure's result. */
-  void add(String label, boolean hit, double energy, double iou, List<QualityMeasures.Scored> measured) {
+  public void add(String label, boolean hit, double energy, double iou, List<QualityMeasures.Scored> measured) {
     LabelSums sums = labels.computeIfAbsent(label, k -> new LabelSums());
     sums.cases++;
     sums.hits += hit ? 1 : 0;
@@ -76,7 +77,7 @@ final class MethodScores {
   }
 
   /** Per label: cases, the means, and the mean curves under {@code curves} when there are any. */
-  Map<String, Object> report() {
+  public Map<String, Object> report() {
     Map<String, Object> out = new LinkedHashMap<>();
     labels.forEach((label, sums) -> {
       Map<String, Object> scores = new LinkedHashMap<>();

@@ -12,7 +12,7 @@ import java.util.Map;
 /**
  * The mean perturbation curves of an evaluation report (deletion, insertion, ROAD, pixel
  * flipping), plotted per curve and label with every method in one plot, the method's score in
- * its legend: {@code CURVE-LABEL.png} and {@code .svg}.
+ * its legend: {@code CURVE-LABEL.png} and {@code .svg} ({@code CURVE-PLANE-LABEL} for exams).
  */
 public final class QualityCurves {
   /** Per curve: the x axis' title and the report's field that scores it. */
@@ -26,6 +26,29 @@ public final class QualityCurves {
   private QualityCurves() {}
 
   /**
+   * Adds {@code method}'s curves of each label of {@code perLabel} to {@code plots}; an exam
+   * report has a level of planes above the labels, which joins the label's name ({@code PLANE-LABEL}).
+   */
+  private static void collect(String method, String prefix, Map<?, ?> perLabel,
+      Map<String, Map<String, List<LinePlot.Series>>> plots) {
+    perLabel.forEach((key, value) -> {
+      Map<?, ?> scores = (Map<?, ?>) value;
+      String label = prefix + key;
+      if (!scores.containsKey("cases")) {
+        collect(method, label + "-", scores, plots);
+      } else if (scores.get("curves") instanceof Map<?, ?> curves) {
+        curves.forEach((name, curve) -> {
+          Map<?, ?> c = (Map<?, ?>) curve;
+          String legend = String.format(Locale.ROOT, "%s  %s %.3f", method, CURVES.get(name)[1],
+              (Double) scores.get(CURVES.get(name)[1]));
+          plots.computeIfAbsent((String) name, k -> new LinkedHashMap<>()).computeIfAbsent(label, k -> new ArrayList<>())
+              .add(new LinePlot.Series(legend, (double[]) c.get("fractions"), (double[]) c.get("probabilities")));
+        });
+      }
+    });
+  }
+
+  /**
    * Writes the plots of {@code report}'s curves into {@code dir} (made if missing).
    *
    * @return the files written, none when the report has no curves
@@ -34,18 +57,7 @@ public final class QualityCurves {
     // (curve, label) -> one series per method
     Map<String, Map<String, List<LinePlot.Series>>> plots = new LinkedHashMap<>();
     if (report.get("explanations") instanceof Map<?, ?> methods) {
-      methods.forEach((method, perLabel) -> ((Map<?, ?>) perLabel).forEach((label, scores) -> {
-        if (((Map<?, ?>) scores).get("curves") instanceof Map<?, ?> curves) {
-          curves.forEach((name, curve) -> {
-            Map<?, ?> c = (Map<?, ?>) curve;
-            String legend = String.format(Locale.ROOT, "%s  %s %.3f", method, CURVES.get(name)[1],
-                (Double) ((Map<?, ?>) scores).get(CURVES.get(name)[1]));
-            plots.computeIfAbsent((String) name, k -> new LinkedHashMap<>())
-                .computeIfAbsent((String) label, k -> new ArrayList<>())
-                .add(new LinePlot.Series(legend, (double[]) c.get("fractions"), (double[]) c.get("probabilities")));
-          });
-        }
-      }));
+      methods.forEach((method, perLabel) -> collect((String) method, "", (Map<?, ?>) perLabel, plots));
     }
     List<Path> written = new ArrayList<>();
     if (plots.isEmpty()) {

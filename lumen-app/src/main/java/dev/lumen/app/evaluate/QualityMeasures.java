@@ -4,8 +4,8 @@ import dev.lumen.core.explain.Explainer;
 import dev.lumen.core.explain.Explanation;
 import dev.lumen.core.image.Image;
 import dev.lumen.core.metrics.MapAgreement;
-import dev.lumen.core.model.Model;
 import dev.lumen.core.quality.Complexity;
+import dev.lumen.core.quality.CopyScorer;
 import dev.lumen.core.quality.Faithfulness;
 import dev.lumen.core.quality.PerturbationCurve;
 import dev.lumen.core.quality.PixelFlipping;
@@ -185,22 +185,23 @@ public final class QualityMeasures {
 
   /**
    * {@code measure} for the explanation {@code e} of a finding on {@code image} ({@code heat} its
-   * heat map, {@code mask} the finding), made by {@code explainer} on {@code model}.
+   * heat map, {@code mask} the finding), made by {@code explainer}; {@code scorer} scores the
+   * perturbed copies of {@code image}.
    */
-  public static Scored score(String measure, Model model, Explainer explainer, Image image, Explanation e,
+  public static Scored score(String measure, CopyScorer scorer, Explainer explainer, Image image, Explanation e,
       float[] heat, float[] mask, Settings settings) {
     int label = e.target().index();
     return switch (measure) {
-      case "deletion" -> curve("deletion", Faithfulness.deletion(model, image, label, heat, settings.faithfulness()),
+      case "deletion" -> curve("deletion", Faithfulness.deletion(scorer, image, label, heat, settings.faithfulness()),
           PerturbationCurve::area);
-      case "insertion" -> curve("insertion", Faithfulness.insertion(model, image, label, heat,
+      case "insertion" -> curve("insertion", Faithfulness.insertion(scorer, image, label, heat,
           settings.faithfulness()), PerturbationCurve::area);
       case "road" -> {
-        Road.Result r = Road.of(model, image, label, heat, settings.road(), 0);
+        Road.Result r = Road.of(scorer, image, label, heat, settings.road(), 0);
         yield new Scored(new double[] {r.mostRelevantFirst().mean(), r.leastRelevantFirst().mean(), r.gap()},
             Map.of("roadMorf", r.mostRelevantFirst(), "roadLerf", r.leastRelevantFirst()));
       }
-      case "aopc" -> curve("pixelFlipping", PixelFlipping.of(model, image, label, heat, settings.flipping(), 0),
+      case "aopc" -> curve("pixelFlipping", PixelFlipping.of(scorer, image, label, heat, settings.flipping(), 0),
           PerturbationCurve::averageDrop);
       case "relevance-rank" -> new Scored(MapAgreement.relevanceRank(heat, mask));
       case "hit-rate" -> new Scored(MapAgreement.pointingHit(heat, mask, image.width(), 0) ? 1 : 0);

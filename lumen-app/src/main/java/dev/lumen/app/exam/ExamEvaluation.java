@@ -1,16 +1,21 @@
 package dev.lumen.app.exam;
 
+import dev.lumen.app.evaluate.MethodScores;
+import dev.lumen.app.evaluate.QualityMeasures;
 import dev.lumen.app.service.Methods;
 import dev.lumen.core.LumenException;
 import dev.lumen.core.explain.Explainer;
 import dev.lumen.core.explain.Explanation;
 import dev.lumen.core.explain.Progress;
 import dev.lumen.core.explain.Targets;
+import dev.lumen.core.image.Image;
 import dev.lumen.core.image.Images;
 import dev.lumen.core.image.Volume;
 import dev.lumen.core.io.Npy;
 import dev.lumen.core.metrics.MapAgreement;
 import dev.lumen.core.metrics.Roc;
+import dev.lumen.core.model.Model;
+import dev.lumen.core.quality.CopyScorer;
 import dev.lumen.core.tensor.Tensor;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,8 +31,9 @@ import java.util.stream.IntStream;
  * What {@code lumen evaluate-mrnet} and the server's exam evaluation jobs compute on a data set
  * in the MRNet layout: per-plane validation AUCs, per label a logistic regression over the three
  * plane probabilities fitted on the training split and its validation AUC, every validation
- * exam's plane and combined probabilities, and optionally a 3D pointing game per method, plane
- * and label against the findings' masks.
+ * exam's plane and combined probabilities, and optionally per method, plane and label the scores
+ * of the maps against the findings' masks on the slice each map ranks hottest (a 3D pointing
+ * game, energy inside, IoU) and the quality measures asked for.
  */
 public final class ExamEvaluation {
   /** The report (nested maps, ready for JSON) and the fitted plane combination. */
@@ -44,8 +50,12 @@ public final class ExamEvaluation {
    *     no mask to score maps against when methods are given
    */
   public static Result run(PlaneModels models, Path data, List<String> methods, Methods.Settings settings,
-      Progress progress, Consumer<Result> partial) {
+      List<String> quality, QualityMeasures.Settings qualitySettings, Progress progress, Consumer<Result> partial) {
     List<String> explained = Methods.named(methods);
+    List<String> measures = examMeasures(QualityMeasures.named(quality));
+    if (!measures.isEmpty() && explained.isEmpty()) {
+      throw new IllegalArgumentException("--quality scores the maps of --explanations; name the methods");
+    }
     List<String> labels = models.labels();
     MrnetSplit train = MrnetSplit.read(data.resolve("train"), labels);
     MrnetSplit valid = MrnetSplit.read(data.resolve("valid"), labels);
@@ -83,7 +93,8 @@ public final class ExamEvaluation {
         Map<String, Object> perPlane = new LinkedHashMap<>();
         for (String plane : MrnetSplit.PLANES) {
           try (Explainer explainer = Methods.create(method, models.model(plane), settings, null)) {
-            perPlane.put(plane, pointingGame(explainer, method, plane, labels, valid, progress));
+            perPlane.put(plane, mapScores(explainer, models.model(plane), method, plane, labels, valid, measures,
+                qualitySettings, progress));
           }
         }
         scores.put(method, perPlane);
@@ -159,15 +170,33 @@ public final class ExamEvaluation {
   }
 
   /**
-   * Per label of one plane: over the validation exams with the finding and its mask, the 3D
-   * pointing game — the slice holding the map's largest raw value, then the peak of that
-   * slice's map; a hit when it lies within the pointing tolerance of the finding on that slice.
+   * The quality measures asked for, checked: those taken on a slice within its exam.
+   *
+   * @throws IllegalArgumentException for the measures that need an image model
    */
-  private static Map<String, Object> pointingGame(Explainer explainer, String method, String plane,
-      List<String> labels, MrnetSplit valid, Progress progress) {
+  private static List<String> examMeasures(List<String> quality) {
+    List<String> imageOnly = quality.stream()
+        .filter(List.of("sensitivity", "sanity", "data-randomisation")::contains).toList();
+    if (!imageOnly.isEmpty()) {
+      throw new IllegalArgumentException("--quality " + String.join(",", imageOnly) + " is taken on image models "
+          + "(lumen evaluate); for exams choose from " + QualityMeasures.named(List.of("all")).stream()
+          .filter(m -> !List.of("sensitivity", "sanity", "data-randomisation").contains(m)).toList());
+    }
+    return quality;
+  }
+
+  /**
+   * Per label of one plane: over the validation exams with the finding and its mask, the scores
+   * of the slice the map ranks hottest (the slice holding the map's largest raw value): the 3D
+   * pointing game (a hit when that slice's peak lies within the pointing tolerance of the
+   * finding on that slice), the energy inside and IoU at 0.5 on it, and each quality measure on
+   * it, its perturbed copies scored within the exam.
+   */
+  private static Map<String, Object> mapScores(Explainer explainer, Model model, String method, String plane,
+      List<String> labels, MrnetSplit valid, List<String> measures, QualityMeasures.Settings qualitySettings,
+      Progress progress) {
     String stage = method + " " + plane;
-    int[] cases = new int[labels.size()];
-    int[] hits = new int[labels.size()];
+    MethodScores scores = new MethodScores(measures);
     for (int e = 0; e < valid.ids().size(); e++) {
       progress.advance(stage, e, valid.ids().size());
       String id = valid.ids().get(e);
@@ -181,22 +210,32 @@ public final class ExamEvaluation {
         for (int t = 0; t < found.size(); t++) {
           int l = found.get(t);
           Tensor mask = Npy.read(valid.mask(id, plane, labels.get(l))).tensor();
-          cases[l]++;
-          hits[l] += pointsAtFinding(maps.get(t), mask, volume) ? 1 : 0;
+          Explanation map = maps.get(t);
+          int slice = hottestSlice(map, mask, volume);
+          Image image = volume.slices().get(slice);
+          float[] heat = map.heatmap(slice).unsafeData();
+          float[] region = mask.slice(slice).unsafeData();
+          List<QualityMeasures.Scored> measured = new ArrayList<>();
+          for (String measure : measures) {
+            measured.add(QualityMeasures.score(measure, CopyScorer.slice(model, volume, slice), explainer, image, map,
+                heat, region, qualitySettings));
+          }
+          scores.add(labels.get(l), MapAgreement.pointingHit(heat, region, image.width(),
+              MapAgreement.pointingTolerance(Math.max(image.width(), image.height()))),
+              MapAgreement.energyInside(heat, region), MapAgreement.iou(heat, region, 0.5), measured);
         }
       }
     }
     progress.advance(stage, valid.ids().size(), valid.ids().size());
-    Map<String, Object> perLabel = new LinkedHashMap<>();
-    for (int l = 0; l < labels.size(); l++) {
-      if (cases[l] > 0) {
-        perLabel.put(labels.get(l), Map.of("cases", cases[l], "pointingGame", (double) hits[l] / cases[l]));
-      }
-    }
-    return perLabel;
+    return scores.report();
   }
 
-  private static boolean pointsAtFinding(Explanation map, Tensor mask, Volume volume) {
+  /**
+   * The slice of the exam the map ranks hottest.
+   *
+   * @throws LumenException when the mask is not a stack of the exam's slices
+   */
+  private static int hottestSlice(Explanation map, Tensor mask, Volume volume) {
     if (mask.rank() != 3 || mask.dim(0) != map.slices()) {
       throw new LumenException(Path.of(volume.source()), "mask has shape " + java.util.Arrays.toString(mask.shape())
           + " but the stack has " + map.slices() + " slices");
@@ -208,9 +247,7 @@ public final class ExamEvaluation {
     for (int s = 1; s < map.slices(); s++) {
       hottest = max(levels.slice(s)) > max(levels.slice(hottest)) ? s : hottest;
     }
-    int width = volume.slices().get(0).width();
-    return MapAgreement.pointingHit(map.heatmap(hottest).unsafeData(), mask.slice(hottest).unsafeData(), width,
-        MapAgreement.pointingTolerance(Math.max(width, volume.slices().get(0).height())));
+    return hottest;
   }
 
   private static float max(Tensor t) {

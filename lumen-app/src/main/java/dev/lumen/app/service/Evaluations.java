@@ -2,6 +2,7 @@ package dev.lumen.app.service;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lumen.app.evaluate.StudyEvaluation;
+import dev.lumen.app.evaluate.QualityMeasures;
 import dev.lumen.app.exam.ExamEvaluation;
 import dev.lumen.app.exam.MrnetSplit;
 import dev.lumen.app.exam.PlaneModels;
@@ -73,7 +74,7 @@ public final class Evaluations {
   /** The labels-CSV evaluation {@code request} asks for, on the dataset at {@code csv}. */
   private static StudyEvaluation.Request request(EvaluationRequest request, Path csv, Methods.Settings settings) {
     return new StudyEvaluation.Request(csv, request.threshold(), request.explanations(), settings, request.against(),
-        request.iouThreshold(), request.quality(), dev.lumen.app.evaluate.QualityMeasures.Settings.defaults());
+        request.iouThreshold(), request.quality(), QualityMeasures.Settings.defaults());
   }
 
   /** Runs {@code request}, stores its report and returns the evaluation's id. */
@@ -89,8 +90,8 @@ public final class Evaluations {
         files.put(plane, Path.of(modelRow(request.planes().get(plane), plane).path()));
       }
       try (PlaneModels planeModels = PlaneModels.load(files, options)) {
-        report = ExamEvaluation.run(planeModels, Path.of(dataset.path()), request.explanations(), settings, progress,
-            partial -> { }).report();
+        report = ExamEvaluation.run(planeModels, Path.of(dataset.path()), request.explanations(), settings,
+            request.quality(), QualityMeasures.Settings.defaults(), progress, partial -> { }).report();
       }
       models = request.planes();
     } else {

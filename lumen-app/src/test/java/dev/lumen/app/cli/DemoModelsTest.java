@@ -105,6 +105,52 @@ class DemoModelsTest {
   }
 
   /**
+   * evaluate-mrnet's quality measures on the slice each map ranks hottest, perturbed within its
+   * exam: every field in its range, the curves plotted per plane and label; the measures that need
+   * an image model are refused for exams.
+   */
+  @Test
+  void examMapsGetTheQualityMeasures(@TempDir Path tmp) throws Exception {
+    Path data = tmp.resolve("knee");
+    KneeDataset.write(data, 16, 77, 64, 0.5);
+    List<String> planes = List.of("--axial", shipped("knee-axial.onnx").toString(), "--coronal",
+        shipped("knee-coronal.onnx").toString(), "--sagittal", shipped("knee-sagittal.onnx").toString(), "-o",
+        tmp.resolve("k.lumen-exams.json").toString());
+    List<String> args = new java.util.ArrayList<>(List.of("evaluate-mrnet", data.toString()));
+    args.addAll(planes);
+    args.addAll(List.of("--json", tmp.resolve("q.json").toString(), "--explanations", "cam", "--quality",
+        "deletion,road,hit-rate,otsu-iou,sparseness", "--quality-steps", "4", "--road-percentages", "30,70",
+        "--curves", tmp.resolve("curves").toString()));
+    CliTest.Run r = lumen(args.toArray(String[]::new));
+    assertEquals(0, r.code(), r.err());
+    JsonNode cam = new ObjectMapper().readTree(tmp.resolve("q.json").toFile()).get("explanations").get("cam");
+    int scored = 0;
+    for (String plane : MrnetSplit.PLANES) {
+      var labels = cam.get(plane).fields();
+      while (labels.hasNext()) {
+        var label = labels.next();
+        JsonNode s = label.getValue();
+        for (String field : List.of("pointingGame", "energyInside", "iou", "deletionAuc", "roadMorf", "roadLerf",
+            "hitRate", "otsuIou", "sparseness")) {
+          double v = s.get(field).asDouble();
+          assertTrue(v >= 0 && v <= 1, plane + " " + label.getKey() + " " + field + " " + v);
+        }
+        assertEquals(5, s.get("curves").get("deletion").get("probabilities").size());
+        assertTrue(Files.isRegularFile(tmp.resolve("curves/deletion-" + plane + "-" + label.getKey() + ".svg")));
+        scored++;
+      }
+    }
+    assertTrue(scored > 0, cam.toString());
+    assertTrue(r.out().contains("roadGap"), r.out());
+    List<String> refused = new java.util.ArrayList<>(List.of("evaluate-mrnet", data.toString()));
+    refused.addAll(planes);
+    refused.addAll(List.of("--explanations", "cam", "--quality", "sanity"));
+    CliTest.Run sanity = lumen(refused.toArray(String[]::new));
+    assertEquals(2, sanity.code(), sanity.err());
+    assertTrue(sanity.err().contains("--quality sanity is taken on image models"), sanity.err());
+  }
+
+  /**
    * evaluate-mrnet scores the shipped plane models on fresh exams, fits their combination and
    * writes it; predict applies it: each exam's probability is the logistic function of the
    * weighted plane probabilities the same JSON reports.

@@ -2,7 +2,6 @@ package dev.lumen.core.quality;
 
 import dev.lumen.core.explain.perturb.GaussianBlur;
 import dev.lumen.core.image.Image;
-import dev.lumen.core.model.Model;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -13,8 +12,9 @@ import java.util.List;
  * target's probability after each step draws a curve over the fraction of pixels changed, and
  * the area under it (trapezoids over [0, 1]) scores the map: a faithful map makes the
  * probability fall fast under deletion (a small area) and rise fast under insertion (a large
- * one). The pixels are the study's own (the map is in its geometry); each step's copy goes
- * through the model's preprocessing and batched inference like any study.
+ * one). The pixels are the study's own (the map is in its geometry); the copies are scored by a
+ * {@link CopyScorer}: through an image model's preprocessing and batched inference like any
+ * study, or as one slice of an exam.
  */
 public final class Faithfulness {
   /** What deleted pixels become. */
@@ -52,25 +52,25 @@ public final class Faithfulness {
   private Faithfulness() {}
 
   /** The deletion curve of {@code heat} (the map of {@code label} on {@code image}, in its geometry). */
-  public static PerturbationCurve deletion(Model model, Image image, int label, float[] heat, Settings settings) {
+  public static PerturbationCurve deletion(CopyScorer scorer, Image image, int label, float[] heat, Settings settings) {
     float[] canvas = image.pixels().toArray();
     float[] substrate = substrate(image, settings.substrate());
-    return curve(model, image, label, heat, settings.steps(), canvas, substrate);
+    return curve(scorer, image, label, heat, settings.steps(), canvas, substrate);
   }
 
   /** The insertion curve of {@code heat}: from the blurred study, the map's pixels revealed first. */
-  public static PerturbationCurve insertion(Model model, Image image, int label, float[] heat, Settings settings) {
+  public static PerturbationCurve insertion(CopyScorer scorer, Image image, int label, float[] heat, Settings settings) {
     double sigma = settings.blurSigma() > 0 ? settings.blurSigma()
         : 5.0 * Math.max(image.width(), image.height()) / 224;
     float[] blurred = blurred(image, sigma);
-    return curve(model, image, label, heat, settings.steps(), blurred, image.pixels().toArray());
+    return curve(scorer, image, label, heat, settings.steps(), blurred, image.pixels().toArray());
   }
 
   /**
    * The curve from {@code start}, each step copying the next pixels (in the map's order) from
    * {@code target}: deletion starts from the study and copies the substrate; insertion the reverse.
    */
-  private static PerturbationCurve curve(Model model, Image image, int label, float[] heat, int steps,
+  private static PerturbationCurve curve(CopyScorer scorer, Image image, int label, float[] heat, int steps,
       float[] start, float[] target) {
     int[] order = RelevanceOrder.decreasing(heat, image);
     int plane = order.length;
@@ -92,7 +92,7 @@ public final class Faithfulness {
     for (int k = 0; k <= steps; k++) {
       fractions[k] = (double) k / steps;
     }
-    return PerturbationCurve.predicted(model, copies, label, fractions);
+    return new PerturbationCurve(fractions, scorer.probabilities(copies, label));
   }
 
   private static float[] substrate(Image image, Substrate substrate) {

@@ -1,10 +1,6 @@
 package dev.lumen.core.quality;
 
-import dev.lumen.core.image.Image;
-import dev.lumen.core.model.Model;
-import dev.lumen.core.model.Prediction;
 import java.util.Arrays;
-import java.util.List;
 
 /**
  * The target's probability on a study perturbed step by step in the order of a map (deletion,
@@ -19,16 +15,6 @@ public record PerturbationCurve(double[] fractions, double[] probabilities) {
       throw new IllegalArgumentException("a curve needs one probability per point, got " + probabilities.length
           + " for " + fractions.length);
     }
-  }
-
-  /** The curve of {@code label}'s probability on {@code copies} (one batch), at {@code fractions}. */
-  static PerturbationCurve predicted(Model model, List<Image> copies, int label, double[] fractions) {
-    List<Prediction> predictions = model.predict(copies);
-    double[] probabilities = new double[copies.size()];
-    for (int k = 0; k < probabilities.length; k++) {
-      probabilities[k] = predictions.get(k).score(label).probability();
-    }
-    return new PerturbationCurve(fractions, probabilities);
   }
 
   /** The area under the curve by trapezoids over its fractions. */

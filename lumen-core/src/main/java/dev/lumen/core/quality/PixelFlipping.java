@@ -1,7 +1,6 @@
 package dev.lumen.core.quality;
 
 import dev.lumen.core.image.Image;
-import dev.lumen.core.model.Model;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -47,7 +46,7 @@ public final class PixelFlipping {
    * the share of regions flipped, noise from {@code seed}; its {@link PerturbationCurve#averageDrop()}
    * is AOPC.
    */
-  public static PerturbationCurve of(Model model, Image image, int label, float[] heat, Settings settings, long seed) {
+  public static PerturbationCurve of(CopyScorer scorer, Image image, int label, float[] heat, Settings settings, long seed) {
     RelevanceOrder.require(heat, image);
     int width = image.width();
     int height = image.height();
@@ -91,6 +90,6 @@ public final class PixelFlipping {
     for (int k = 0; k <= steps; k++) {
       fractions[k] = (double) k / regions;
     }
-    return PerturbationCurve.predicted(model, copies, label, fractions);
+    return new PerturbationCurve(fractions, scorer.probabilities(copies, label));
   }
 }

@@ -1,7 +1,6 @@
 package dev.lumen.core.quality;
 
 import dev.lumen.core.image.Image;
-import dev.lumen.core.model.Model;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -13,7 +12,8 @@ import java.util.Random;
  * relevant first (LeRF) — and the lost pixels are filled by {@link NoisyLinearImputation}; the
  * target's probability on each copy draws the two curves. A faithful map makes the probability
  * fall fast under MoRF and stay under LeRF: the gap, LeRF's mean probability minus MoRF's, is
- * large. Every copy of a study goes through the model in one batch.
+ * large. The copies are scored by a {@link CopyScorer} (an image model's batches, or a slice
+ * within its exam).
  */
 public final class Road {
   /**
@@ -63,7 +63,7 @@ public final class Road {
   private Road() {}
 
   /** ROAD for the map {@code heat} of {@code label} on {@code image} (in its geometry), noise drawn from {@code seed}. */
-  public static Result of(Model model, Image image, int label, float[] heat, Settings settings, long seed) {
+  public static Result of(CopyScorer scorer, Image image, int label, float[] heat, Settings settings, long seed) {
     int[] order = RelevanceOrder.decreasing(heat, image);
     int plane = order.length;
     double[] p = settings.percentages();
@@ -80,7 +80,7 @@ public final class Road {
         }
         copies.add(image.withValues(NoisyLinearImputation.fill(image, removed, settings.noise(), random)));
       }
-      curves[side] = PerturbationCurve.predicted(model, copies, label, fractions);
+      curves[side] = new PerturbationCurve(fractions, scorer.probabilities(copies, label));
     }
     return new Result(curves[0], curves[1]);
   }
