@@ -41,7 +41,8 @@ public final class QualityCurves {
           Map<?, ?> c = (Map<?, ?>) curve;
           String legend = String.format(Locale.ROOT, "%s  %s %.3f", method, CURVES.get(name)[1],
               (Double) scores.get(CURVES.get(name)[1]));
-          plots.computeIfAbsent((String) name, k -> new LinkedHashMap<>()).computeIfAbsent(label, k -> new ArrayList<>())
+          plots.computeIfAbsent((String) name, k -> new LinkedHashMap<>())
+              .computeIfAbsent(label, k -> new ArrayList<>())
               .add(new LinePlot.Series(legend, (double[]) c.get("fractions"), (double[]) c.get("probabilities")));
         });
       }

@@ -258,8 +258,8 @@ public final class StudyEvaluation {
             float[] region = maskPlane(againstMask != null ? againstMask : study.masks().get(labels.get(t)), image);
             List<QualityMeasures.Scored> measured = new ArrayList<>();
             for (String measure : quality) {
-              measured.add(QualityMeasures.score(measure, CopyScorer.of(model), explainer, image, explained.get(t), heat,
-                  region, request.qualitySettings()));
+              measured.add(QualityMeasures.score(measure, CopyScorer.of(model), explainer, image, explained.get(t),
+                  heat, region, request.qualitySettings()));
             }
             scores.add(model.labels().get(labels.get(t)),
                 MapAgreement.pointingHit(heat, region, image.width(),

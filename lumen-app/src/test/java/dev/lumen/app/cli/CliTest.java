@@ -168,7 +168,8 @@ class CliTest {
       for (int step = 0; step < 2; step++) {
         assertTrue(gradcam.get(step).get("spearman").asDouble() < 0.3, test + " " + gradcam);
         assertTrue(guided.get(step).get("spearman").asDouble() > 0.7, test + " " + guided);
-        assertTrue(guided.get(step).get("hog").asDouble() > gradcam.get(step).get("hog").asDouble(), test + " " + guided);
+        assertTrue(guided.get(step).get("hog").asDouble() > gradcam.get(step).get("hog").asDouble(),
+            test + " " + guided);
       }
       assertEquals(test.equals("cascading") ? 2 : 1, gradcam.get(1).get("randomisedLayers").asInt());
     }

@@ -59,7 +59,8 @@ public final class Faithfulness {
   }
 
   /** The insertion curve of {@code heat}: from the blurred study, the map's pixels revealed first. */
-  public static PerturbationCurve insertion(CopyScorer scorer, Image image, int label, float[] heat, Settings settings) {
+  public static PerturbationCurve insertion(CopyScorer scorer, Image image, int label, float[] heat,
+      Settings settings) {
     double sigma = settings.blurSigma() > 0 ? settings.blurSigma()
         : 5.0 * Math.max(image.width(), image.height()) / 224;
     float[] blurred = blurred(image, sigma);

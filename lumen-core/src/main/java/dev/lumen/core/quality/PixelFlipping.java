@@ -46,7 +46,8 @@ public final class PixelFlipping {
    * the share of regions flipped, noise from {@code seed}; its {@link PerturbationCurve#averageDrop()}
    * is AOPC.
    */
-  public static PerturbationCurve of(CopyScorer scorer, Image image, int label, float[] heat, Settings settings, long seed) {
+  public static PerturbationCurve of(CopyScorer scorer, Image image, int label, float[] heat, Settings settings,
+      long seed) {
     RelevanceOrder.require(heat, image);
     int width = image.width();
     int height = image.height();

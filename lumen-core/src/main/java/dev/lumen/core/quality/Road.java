@@ -62,7 +62,10 @@ public final class Road {
 
   private Road() {}
 
-  /** ROAD for the map {@code heat} of {@code label} on {@code image} (in its geometry), noise drawn from {@code seed}. */
+  /**
+   * ROAD for the map {@code heat} of {@code label} on {@code image} (in its geometry), noise
+   * drawn from {@code seed}.
+   */
   public static Result of(CopyScorer scorer, Image image, int label, float[] heat, Settings settings, long seed) {
     int[] order = RelevanceOrder.decreasing(heat, image);
     int plane = order.length;

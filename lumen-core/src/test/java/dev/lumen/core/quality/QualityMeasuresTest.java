@@ -170,8 +170,8 @@ class QualityMeasuresTest {
       assertEquals(0, worst.averageDrop(), 1e-9);
       assertTrue(best.averageDrop() > chance.averageDrop() && chance.averageDrop() >= worst.averageDrop(),
           best.averageDrop() + " > " + chance.averageDrop() + " >= " + worst.averageDrop());
-      PerturbationCurve scaled = PixelFlipping.of(CopyScorer.of(model), maps.image, 0, maps.exact, new PixelFlipping.Settings(0,
-          2000), 1);
+      PerturbationCurve scaled = PixelFlipping.of(CopyScorer.of(model), maps.image, 0, maps.exact,
+          new PixelFlipping.Settings(0, 2000), 1);
       assertEquals(1025, scaled.probabilities().length, "9 px at 224 is 1 px at 32; at most every region");
     }
     assertThrows(IllegalArgumentException.class, () -> new PixelFlipping.Settings(1, 0));
