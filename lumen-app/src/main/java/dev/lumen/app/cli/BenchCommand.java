@@ -13,6 +13,7 @@ import dev.lumen.core.explain.Targets;
 import dev.lumen.core.explain.lime.Lime;
 import dev.lumen.core.explain.lime.Phases;
 import dev.lumen.core.image.Image;
+import dev.lumen.core.image.Volume;
 import dev.lumen.core.model.Model;
 import dev.lumen.core.tensor.Tensor;
 import java.io.PrintWriter;
@@ -35,6 +36,9 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "bench", description = "Measure forward latency and throughput, and Lumen's overhead over bare ONNX Runtime.")
 final class BenchCommand implements Callable<Integer> {
+  /** The slices of the exam an exam model is timed on, about a knee MRI series. */
+  private static final int EXAM_SLICES = 32;
+
   @Mixin
   ModelOptions options;
 
@@ -74,9 +78,11 @@ final class BenchCommand implements Callable<Integer> {
       }
       try (OrtSession bare = env.createSession(options.model.toString(), so)) {
         out.printf("model %s, input %dx%d, %d rounds%n", model.name(), model.input().width(), model.input().height(), rounds);
-        for (int batch : new int[] {1, 16}) {
+        // an exam model runs whole exams: one exam of EXAM_SLICES slices (a volumetric model: its depth)
+        boolean exam = model.input().volume();
+        for (int batch : exam ? new int[] {EXAM_SLICES} : new int[] {1, 16}) {
           Tensor input = random(model.input().shape(batch));
-          int n = Math.max(1, batch == 1 ? runs : runs / 4);
+          int n = Math.max(1, batch == 1 || exam ? runs : runs / 4);
           double[] lumen = new double[rounds];
           double[] ort = new double[rounds];
           timeLumen(model, input, 2);
@@ -87,8 +93,11 @@ final class BenchCommand implements Callable<Integer> {
           }
           double l = median(lumen);
           double o = median(ort);
-          out.printf(Locale.ROOT, "batch %2d: lumen %8.2f ms/run (%7.1f images/s)   bare ORT %8.2f ms/run (%7.1f images/s)   overhead %+.1f %%%n",
-              batch, l, 1000 * batch / l, o, 1000 * batch / o, 100 * (l - o) / o);
+          String unit = exam ? "exams" : "images";
+          int items = exam ? 1 : batch;
+          out.printf(Locale.ROOT, "%s: lumen %8.2f ms/run (%7.1f %s/s)   bare ORT %8.2f ms/run (%7.1f %s/s)   "
+              + "overhead %+.1f %%%n", exam ? "exam of " + input.dim(volumeAxis(model)) + " slices" : "batch " + batch,
+              l, 1000 * items / l, unit, o, 1000 * items / o, unit, 100 * (l - o) / o);
           out.flush();
         }
         if (gradients) {
@@ -106,29 +115,36 @@ final class BenchCommand implements Callable<Integer> {
     return 0;
   }
 
-  /** Per method: the median time to explain one image (top-1 target), against one forward pass. */
+  /**
+   * Per method: the median time to explain one image (top-1 target), against one forward pass;
+   * for an exam model, one random exam against the exam's forward pass.
+   */
   private void timeMethods(PrintWriter out, Model model) {
     if (methods.isEmpty()) {
       return;
     }
-    Tensor one = random(model.input().shape(1));
+    boolean exam = model.input().volume();
+    Volume volume = exam ? randomVolume(model) : null;
+    Image image = exam ? null : randomImage(model);
+    Tensor one = exam ? model.preprocessor().toInput(volume.slices()) : random(model.input().shape(1));
     double[] forward = new double[rounds];
     for (int r = 0; r < rounds; r++) {
       forward[r] = timeLumen(model, one, runs);
     }
     double f = median(forward);
-    Image image = randomImage(model);
     for (String name : Methods.named(methods)) {
       try (Explainer explainer = Methods.create(name, model, Methods.Settings.defaults(), null)) {
-        explainer.explain(image);
+        Runnable explain = exam ? () -> explainer.explain(volume, Targets.top1()) : () -> explainer.explain(image);
+        explain.run();
         double[] times = new double[rounds];
         for (int r = 0; r < rounds; r++) {
           long start = System.nanoTime();
-          explainer.explain(image);
+          explain.run();
           times[r] = (System.nanoTime() - start) / 1e6;
         }
         double m = median(times);
-        out.printf(Locale.ROOT, "%-31s %9.1f ms/image  = %7.1f forward passes%n", name, m, m / f);
+        out.printf(Locale.ROOT, "%-31s %9.1f ms/%s  = %7.1f forward passes%s%n", name, m, exam ? "exam " : "image", m / f,
+            exam ? " of the exam" : "");
         out.flush();
       }
     }
@@ -210,6 +226,27 @@ final class BenchCommand implements Callable<Integer> {
       times[r] = (System.nanoTime() - start) / 1e6 / n;
     }
     return median(times);
+  }
+
+  /** A random grey exam of {@link #EXAM_SLICES} slices (a volumetric model reads it at its own depth). */
+  private static Volume randomVolume(Model model) {
+    Random rng = new Random(3);
+    int w = model.input().width();
+    int h = model.input().height();
+    List<Image> slices = new java.util.ArrayList<>();
+    for (int s = 0; s < EXAM_SLICES; s++) {
+      float[] px = new float[w * h];
+      for (int i = 0; i < px.length; i++) {
+        px[i] = rng.nextInt(256);
+      }
+      slices.add(Image.gray("random-" + s + ".png", px, w, h, 255f));
+    }
+    return new Volume("random exam", slices);
+  }
+
+  /** The axis of an exam input that counts its slices: the depth of a volumetric model's, else the second. */
+  private static int volumeAxis(Model model) {
+    return model.input().volumetric() ? 2 : 1;
   }
 
   private static Image randomImage(Model model) {

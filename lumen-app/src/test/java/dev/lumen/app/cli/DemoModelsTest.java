@@ -104,6 +104,17 @@ class DemoModelsTest {
     throw new AssertionError("no label " + label);
   }
 
+  /** {@code lumen bench} times an exam model on a whole exam, its methods against the exam's forward pass. */
+  @Test
+  void benchTimesExamModelsOnAnExam() throws Exception {
+    CliTest.Run r = lumen("bench", shipped("knee-sagittal.onnx").toString(), "--rounds", "1", "--runs", "1",
+        "--methods", "cam,gradcam");
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("exam of 32 slices") && r.out().contains("exams/s"), r.out());
+    assertTrue(r.out().lines().filter(l -> l.contains("ms/exam") && l.contains("forward passes of the exam")).count()
+        == 2, r.out());
+  }
+
   /**
    * evaluate-mrnet's quality measures on the slice each map ranks hottest, perturbed within its
    * exam: every field in its range, the curves plotted per plane and label; the measures that need
