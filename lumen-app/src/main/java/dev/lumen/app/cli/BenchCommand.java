@@ -4,6 +4,7 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
 import dev.lumen.app.service.Methods;
+import dev.lumen.core.LumenException;
 import dev.lumen.core.autodiff.GradientRequest;
 import dev.lumen.core.autodiff.Propagation;
 import dev.lumen.core.autodiff.Seed;
@@ -145,6 +146,10 @@ final class BenchCommand implements Callable<Integer> {
         double m = median(times);
         out.printf(Locale.ROOT, "%-31s %9.1f ms/%s  = %7.1f forward passes%s%n", name, m, exam ? "exam " : "image", m / f,
             exam ? " of the exam" : "");
+        out.flush();
+      } catch (LumenException | IllegalArgumentException e) {
+        // a method this model cannot run (a 3D model's 2D-only method, say) is listed with the reason
+        out.printf(Locale.ROOT, "%-31s refused: %s%n", name, e.getMessage());
         out.flush();
       }
     }
