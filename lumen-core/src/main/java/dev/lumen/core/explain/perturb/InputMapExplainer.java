@@ -1,6 +1,7 @@
 package dev.lumen.core.explain.perturb;
 
 import dev.lumen.core.explain.BatchedScores;
+import dev.lumen.core.explain.DistinctCopies;
 import dev.lumen.core.explain.Explainer;
 import dev.lumen.core.explain.Explanation;
 import dev.lumen.core.explain.Explanations;
@@ -17,6 +18,7 @@ import dev.lumen.core.preprocess.Geometry;
 import dev.lumen.core.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.IntPredicate;
 
 /**
  * The common frame of methods that perturb the model input and map at its resolution
@@ -25,6 +27,9 @@ import java.util.List;
  * records provenance.
  */
 abstract class InputMapExplainer implements Explainer {
+  /** The key of the copies that equal the input. */
+  private static final Object UNCHANGED = new Object();
+
   final Model model;
   final InputPlanes planes;
 
@@ -88,6 +93,17 @@ abstract class InputMapExplainer implements Explainer {
     return Explanations.ofVolumetric(model, method(), layer(), prediction, chosen, raws,
         java.util.Collections.nCopies(raws.size(), java.util.Optional.empty()), volume.depth(), geometry,
         Maps::minMax);
+  }
+
+  /**
+   * The scores of copies {@code 0 .. count-1} made by {@code copy}, where the copies for which
+   * {@code unchanged} holds equal the input itself (an occlusion window over pixels that already
+   * hold the fill, say) and are scored once between them.
+   */
+  float[][] scores(int count, IntPredicate unchanged, BatchedScores.Copy copy, Tensor input, Progress progress) {
+    DistinctCopies distinct = DistinctCopies.of(count, i -> unchanged.test(i) ? UNCHANGED : Integer.valueOf(i));
+    return distinct.expand(scores(distinct.count(), (u, batch, at) -> copy.write(distinct.representatives()[u], batch,
+        at), input, progress));
   }
 
   /**

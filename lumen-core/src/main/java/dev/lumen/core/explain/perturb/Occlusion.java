@@ -16,8 +16,9 @@ import java.util.List;
  * {@code Occlusion} does. Scores are the model's own outputs (probabilities when the graph ends
  * in softmax or sigmoid, logits otherwise).
  *
- * <p>Cost: one forward pass per window position, batched; for volume models one pass of the
- * whole exam per position and slice; for 3D convolutional models the window is a cube sliding
+ * <p>Cost: one forward pass per window position, batched (the positions whose window already
+ * holds the fill, such as background under a zero fill, share one: their copies are the input);
+ * for volume models one pass of the whole exam per position and slice; for 3D convolutional models the window is a cube sliding
  * through the volume, one pass per position. Every target comes from the same passes. The raw
  * map is at the model input's resolution.
  *
@@ -76,7 +77,8 @@ public final class Occlusion extends InputMapExplainer {
     List<int[]> positions = positions();
     float[][] sum = new float[targets.size()][planes.height * planes.width];
     int[] count = new int[planes.height * planes.width];
-    float[][] scores = scores(positions.size(),
+    // a window over pixels that already hold the fill (background under a zero fill) changes nothing
+    float[][] scores = scores(positions.size(), i -> holdsFill(input, offset, fill, positions.get(i)),
         (i, batch, at) -> occluded(input, offset, fill, positions.get(i)[0], positions.get(i)[1], batch, at),
         inputTensor, progress);
     for (int i = 0; i < positions.size(); i++) {
@@ -128,7 +130,16 @@ public final class Occlusion extends InputMapExplainer {
         positions.add(new int[] {z, yx[0], yx[1]});
       }
     }
-    float[][] scores = scores(positions.size(), (i, batch, at) -> {
+    float[][] scores = scores(positions.size(), i -> {
+      boolean[] same = {true};
+      forEachVoxel(positions.get(i), depthWindow, d, (z, p) -> {
+        for (int ch = 0; ch < c; ch++) {
+          int index = (ch * d + z) * plane + p;
+          same[0] &= input[index] == fill[index];
+        }
+      });
+      return same[0];
+    }, (i, batch, at) -> {
       System.arraycopy(input, 0, batch, at, input.length);
       forEachVoxel(positions.get(i), depthWindow, d, (z, p) -> {
         for (int ch = 0; ch < c; ch++) {
@@ -192,6 +203,21 @@ public final class Occlusion extends InputMapExplainer {
     }
     out.add(last);
     return out;
+  }
+
+  /** Whether every value under the window at {@code corner} (row, column) already holds the fill. */
+  private boolean holdsFill(float[] input, int offset, float[] fill, int[] corner) {
+    for (int c = 0; c < planes.channels; c++) {
+      for (int y = corner[0]; y < corner[0] + settings.window(); y++) {
+        for (int x = corner[1]; x < corner[1] + settings.window(); x++) {
+          int i = planes.index(c, y, x);
+          if (input[offset + i] != fill[i]) {
+            return false;
+          }
+        }
+      }
+    }
+    return true;
   }
 
   private void occluded(float[] input, int offset, float[] fill, int y0, int x0, float[] batch, int at) {

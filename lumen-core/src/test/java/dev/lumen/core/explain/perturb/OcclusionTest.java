@@ -38,6 +38,37 @@ class OcclusionTest {
     }
   }
 
+  /**
+   * On black with one bright 4 x 4 square, a zero fill changes only the windows over the square:
+   * the 63 others are the study itself and share one pass, and the map is the same as where
+   * every window is scored (the square's pixels drop by their sum, 16 per window over them).
+   */
+  @Test
+  void windowsThatAlreadyHoldTheFillShareOnePass(@TempDir Path tmp) throws IOException {
+    Path file = SyntheticModels.regionSum(tmp.resolve("region.onnx"), 32, 8, 12, 8, 4);
+    float[] px = new float[32 * 32];
+    for (int y = 8; y < 12; y++) {
+      for (int x = 12; x < 16; x++) {
+        px[y * 32 + x] = 255f;
+      }
+    }
+    Image square = Image.gray("square.png", px, 32, 32, 255f);
+    try (Model model = Model.load(file)) {
+      long[] passes = {0};
+      Explanation e = Occlusion.of(model, new Occlusion.Settings(4, 4, Fill.ZERO)).explain(square,
+          Targets.top1(), (stage, done, total) -> passes[0] = stage.endsWith("perturbed inputs") ? total : passes[0])
+          .get(0);
+      assertEquals(1 + 1, passes[0], "the window over the square, and one for the 63 unchanged copies");
+      float[] raw = e.raw().toArray();
+      for (int y = 0; y < 32; y++) {
+        for (int x = 0; x < 32; x++) {
+          boolean lit = y >= 8 && y < 12 && x >= 12 && x < 16;
+          assertEquals(lit ? 16f : 0f, raw[y * 32 + x], 1e-4, "pixel " + y + "," + x);
+        }
+      }
+    }
+  }
+
   @Test
   void overlappingWindowsAverageTheirDrops(@TempDir Path tmp) throws IOException {
     Path file = SyntheticModels.regionSum(tmp.resolve("region.onnx"), 16, 0, 0, 1, 1);
