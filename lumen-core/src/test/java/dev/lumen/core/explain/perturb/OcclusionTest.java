@@ -55,9 +55,9 @@ class OcclusionTest {
     Image square = Image.gray("square.png", px, 32, 32, 255f);
     try (Model model = Model.load(file)) {
       long[] passes = {0};
-      Explanation e = Occlusion.of(model, new Occlusion.Settings(4, 4, Fill.ZERO)).explain(square,
+      Explanation e = Occlusion.of(model, new Occlusion.Settings(4, 4, Fill.ZERO)).explain(List.of(square),
           Targets.top1(), (stage, done, total) -> passes[0] = stage.endsWith("perturbed inputs") ? total : passes[0])
-          .get(0);
+          .get(0).get(0);
       assertEquals(1 + 1, passes[0], "the window over the square, and one for the 63 unchanged copies");
       float[] raw = e.raw().toArray();
       for (int y = 0; y < 32; y++) {
