@@ -27,4 +27,18 @@ public final class TestImages {
     }
     return Image.gray("slice", px, w, h, 255f);
   }
+
+  /**
+   * A black {@code size x size} grey study (range 255) with a {@code side x side} square of
+   * {@code value} at (top, left).
+   */
+  public static Image squareOnBlack(int size, int top, int left, int side, float value) {
+    float[] px = new float[size * size];
+    for (int y = top; y < top + side; y++) {
+      for (int x = left; x < left + side; x++) {
+        px[y * size + x] = value;
+      }
+    }
+    return Image.gray("square.png", px, size, size, 255f);
+  }
 }

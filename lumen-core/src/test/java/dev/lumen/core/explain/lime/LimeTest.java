@@ -28,13 +28,7 @@ class LimeTest {
   @Test
   void ranksTheRegionTheScoreDependsOnFirst(@TempDir Path tmp) throws IOException {
     Path file = SyntheticModels.regionSum(tmp.resolve("region.onnx"), 32, 20, 4, 8, 8);
-    float[] px = new float[32 * 32];
-    for (int y = 20; y < 28; y++) {
-      for (int x = 4; x < 12; x++) {
-        px[y * 32 + x] = 8f;
-      }
-    }
-    Image flat = Image.gray("square.png", px, 32, 32, 255f);
+    Image flat = dev.lumen.core.TestImages.squareOnBlack(32, 20, 4, 8, 8f);
     try (Model model = Model.load(file)) {
       Lime lime = Lime.of(model, new Lime.Settings(Segmentation.slic(16), Hide.ZERO, 400, 0.25,
           FeatureSelection.AUTO, Integer.MAX_VALUE, 4));

@@ -46,13 +46,7 @@ class OcclusionTest {
   @Test
   void windowsThatAlreadyHoldTheFillShareOnePass(@TempDir Path tmp) throws IOException {
     Path file = SyntheticModels.regionSum(tmp.resolve("region.onnx"), 32, 8, 12, 8, 4);
-    float[] px = new float[32 * 32];
-    for (int y = 8; y < 12; y++) {
-      for (int x = 12; x < 16; x++) {
-        px[y * 32 + x] = 255f;
-      }
-    }
-    Image square = Image.gray("square.png", px, 32, 32, 255f);
+    Image square = dev.lumen.core.TestImages.squareOnBlack(32, 8, 12, 4, 255f);
     try (Model model = Model.load(file)) {
       long[] passes = {0};
       Explanation e = Occlusion.of(model, new Occlusion.Settings(4, 4, Fill.ZERO)).explain(List.of(square),
