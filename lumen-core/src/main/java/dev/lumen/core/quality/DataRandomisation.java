@@ -36,42 +36,15 @@ public final class DataRandomisation {
   /**
    * The two heads' models, each with how well its head fits its own training labels (accuracy
    * over the studies, per label for multi-label heads); closing them deletes their files.
+   *
+   * @param folder where the two models' files are
+   * @param trained the head trained on the labels, on the backbone
+   * @param shuffled the head trained on the shuffled labels
+   * @param trainedFit the trained head's accuracy on the true labels
+   * @param shuffledFit the shuffled head's accuracy on the shuffled labels it learnt
    */
-  public static final class Heads implements AutoCloseable {
-    private final Path folder;
-    private final Model trained;
-    private final Model shuffled;
-    private final double trainedFit;
-    private final double shuffledFit;
-
-    private Heads(Path folder, Model trained, Model shuffled, double trainedFit, double shuffledFit) {
-      this.folder = folder;
-      this.trained = trained;
-      this.shuffled = shuffled;
-      this.trainedFit = trainedFit;
-      this.shuffledFit = shuffledFit;
-    }
-
-    /** The head trained on the labels, on the backbone. */
-    public Model trained() {
-      return trained;
-    }
-
-    /** The head trained on the shuffled labels. */
-    public Model shuffled() {
-      return shuffled;
-    }
-
-    /** The trained head's accuracy on the true labels. */
-    public double trainedFit() {
-      return trainedFit;
-    }
-
-    /** The shuffled head's accuracy on the shuffled labels it learnt. */
-    public double shuffledFit() {
-      return shuffledFit;
-    }
-
+  public record Heads(Path folder, Model trained, Model shuffled, double trainedFit, double shuffledFit)
+      implements AutoCloseable {
     @Override
     public void close() {
       trained.close();
