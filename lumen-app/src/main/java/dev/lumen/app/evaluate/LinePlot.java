@@ -63,13 +63,16 @@ public final class LinePlot {
     return MARGIN + value / axes.xMax() * (SIZE - 2 * MARGIN);
   }
 
-  /** The ticks' labels, at the start, the middle and the end of each axis: text, x and y in pixels. */
-  private static List<Object[]> ticks(Axes axes) {
-    List<Object[]> out = new java.util.ArrayList<>();
+  /** A tick's label and where it is drawn, in pixels. */
+  private record Tick(String text, int x, int y) {}
+
+  /** The ticks' labels, at the start, the middle and the end of each axis. */
+  private static List<Tick> ticks(Axes axes) {
+    List<Tick> out = new java.util.ArrayList<>();
     for (double t : new double[] {0, 0.5, 1}) {
-      out.add(new Object[] {String.format(Locale.ROOT, "%.2f", t * axes.xMax()), (int) x(t * axes.xMax(), axes) - 12,
-          SIZE - MARGIN + 16});
-      out.add(new Object[] {String.format(Locale.ROOT, "%.1f", t), MARGIN - 28, (int) y(t) + 4});
+      out.add(new Tick(String.format(Locale.ROOT, "%.2f", t * axes.xMax()), (int) x(t * axes.xMax(), axes) - 12,
+          SIZE - MARGIN + 16));
+      out.add(new Tick(String.format(Locale.ROOT, "%.1f", t), MARGIN - 28, (int) y(t) + 4));
     }
     return out;
   }
@@ -91,8 +94,8 @@ public final class LinePlot {
     }
     g.setColor(Color.BLACK);
     g.drawString(axes.x(), MARGIN, SIZE - 15);
-    for (Object[] tick : ticks(axes)) {
-      g.drawString((String) tick[0], (int) tick[1], (int) tick[2]);
+    for (Tick tick : ticks(axes)) {
+      g.drawString(tick.text(), tick.x(), tick.y());
     }
     g.drawString(axes.y(), 5, MARGIN - 10);
     g.setStroke(new BasicStroke(2f));
@@ -120,9 +123,9 @@ public final class LinePlot {
     }
     out.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\">%s</text>%n", MARGIN, SIZE - 15,
         escape(axes.x())));
-    for (Object[] tick : ticks(axes)) {
-      out.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" font-size=\"11\">%s</text>%n", tick[1], tick[2],
-          tick[0]));
+    for (Tick tick : ticks(axes)) {
+      out.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" font-size=\"11\">%s</text>%n", tick.x(),
+          tick.y(), tick.text()));
     }
     out.append(String.format(Locale.ROOT, "<text x=\"5\" y=\"%d\">%s</text>%n", MARGIN - 10, escape(axes.y())));
     for (int c = 0; c < series.size(); c++) {

@@ -1,5 +1,10 @@
 package dev.lumen.app.evaluate;
 
+import dev.lumen.core.explain.Explainer;
+import dev.lumen.core.explain.Explanation;
+import dev.lumen.core.image.Image;
+import dev.lumen.core.metrics.MapAgreement;
+import dev.lumen.core.quality.CopyScorer;
 import dev.lumen.core.quality.PerturbationCurve;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -12,6 +17,7 @@ import java.util.Map;
  */
 public final class MethodScores {
   private final List<String> quality;
+  private final QualityMeasures.Settings settings;
   private final Map<String, LabelSums> labels = new LinkedHashMap<>();
 
   /** Sums over one label's findings. */
@@ -54,21 +60,29 @@ public final class MethodScores {
     }
   }
 
-  /** Scores with the per-finding quality measures {@code quality}. */
-  public MethodScores(List<String> quality) {
+  /** Scores with the per-finding quality measures {@code quality} and their settings. */
+  public MethodScores(List<String> quality, QualityMeasures.Settings settings) {
     this.quality = quality;
+    this.settings = settings;
   }
 
-  /** One finding of {@code label}: its agreement with the mask and each quality measure's result. */
-  public void add(String label, boolean hit, double energy, double iou, List<QualityMeasures.Scored> measured) {
+  /**
+   * One finding of {@code label}: the map {@code e} (by {@code explainer}) of a finding on
+   * {@code image}, {@code heat} its heat map there and {@code mask} the finding — the pointing
+   * game, the energy inside, IoU at {@code iouThreshold} and each quality measure, whose perturbed
+   * copies {@code scorer} scores.
+   */
+  public void add(String label, Image image, Explanation e, float[] heat, float[] mask, double iouThreshold,
+      CopyScorer scorer, Explainer explainer) {
     LabelSums sums = labels.computeIfAbsent(label, k -> new LabelSums());
     sums.cases++;
-    sums.hits += hit ? 1 : 0;
-    sums.energy += energy;
-    sums.iou += iou;
-    for (int m = 0; m < quality.size(); m++) {
-      QualityMeasures.Scored scored = measured.get(m);
-      double[] sum = sums.measures.computeIfAbsent(quality.get(m), k -> new double[scored.values().length]);
+    sums.hits += MapAgreement.pointingHit(heat, mask, image.width(),
+        MapAgreement.pointingTolerance(Math.max(image.width(), image.height()))) ? 1 : 0;
+    sums.energy += MapAgreement.energyInside(heat, mask);
+    sums.iou += MapAgreement.iou(heat, mask, iouThreshold);
+    for (String measure : quality) {
+      QualityMeasures.Scored scored = QualityMeasures.score(measure, scorer, explainer, image, e, heat, mask, settings);
+      double[] sum = sums.measures.computeIfAbsent(measure, k -> new double[scored.values().length]);
       for (int i = 0; i < sum.length; i++) {
         sum[i] += scored.values()[i];
       }

@@ -149,6 +149,22 @@ public final class QualityMeasures {
     return measures.stream().anyMatch(perturbing::contains);
   }
 
+  /**
+   * {@code measures} checked for exams, where each is taken on a slice within its exam.
+   *
+   * @throws IllegalArgumentException for the measures that need an image model
+   */
+  public static List<String> onExams(List<String> measures) {
+    List<String> imageOnly = List.of("sensitivity", "sanity", "data-randomisation");
+    List<String> asked = measures.stream().filter(imageOnly::contains).toList();
+    if (!asked.isEmpty()) {
+      throw new IllegalArgumentException("--quality " + String.join(",", asked) + " is taken on image models "
+          + "(lumen evaluate); for exams choose from " + FIELDS.keySet().stream()
+          .filter(m -> !imageOnly.contains(m)).toList());
+    }
+    return measures;
+  }
+
   /** The measures taken per finding (all but the per-method randomisation tests). */
   public static List<String> perFinding(List<String> measures) {
     return measures.stream().filter(m -> !m.equals("sanity") && !m.equals("data-randomisation")).toList();

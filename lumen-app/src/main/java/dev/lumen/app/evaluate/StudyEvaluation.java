@@ -5,11 +5,11 @@ import dev.lumen.core.LumenException;
 import dev.lumen.core.Ranges;
 import dev.lumen.core.explain.Ensemble;
 import dev.lumen.core.explain.Explainer;
+import dev.lumen.core.explain.Explanation;
 import dev.lumen.core.explain.Progress;
 import dev.lumen.core.explain.Targets;
 import dev.lumen.core.image.Image;
 import dev.lumen.core.image.Images;
-import dev.lumen.core.metrics.MapAgreement;
 import dev.lumen.core.metrics.Roc;
 import dev.lumen.core.model.Model;
 import dev.lumen.core.quality.CopyScorer;
@@ -232,9 +232,10 @@ public final class StudyEvaluation {
     Model model = models.get(0);
     List<String> quality = QualityMeasures.perFinding(request.quality());
     for (String method : request.explanations()) {
-      MethodScores scores = new MethodScores(quality);
+      MethodScores scores = new MethodScores(quality, request.qualitySettings());
       List<Image> explainedStudies = new ArrayList<>();
       List<Integer> explainedLabels = new ArrayList<>();
+      List<Explanation> explainedMaps = new ArrayList<>();
       try (Explainer explainer = models.size() == 1 ? Methods.create(method, model, request.settings(), null)
           : Ensemble.of(models, m -> Methods.create(method, m, request.settings(), null))) {
         for (int s = 0; s < images.size(); s++) {
@@ -254,18 +255,11 @@ public final class StudyEvaluation {
           for (int t = 0; t < labels.size(); t++) {
             explainedStudies.add(image);
             explainedLabels.add(labels.get(t));
+            explainedMaps.add(explained.get(t));
             float[] heat = explained.get(t).heatmap(0).unsafeData();
             float[] region = maskPlane(againstMask != null ? againstMask : study.masks().get(labels.get(t)), image);
-            List<QualityMeasures.Scored> measured = new ArrayList<>();
-            for (String measure : quality) {
-              measured.add(QualityMeasures.score(measure, CopyScorer.of(model), explainer, image, explained.get(t),
-                  heat, region, request.qualitySettings()));
-            }
-            scores.add(model.labels().get(labels.get(t)),
-                MapAgreement.pointingHit(heat, region, image.width(),
-                    MapAgreement.pointingTolerance(Math.max(image.width(), image.height()))),
-                MapAgreement.energyInside(heat, region), MapAgreement.iou(heat, region, request.iouThreshold()),
-                measured);
+            scores.add(model.labels().get(labels.get(t)), image, explained.get(t), heat, region,
+                request.iouThreshold(), CopyScorer.of(model), explainer);
           }
         }
         progress.advance(method, images.size(), images.size());
@@ -289,10 +283,11 @@ public final class StudyEvaluation {
       if (request.quality().contains("sanity")) {
         int depth = request.qualitySettings().sanityLayers();
         Map<String, Object> tests = new LinkedHashMap<>();
-        tests.put("cascading", rows(SanityCheck.cascading(model, factory, explainedStudies, explainedLabels, depth, 0,
-            progress)));
-        tests.put("independent", rows(SanityCheck.independent(model, factory, explainedStudies, explainedLabels, depth,
-            0, progress)));
+        // the trained model's maps are the ones just scored
+        tests.put("cascading", rows(SanityCheck.cascading(model, factory, explainedStudies, explainedLabels,
+            explainedMaps, depth, 0, progress)));
+        tests.put("independent", rows(SanityCheck.independent(model, factory, explainedStudies, explainedLabels,
+            explainedMaps, depth, 0, progress)));
         outputs.sanity().put(method, tests);
       }
       afterEachMethod.run();

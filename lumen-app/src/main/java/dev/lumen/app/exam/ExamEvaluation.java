@@ -12,7 +12,6 @@ import dev.lumen.core.image.Image;
 import dev.lumen.core.image.Images;
 import dev.lumen.core.image.Volume;
 import dev.lumen.core.io.Npy;
-import dev.lumen.core.metrics.MapAgreement;
 import dev.lumen.core.metrics.Roc;
 import dev.lumen.core.model.Model;
 import dev.lumen.core.quality.CopyScorer;
@@ -52,7 +51,7 @@ public final class ExamEvaluation {
   public static Result run(PlaneModels models, Path data, List<String> methods, Methods.Settings settings,
       List<String> quality, QualityMeasures.Settings qualitySettings, Progress progress, Consumer<Result> partial) {
     List<String> explained = Methods.named(methods);
-    List<String> measures = examMeasures(QualityMeasures.named(quality));
+    List<String> measures = QualityMeasures.onExams(QualityMeasures.named(quality));
     if (!measures.isEmpty() && explained.isEmpty()) {
       throw new IllegalArgumentException("--quality scores the maps of --explanations; name the methods");
     }
@@ -170,22 +169,6 @@ public final class ExamEvaluation {
   }
 
   /**
-   * The quality measures asked for, checked: those taken on a slice within its exam.
-   *
-   * @throws IllegalArgumentException for the measures that need an image model
-   */
-  private static List<String> examMeasures(List<String> quality) {
-    List<String> imageOnly = quality.stream()
-        .filter(List.of("sensitivity", "sanity", "data-randomisation")::contains).toList();
-    if (!imageOnly.isEmpty()) {
-      throw new IllegalArgumentException("--quality " + String.join(",", imageOnly) + " is taken on image models "
-          + "(lumen evaluate); for exams choose from " + QualityMeasures.named(List.of("all")).stream()
-          .filter(m -> !List.of("sensitivity", "sanity", "data-randomisation").contains(m)).toList());
-    }
-    return quality;
-  }
-
-  /**
    * Per label of one plane: over the validation exams with the finding and its mask, the scores
    * of the slice the map ranks hottest (the slice holding the map's largest raw value): the 3D
    * pointing game (a hit when that slice's peak lies within the pointing tolerance of the
@@ -196,7 +179,7 @@ public final class ExamEvaluation {
       List<String> labels, MrnetSplit valid, List<String> measures, QualityMeasures.Settings qualitySettings,
       Progress progress) {
     String stage = method + " " + plane;
-    MethodScores scores = new MethodScores(measures);
+    MethodScores scores = new MethodScores(measures, qualitySettings);
     for (int e = 0; e < valid.ids().size(); e++) {
       progress.advance(stage, e, valid.ids().size());
       String id = valid.ids().get(e);
@@ -215,14 +198,7 @@ public final class ExamEvaluation {
           Image image = volume.slices().get(slice);
           float[] heat = map.heatmap(slice).unsafeData();
           float[] region = mask.slice(slice).unsafeData();
-          List<QualityMeasures.Scored> measured = new ArrayList<>();
-          for (String measure : measures) {
-            measured.add(QualityMeasures.score(measure, CopyScorer.slice(model, volume, slice), explainer, image, map,
-                heat, region, qualitySettings));
-          }
-          scores.add(labels.get(l), MapAgreement.pointingHit(heat, region, image.width(),
-              MapAgreement.pointingTolerance(Math.max(image.width(), image.height()))),
-              MapAgreement.energyInside(heat, region), MapAgreement.iou(heat, region, 0.5), measured);
+          scores.add(labels.get(l), image, map, heat, region, 0.5, CopyScorer.slice(model, volume, slice), explainer);
         }
       }
     }

@@ -34,13 +34,15 @@ public final class SanityCheck {
   /**
    * The cascade over the top {@code depth} learned layers of {@code model} (all of them when
    * {@code depth} is 0 or more than there are), the maps of {@code targets[i]} on
-   * {@code images[i]} made by {@code explainer} for each model.
+   * {@code images[i]} made by {@code explainer} for each model and compared with
+   * {@code original[i]}, the trained model's maps (made by the caller, who usually has them).
    *
-   * @throws IllegalArgumentException for a model without learned layers, or images and targets that differ in number
+   * @throws IllegalArgumentException for a model without learned layers, or images, targets and
+   *     maps that differ in number
    */
   public static List<Step> cascading(Model model, Function<Model, Explainer> explainer, List<Image> images,
-      List<Integer> targets, int depth, long seed, Progress progress) {
-    return test(model, explainer, images, targets, depth, seed, true, progress);
+      List<Integer> targets, List<Explanation> original, int depth, long seed, Progress progress) {
+    return test(model, explainer, images, targets, original, depth, seed, true, progress);
   }
 
   /**
@@ -48,19 +50,23 @@ public final class SanityCheck {
    * al.'s independent randomisation), top first.
    */
   public static List<Step> independent(Model model, Function<Model, Explainer> explainer, List<Image> images,
-      List<Integer> targets, int depth, long seed, Progress progress) {
-    return test(model, explainer, images, targets, depth, seed, false, progress);
+      List<Integer> targets, List<Explanation> original, int depth, long seed, Progress progress) {
+    return test(model, explainer, images, targets, original, depth, seed, false, progress);
   }
 
   private static List<Step> test(Model model, Function<Model, Explainer> explainer, List<Image> images,
-      List<Integer> targets, int depth, long seed, boolean cascade, Progress progress) {
+      List<Integer> targets, List<Explanation> original, int depth, long seed, boolean cascade, Progress progress) {
+    if (original.size() != images.size()) {
+      throw new IllegalArgumentException("the sanity check needs one original map per study, got " + original.size()
+          + " for " + images.size());
+    }
     List<Node> layers = layers(model, images, targets);
     int steps = depth <= 0 ? layers.size() : Math.min(depth, layers.size());
     List<List<Node>> redrawn = new ArrayList<>();
     for (int k = 1; k <= steps; k++) {
       redrawn.add(cascade ? layers.subList(layers.size() - k, layers.size()) : List.of(layers.get(layers.size() - k)));
     }
-    return steps(model, explainer, images, targets, redrawn, seed,
+    return steps(model, explainer, images, targets, original, redrawn, seed,
         cascade ? "sanity check, cascading" : "sanity check, layer by layer", progress);
   }
 
@@ -79,8 +85,8 @@ public final class SanityCheck {
 
   /** One step per set of layers: the maps on the model with that set re-drawn, against the original maps. */
   private static List<Step> steps(Model model, Function<Model, Explainer> explainer, List<Image> images,
-      List<Integer> targets, List<List<Node>> redrawn, long seed, String phase, Progress progress) {
-    List<Explanation> original = maps(model, explainer, images, targets);
+      List<Integer> targets, List<Explanation> original, List<List<Node>> redrawn, long seed, String phase,
+      Progress progress) {
     List<Step> out = new ArrayList<>();
     for (int k = 0; k < redrawn.size(); k++) {
       progress.advance(phase, k, redrawn.size());
