@@ -15,6 +15,9 @@ weights and inputs. For every model NAME this writes, into the output folder:
   NAME.grad_layer.npy  the same gradient with respect to the feature map CAM
                      uses (models where that map is a module's output)
 
+and the references of the quality measures and of layer-wise relevance
+propagation (lrp_references.py).
+
 Usage: make-test-models.py OUT_DIR
 """
 import copy
@@ -26,6 +29,8 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 import torchvision
+
+import lrp_references
 
 OPSET = 13
 
@@ -403,6 +408,7 @@ def main():
         volumetric("r3d_18", r3d, lambda m: m.layer4, smooth_volume(20, 128, 2), (16, 112, 112), 3, out_dir)
     dtype_arrays(out_dir)
     quality_references(out_dir)
+    lrp_references.write(out_dir)
 
 
 if __name__ == "__main__":

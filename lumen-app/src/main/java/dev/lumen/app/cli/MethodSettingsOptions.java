@@ -69,12 +69,24 @@ final class MethodSettingsOptions {
   @Option(names = "--features", description = "lime: at most this many superpixels in the surrogate (default: all).")
   int features = DEFAULTS.features();
 
+  @Option(names = "--lrp-epsilon", description = "lrp-*: the epsilon rule's epsilon (default: ${DEFAULT-VALUE}).")
+  double lrpEpsilon = DEFAULTS.lrpEpsilon();
+
+  @Option(names = "--lrp-gamma", description = "lrp-*: the gamma rule's gamma (default: ${DEFAULT-VALUE}).")
+  double lrpGamma = DEFAULTS.lrpGamma();
+
+  @Option(names = "--lrp-rule", paramLabel = "LAYER=RULE", description = "lrp-*: a rule in place of the composite's, "
+      + "for conv, dense, first or a layer by name; rules: epsilon, zero, gamma, zplus, alpha1beta0, alpha2beta1, zbox, "
+      + "wsquare, flat (repeatable).")
+  java.util.Map<String, String> lrpRules = new java.util.LinkedHashMap<>();
+
   @Option(names = "--seed", description = "Seed of random methods (default: ${DEFAULT-VALUE}).")
   long seed = DEFAULTS.seed();
 
   /** The settings these options give. */
   Methods.Settings settings() {
     return new MethodSettings(window, stride, fill, masks, grid, keep, steps, rule, baseline, pointsPerRun, samples,
-        noise, limeSamples, segmentation, segments, hide, kernelWidth, selection, features, seed).resolve();
+        noise, limeSamples, segmentation, segments, hide, kernelWidth, selection, features, lrpEpsilon, lrpGamma,
+        lrpRules, seed).resolve();
   }
 }

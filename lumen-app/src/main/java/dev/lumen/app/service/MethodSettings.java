@@ -1,6 +1,8 @@
 package dev.lumen.app.service;
 
+import dev.lumen.core.autodiff.Composite;
 import dev.lumen.core.explain.gradient.IntegratedGradients;
+import dev.lumen.core.explain.gradient.Lrp;
 import dev.lumen.core.explain.gradient.SmoothGrad;
 import dev.lumen.core.explain.lime.FeatureSelection;
 import dev.lumen.core.explain.lime.Hide;
@@ -10,6 +12,7 @@ import dev.lumen.core.explain.perturb.Fill;
 import dev.lumen.core.explain.perturb.Occlusion;
 import dev.lumen.core.explain.perturb.Rise;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * The settings of the methods that have some, as plain values with names for the choices: what
@@ -19,12 +22,20 @@ import java.util.Locale;
 public record MethodSettings(int window, int stride, String fill, int masks, int grid, double keep, int steps,
                              String rule, String baseline, int pointsPerRun, int samples, double noise,
                              int limeSamples, String segmentation, int segments, String hide, double kernelWidth,
-                             String selection, int features, long seed) {
+                             String selection, int features, double lrpEpsilon, double lrpGamma,
+                             Map<String, String> lrpRules, long seed) {
+  public MethodSettings {
+    lrpRules = lrpRules == null ? Map.of() : Map.copyOf(lrpRules);
+  }
 
-  /** Occlusion 16/8 zero; RISE 4000 masks, grid 7, keep 0.5; IG 50 Gauss-Legendre points from zero; SmoothGrad 25 at 15 %; LIME 1000 samples, SLIC 100, mean, 0.25, auto. */
+  /**
+   * Occlusion 16/8 zero; RISE 4000 masks, grid 7, keep 0.5; IG 50 Gauss-Legendre points from
+   * zero; SmoothGrad 25 at 15 %; LIME 1000 samples, SLIC 100, mean, 0.25, auto; LRP zennit's
+   * epsilon 1e-6 and gamma 0.25.
+   */
   public static MethodSettings defaults() {
     return new MethodSettings(16, 8, "zero", 4000, 7, 0.5, 50, "gauss-legendre", "zero", 1, 25, 0.15, 1000, "slic",
-        100, "mean", 0.25, "auto", Integer.MAX_VALUE, 0);
+        100, "mean", 0.25, "auto", Integer.MAX_VALUE, Composite.EPSILON, Composite.GAMMA, Map.of(), 0);
   }
 
   /**
@@ -45,7 +56,8 @@ public record MethodSettings(int window, int stride, String fill, int masks, int
     };
     return new Methods.Settings(new Occlusion.Settings(window, stride, Fill.named(fill)),
         new Rise.Settings(masks, grid, keep, seed), new IntegratedGradients.Settings(steps, quadrature, start, pointsPerRun),
-        new SmoothGrad.Settings(samples, noise, seed), limeSettings());
+        new SmoothGrad.Settings(samples, noise, seed), limeSettings(),
+        new Lrp.Settings((float) lrpEpsilon, (float) lrpGamma, lrpRules));
   }
 
   private Lime.Settings limeSettings() {

@@ -1,5 +1,6 @@
 package dev.lumen.app.service;
 
+import dev.lumen.core.autodiff.Composite;
 import dev.lumen.core.explain.Explainer;
 import dev.lumen.core.explain.cam.AblationCam;
 import dev.lumen.core.explain.cam.Cam;
@@ -15,6 +16,7 @@ import dev.lumen.core.explain.gradient.GuidedGradCam;
 import dev.lumen.core.explain.gradient.InputAttribution;
 import dev.lumen.core.explain.gradient.InputGradients;
 import dev.lumen.core.explain.gradient.IntegratedGradients;
+import dev.lumen.core.explain.gradient.Lrp;
 import dev.lumen.core.explain.gradient.SmoothGrad;
 import dev.lumen.core.explain.lime.Lime;
 import dev.lumen.core.explain.perturb.Occlusion;
@@ -37,10 +39,11 @@ public final class Methods {
 
   /** The settings of the methods that have some. */
   public record Settings(Occlusion.Settings occlusion, Rise.Settings rise, IntegratedGradients.Settings integrated,
-                  SmoothGrad.Settings smooth, Lime.Settings lime) {
+                  SmoothGrad.Settings smooth, Lime.Settings lime, Lrp.Settings lrp) {
     public static Settings defaults() {
       return new Settings(Occlusion.Settings.defaults(), Rise.Settings.defaults(),
-          IntegratedGradients.Settings.defaults(), SmoothGrad.Settings.defaults(), Lime.Settings.defaults());
+          IntegratedGradients.Settings.defaults(), SmoothGrad.Settings.defaults(), Lime.Settings.defaults(),
+          Lrp.Settings.defaults());
     }
   }
 
@@ -88,6 +91,11 @@ public final class Methods {
     for (CamFormula formula : CamFormula.values()) {
       if (formula.method().equals(method)) {
         return GradientCam.of(model, formula);
+      }
+    }
+    for (Composite.Kind kind : Composite.Kind.values()) {
+      if (Lrp.method(kind).equals(method)) {
+        return Lrp.of(model, kind, settings.lrp());
       }
     }
     return switch (method) {
@@ -181,6 +189,15 @@ public final class Methods {
       d.put("smoothgrad2-" + inner, "SmoothGrad squared: mean of squared " + inner + " over noisy copies");
       d.put("vargrad-" + inner, "VarGrad: variance of " + inner + " over noisy copies");
     }
+    d.put(Lrp.method(Composite.Kind.EPSILON), "LRP: the epsilon rule on every layer (--lrp-epsilon, --lrp-rule)");
+    d.put(Lrp.method(Composite.Kind.EPSILON_GAMMA_BOX),
+        "LRP, zennit's EpsilonGammaBox: z^B on the input layer, gamma on convolutions, epsilon on dense layers");
+    d.put(Lrp.method(Composite.Kind.EPSILON_PLUS), "LRP, EpsilonPlus: z+ on convolutions, epsilon on dense layers");
+    d.put(Lrp.method(Composite.Kind.EPSILON_PLUS_FLAT), "LRP, EpsilonPlusFlat: EpsilonPlus with the flat rule on the input layer");
+    d.put(Lrp.method(Composite.Kind.EPSILON_ALPHA2_BETA1),
+        "LRP, EpsilonAlpha2Beta1: alpha 2 beta 1 on convolutions, epsilon on dense layers");
+    d.put(Lrp.method(Composite.Kind.EPSILON_ALPHA2_BETA1_FLAT),
+        "LRP, EpsilonAlpha2Beta1Flat: EpsilonAlpha2Beta1 with the flat rule on the input layer");
     d.put("occlusion", "occlusion: score drop under a sliding window (--window, --stride, --fill)");
     d.put("rise", "RISE: score-weighted sum of random masks (--masks, --grid, --keep, --seed)");
     d.put("cnnfixations", "CNN-Fixations: the target neuron traced back to input pixels through one forward pass");

@@ -282,7 +282,9 @@ class CliTest {
     for (String method : new String[] {"cam", "ablationcam", "scorecam", "crm", "crm-combined", "gradcam", "gradcam++",
         "xgradcam", "hirescam", "gradcam-elementwise", "layercam", "saliency", "inputxgradient", "guidedbackprop",
         "deconvnet", "integratedgradients", "smoothgrad-saliency", "smoothgrad2-inputxgradient",
-        "vargrad-integratedgradients", "eigencam", "eigengradcam", "guidedgradcam", "fullgrad", "cnnfixations"}) {
+        "vargrad-integratedgradients", "eigencam", "eigengradcam", "guidedgradcam", "fullgrad", "cnnfixations",
+        "lrp-epsilon", "lrp-epsilon-gamma-box", "lrp-epsilon-plus", "lrp-epsilon-plus-flat", "lrp-epsilon-alpha2-beta1",
+        "lrp-epsilon-alpha2-beta1-flat"}) {
       Path dir = tmp.resolve(method);
       Run r = lumen("explain", model.toString(), nodule.toString(), "--method", method, "--steps", "8",
           "--samples", "3", "-o", dir.toString());
@@ -452,6 +454,24 @@ class CliTest {
     assertTrue(r.out().lines().anyMatch(l -> l.startsWith("gradcam++ ") && l.contains("Grad-CAM++")), r.out());
     assertTrue(r.out().lines().anyMatch(l -> l.startsWith("vargrad-guidedbackprop ")), r.out());
     assertEquals(Methods.NAMES.size(), r.out().lines().count());
+  }
+
+  /** A rule given for the input layer replaces the composite's: z^B and flat draw different maps. */
+  @Test
+  void lrpRulesReplaceTheCompositesByLayer(@TempDir Path tmp) throws IOException {
+    Run box = lumen("explain", model.toString(), nodule.toString(), "--method", "lrp-epsilon-gamma-box",
+        "-o", tmp.resolve("box").toString());
+    assertEquals(0, box.code(), box.err());
+    Run flat = lumen("explain", model.toString(), nodule.toString(), "--method", "lrp-epsilon-gamma-box",
+        "--lrp-rule", "first=flat", "--lrp-gamma", "0.5", "-o", tmp.resolve("flat").toString());
+    assertEquals(0, flat.code(), flat.err());
+    Tensor a = Npy.read(tmp.resolve("box/study-1-nodule/nodule.raw.npy")).tensor();
+    Tensor b = Npy.read(tmp.resolve("flat/study-1-nodule/nodule.raw.npy")).tensor();
+    assertFalse(java.util.Arrays.equals(a.toArray(), b.toArray()), "the first layer's rule changes the map");
+    Run unknown = lumen("explain", model.toString(), nodule.toString(), "--method", "lrp-epsilon",
+        "--lrp-rule", "head=gamma", "-o", tmp.resolve("bad").toString());
+    assertEquals(2, unknown.code());
+    assertTrue(unknown.err().contains("an LRP rule names 'head'"), unknown.err());
   }
 
   @Test

@@ -66,7 +66,7 @@ public final class Autodiff {
       seed = SEED;
       inputs.add(seedInput(scoreShape));
     }
-    Backprop backprop = new Backprop(graph, shapes, request.propagation(), emit);
+    Backprop backprop = new Backprop(graph, shapes, request.propagation(), request.relevance(), emit);
     List<String> gradients = backprop.run(request.score(), seed, request.wrt());
     for (int i = 0; i < gradients.size(); i++) {
       String tensor = request.wrt().get(i);

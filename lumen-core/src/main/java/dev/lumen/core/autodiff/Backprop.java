@@ -27,24 +27,45 @@ final class Backprop {
   private final OnnxGraph graph;
   private final TensorShapes shapes;
   private final Propagation propagation;
+  private final Optional<Composite> relevance;
   private final GraphEmitter emit;
   private final Set<String> active = new HashSet<>();
   private final Set<Integer> reached = new HashSet<>();
   private final Map<String, List<String>> contributions = new HashMap<>();
   private final Map<Integer, NodeProto> rewritten = new HashMap<>();
   private final Map<String, String> cache = new HashMap<>();
+  private final Map<String, long[]> declaredShapes = new HashMap<>();
   private String seedCount;
+  private Substitution substitution;
+  private Set<Integer> firstLayers;
 
-  Backprop(OnnxGraph graph, TensorShapes shapes, Propagation propagation, GraphEmitter emit) {
+  /**
+   * A node's rule run with {@code upstream} in place of its output gradient, its input
+   * gradient caught in {@code caught} instead of passed on.
+   */
+  private static final class Substitution {
+    final int node;
+    final String upstream;
+    String caught;
+
+    Substitution(int node, String upstream) {
+      this.node = node;
+      this.upstream = upstream;
+    }
+  }
+
+  Backprop(OnnxGraph graph, TensorShapes shapes, Propagation propagation, Optional<Composite> relevance,
+           GraphEmitter emit) {
     this.graph = graph;
     this.shapes = shapes;
     this.propagation = propagation;
+    this.relevance = relevance;
     this.emit = emit;
   }
 
   /**
    * Seeds {@code score} with {@code seed} ({@code [K, ...score shape]}) and propagates back to
-   * every tensor of {@code wrt}.
+   * every tensor of {@code wrt}. Relevance starts as the seeded score's own value.
    *
    * @return the gradient of each tensor of {@code wrt}, in order
    */
@@ -54,7 +75,8 @@ final class Backprop {
       throw new LumenException(graph.source() + ": the score '" + score + "' does not depend on " + wrt);
     }
     seedCount = emit.op("Slice", List.of(emit.op("Shape", List.of(seed)), emit.ints(0), emit.ints(1), emit.ints(0)));
-    contributions.computeIfAbsent(score, k -> new ArrayList<>()).add(seed);
+    String start = relevance.isPresent() ? emit.op("Mul", List.of(seed, score)) : seed;
+    contributions.computeIfAbsent(score, k -> new ArrayList<>()).add(start);
     List<Node> nodes = graph.nodes();
     for (int i = nodes.size() - 1; i >= 0; i--) {
       Node node = nodes.get(i);
@@ -62,10 +84,13 @@ final class Backprop {
       if (!hasGradient || !reached.contains(node.index())) {
         continue;
       }
-      BackwardRule rule = BackwardRules.of(node.opType()).orElseThrow(() -> new LumenException(graph.source()
+      if (relevance.isPresent()) {
+        RelevanceRules.backward(node, this, wrt, score).apply(node, this);
+        continue;
+      }
+      gradientRule(node).orElseThrow(() -> new LumenException(graph.source()
           + ": no gradient rule for node " + node.describe() + ", which lies between " + wrt + " and '" + score
-          + "'; choose a layer above it, or a method that needs no gradient"));
-      rule.backward().apply(node, this);
+          + "'; choose a layer above it, or a method that needs no gradient")).backward().apply(node, this);
     }
     List<String> out = new ArrayList<>();
     for (String tensor : wrt) {
@@ -119,8 +144,59 @@ final class Backprop {
     return propagation;
   }
 
+  /** The relevance rules, when the pass propagates relevance rather than gradients. */
+  Optional<Composite> relevance() {
+    return relevance;
+  }
+
+  /** The graph being differentiated. */
+  OnnxGraph graph() {
+    return graph;
+  }
+
+  /** The gradient rule of {@code node}'s operator. */
+  static Optional<BackwardRule> gradientRule(Node node) {
+    return BackwardRules.of(node.opType());
+  }
+
+  /**
+   * What {@code node}'s gradient rule gives its first input when {@code upstream} stands for its
+   * output gradient: the vector-Jacobian product, which relevance rules build on. {@code node}
+   * may be a copy of a graph node with other weights (whose shapes are {@link #declareShape declared}).
+   */
+  String transposed(Node node, String upstream) {
+    BackwardRule rule = gradientRule(node).orElseThrow(() -> unsupported(node, "no gradient rule"));
+    Substitution outer = substitution;
+    substitution = new Substitution(node.index(), upstream);
+    try {
+      rule.backward().apply(node, this);
+      if (substitution.caught == null) {
+        throw unsupported(node, "its rule gives its first input nothing");
+      }
+      return substitution.caught;
+    } finally {
+      substitution = outer;
+    }
+  }
+
+  /** Whether {@code node} is one of the first linear layers the input reaches (some composites give those their own rule). */
+  boolean isFirstLayer(Node node) {
+    if (firstLayers == null) {
+      firstLayers = RelevanceRules.firstLayers(graph);
+    }
+    return firstLayers.contains(node.index());
+  }
+
+  /** Records the shape of a tensor the pass made (a rule's modified weights), for rules that read shapes. */
+  void declareShape(String tensor, long[] shape) {
+    declaredShapes.put(tensor, shape.clone());
+  }
+
   /** The gradient of output {@code output} of {@code node}, or null when nothing above uses it. */
   String grad(Node node, int output) {
+    if (substitution != null && substitution.node == node.index()) {
+      return output == 0 ? substitution.upstream : null;
+    }
     return output < node.outputs().size() ? sum(node.outputs().get(output)) : null;
   }
 
@@ -131,6 +207,12 @@ final class Backprop {
 
   /** Adds {@code gradient} to input {@code input}'s gradient, when that input needs one. */
   void give(Node node, int input, String gradient) {
+    if (substitution != null && substitution.node == node.index()) {
+      if (input == 0) {
+        substitution.caught = substitution.caught == null ? gradient : emit.op("Add", List.of(substitution.caught, gradient));
+      }
+      return;
+    }
     if (active(node, input)) {
       contributions.computeIfAbsent(node.inputs().get(input), k -> new ArrayList<>()).add(gradient);
     }
@@ -143,6 +225,10 @@ final class Backprop {
 
   /** The shape of {@code tensor} for the model's input size; {@code -1} where it follows the batch. */
   long[] shape(String tensor) {
+    long[] declared = declaredShapes.get(tensor);
+    if (declared != null) {
+      return declared.clone();
+    }
     return graph.constant(tensor).map(c -> c.getDimsList().stream().mapToLong(Long::longValue).toArray())
         .orElseGet(() -> shapes.of(tensor));
   }

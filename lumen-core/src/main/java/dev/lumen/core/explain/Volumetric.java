@@ -20,7 +20,7 @@ public final class Volumetric {
   /** The methods that explain 3D convolutional models, for messages. */
   public static final String METHODS = "cam, gradcam, gradcam++, xgradcam, hirescam, gradcam-elementwise, layercam, "
       + "ablationcam, scorecam, saliency, inputxgradient, guidedbackprop, deconvnet, integratedgradients, the SmoothGrad "
-      + "family, occlusion and rise";
+      + "family, the lrp-* composites, occlusion and rise";
 
   private Volumetric() {}
 

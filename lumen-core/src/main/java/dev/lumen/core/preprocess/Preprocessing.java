@@ -91,6 +91,20 @@ public record Preprocessing(Resize resize, int shorterSide, Scale scale, float[]
     return std.length == 1 ? std[0] : std[c];
   }
 
+  /**
+   * The normalised values of black ({@code [0][c]}) and of white ({@code [1][c]}) in each of
+   * {@code channels}: the box every input the model is given lies in.
+   */
+  public float[][] bounds(int channels) {
+    float top = scale == Scale.UNIT ? 1f : 255f;
+    float[][] out = new float[2][channels];
+    for (int c = 0; c < channels; c++) {
+      out[0][c] = (0 - mean(c)) / std(c);
+      out[1][c] = (top - mean(c)) / std(c);
+    }
+    return out;
+  }
+
   @Override
   public float[] mean() {
     return mean.clone();

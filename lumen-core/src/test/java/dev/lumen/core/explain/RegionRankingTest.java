@@ -3,6 +3,7 @@ package dev.lumen.core.explain;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lumen.core.SyntheticModels;
+import dev.lumen.core.autodiff.Composite;
 import dev.lumen.core.explain.cam.AblationCam;
 import dev.lumen.core.explain.cam.Cam;
 import dev.lumen.core.explain.cam.Crm;
@@ -16,6 +17,7 @@ import dev.lumen.core.explain.gradient.GradientCam;
 import dev.lumen.core.explain.gradient.GuidedGradCam;
 import dev.lumen.core.explain.gradient.InputGradients;
 import dev.lumen.core.explain.gradient.IntegratedGradients;
+import dev.lumen.core.explain.gradient.Lrp;
 import dev.lumen.core.explain.gradient.SmoothGrad;
 import dev.lumen.core.explain.lime.FeatureSelection;
 import dev.lumen.core.explain.lime.Hide;
@@ -61,6 +63,9 @@ class RegionRankingTest {
       }
       for (InputGradients.Kind k : InputGradients.Kind.values()) {
         methods.add(InputGradients.of(model, k));
+      }
+      for (Composite.Kind k : Composite.Kind.values()) {
+        methods.add(Lrp.of(model, k, Lrp.Settings.defaults()));
       }
       Image image = squareOnBlack();
       for (Explainer method : methods) {

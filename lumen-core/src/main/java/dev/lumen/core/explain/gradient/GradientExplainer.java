@@ -82,6 +82,11 @@ abstract class GradientExplainer implements Explainer {
     return wrt().stream().map(Autodiff::gradientOf).toList();
   }
 
+  /** What the method's graph differentiates for {@code seed}: gradients of the logits, unless a method propagates relevance. */
+  GradientRequest request(Seed seed) {
+    return new GradientRequest(model.logitsName(), wrt(), seed, propagation());
+  }
+
   /** The graph the method runs: the model with the gradients of {@code request}; methods may add nodes. */
   OnnxGraph compile(GradientRequest request, TensorShapes shapes) {
     return Autodiff.compile(model.graph(), shapes, request);
@@ -196,7 +201,7 @@ abstract class GradientExplainer implements Explainer {
 
   /** Runs the method's graph for {@code seed} (compiled once per seed kind) on a prepared input. */
   private Map<String, Tensor> execute(Tensor input, Seed seed, Tensor rows) {
-    GradientRequest request = new GradientRequest(model.logitsName(), wrt(), seed, propagation());
+    GradientRequest request = request(seed);
     TensorShapes shapes = model.shapes();
     GraphSession session = model.session(method() + "@" + layer() + ":" + request.key(), () -> compile(request, shapes));
     Map<String, Tensor> feed = new HashMap<>();
