@@ -28,7 +28,8 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 # Debian's PyTorch is installed for Debian's own Python.
-if [ ! -f build/test-models/.complete ] || [ scripts/make-test-models.py -nt build/test-models/.complete ]; then
+if [ ! -f build/test-models/.complete ] || [ scripts/make-test-models.py -nt build/test-models/.complete ] \
+    || [ scripts/lrp_references.py -nt build/test-models/.complete ]; then
   /usr/bin/python3 scripts/make-test-models.py build/test-models
   touch build/test-models/.complete
 fi
