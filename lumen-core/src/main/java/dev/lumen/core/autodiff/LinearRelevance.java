@@ -211,8 +211,8 @@ final class LinearRelevance {
       long[] perOut = new long[wShape.length];
       java.util.Arrays.fill(perOut, 1);
       perOut[0] = -1;
-      String scaled = weight(b, new Layer(n, x, w, bias, n.output(), wShape),
-          e.op("Mul", List.of(w, e.op("Reshape", List.of(factor, e.ints(perOut))))));
+      String scaled = e.op("Mul", List.of(w, e.op("Reshape", List.of(factor, e.ints(perOut)))));
+      b.declareShape(scaled, wShape);
       String centred = e.op("Sub", List.of(bias == null ? e.scalar(0) : bias, b.input(bn, 3)));
       String shifted = e.op("Add", List.of(e.op("Mul", List.of(centred, factor)), b.input(bn, 2)));
       return new Layer(n, x, scaled, shifted, bn.output(), wShape);

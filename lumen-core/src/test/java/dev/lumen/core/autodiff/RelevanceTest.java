@@ -132,6 +132,69 @@ class RelevanceTest {
     return cuts;
   }
 
+  /**
+   * A convolution read only by a batch normalisation is the layer they make together: its
+   * relevance equals that of the same network with the normalisation folded into the weights.
+   */
+  @Test
+  void aBatchNormalisationAfterAConvolutionIsMergedIntoIt() {
+    float[] w = new float[3 * 2 * 9];
+    java.util.Random random = new java.util.Random(3);
+    for (int i = 0; i < w.length; i++) {
+      w[i] = (float) random.nextGaussian();
+    }
+    float[] bias = {0.3f, -0.2f, 0.1f};
+    float[] scale = {1.5f, 0.7f, -0.9f};
+    float[] shift = {0.2f, -0.4f, 0.5f};
+    float[] mean = {0.1f, -0.3f, 0.2f};
+    float[] variance = {0.8f, 1.3f, 0.5f};
+    float[] folded = new float[w.length];
+    float[] foldedBias = new float[3];
+    for (int c = 0; c < 3; c++) {
+      double factor = scale[c] / Math.sqrt(variance[c] + 1e-5);
+      for (int k = 0; k < 18; k++) {
+        folded[c * 18 + k] = (float) (w[c * 18 + k] * factor);
+      }
+      foldedBias[c] = (float) ((bias[c] - mean[c]) * factor + shift[c]);
+    }
+    Tensor x = Tensor.of(new float[] {0.5f, -1, 2, 0.1f, -0.7f, 1.2f, 0.3f, -0.2f, 0.9f, -1.1f, 0.4f, 0.8f, -0.5f,
+        1.5f, -0.3f, 0.6f, 0.2f, -0.9f, 1.1f, 0.7f, -0.4f, 0.05f, 1.3f, -0.6f, 0.35f, -1.4f, 0.45f, 0.9f, -0.25f, 0.6f,
+        1.0f, -0.8f}, 1, 2, 4, 4);
+    for (Composite.Kind kind : List.of(Composite.Kind.EPSILON_GAMMA_BOX, Composite.Kind.EPSILON_PLUS)) {
+      RelevanceRule.ZBox box = new RelevanceRule.ZBox(new float[] {-2, -2}, new float[] {2.5f, 2.5f});
+      Composite composite = Composite.of(kind, Composite.EPSILON, Composite.GAMMA, box);
+      float[] merged = relevanceOf(convolutionNet(w, bias, new float[][] {scale, shift, mean, variance}), x, composite);
+      float[] byHand = relevanceOf(convolutionNet(folded, foldedBias, null), x, composite);
+      for (int i = 0; i < merged.length; i++) {
+        assertEquals(byHand[i], merged[i], 1e-5 + 1e-4 * Math.abs(byHand[i]), kind + " at " + i);
+      }
+    }
+  }
+
+  /** Conv 2→3 (3×3, pad 1), optionally a batch normalisation, ReLU, global average pooling, a dense layer. */
+  private static OnnxGraph convolutionNet(float[] w, float[] bias, float[][] normalisation) {
+    TinyGraph g = TinyGraph.input(13, 1, 2, 4, 4);
+    GraphEmitter e = g.emitter();
+    String conv = g.op("Conv", List.of(g.x(), e.floats(w, 3, 2, 3, 3), e.floats(bias, 3)),
+        Attributes.ints("pads", 1, 1, 1, 1));
+    if (normalisation != null) {
+      conv = g.op("BatchNormalization", List.of(conv, e.floats(normalisation[0], 3), e.floats(normalisation[1], 3),
+          e.floats(normalisation[2], 3), e.floats(normalisation[3], 3)));
+    }
+    String pooled = g.op("Flatten", List.of(g.op("GlobalAveragePool", List.of(g.op("Relu", List.of(conv))))));
+    String logits = g.op("Gemm", List.of(pooled, e.floats(new float[] {1, -0.5f, 0.8f, -1, 0.6f, 0.3f}, 2, 3)),
+        Attributes.integer("transB", 1));
+    return g.build(logits);
+  }
+
+  private static float[] relevanceOf(OnnxGraph graph, Tensor x, Composite composite) {
+    GradientRequest request = GradientRequest.relevance("score", List.of("x"), Seed.topK(1), composite);
+    OnnxGraph compiled = Autodiff.compile(graph, GradientCheck.shapes(graph, "x", x), request);
+    try (GraphSession session = ENGINE.open(compiled.toBytes(), "bn")) {
+      return session.run(Map.of("x", x), List.of(Autodiff.gradientOf("x"))).get(Autodiff.gradientOf("x")).toArray();
+    }
+  }
+
   @Test
   void refusesWhatItHasNoRuleFor() {
     TinyGraph g = TinyGraph.input(13, 1, 4);
