@@ -110,6 +110,12 @@ public record Composite(String name, RelevanceRule convolution, RelevanceRule de
     return isConvolution ? convolution : dense;
   }
 
+  /** Whether {@code layer} names a linear layer of {@code graph} (its node or its output), as rules by name must. */
+  public static boolean namesLinearLayer(dev.lumen.core.onnx.OnnxGraph graph, String layer) {
+    return graph.nodes().stream().anyMatch(n -> RelevanceRules.LINEAR.contains(n.opType())
+        && (n.name().equals(layer) || n.output().equals(layer)));
+  }
+
   /** A key that tells compiled variants apart. */
   public String key() {
     StringBuilder k = new StringBuilder(name).append("[conv=").append(convolution.describe()).append(",dense=")

@@ -25,7 +25,7 @@ import java.util.Set;
  * Anything else is refused, naming the node: a gradient rule there would not conserve relevance.
  */
 final class RelevanceRules {
-  private static final Set<String> LINEAR = Set.of("Conv", "ConvTranspose", "Gemm", "MatMul");
+  static final Set<String> LINEAR = Set.of("Conv", "ConvTranspose", "Gemm", "MatMul");
   private static final Set<String> PASS = Set.of("Relu", "Clip", "LeakyRelu", "PRelu", "Sigmoid", "Tanh",
       "HardSigmoid", "HardSwish", "Elu", "Selu", "Softplus", "Gelu", "BatchNormalization", "Identity", "Dropout");
   private static final Set<String> NORMALISED = Set.of("AveragePool", "GlobalAveragePool", "ReduceMean", "ReduceSum");

@@ -40,7 +40,6 @@ public final class Lrp extends InputAttribution {
     }
   }
 
-  private static final java.util.Set<String> LINEAR = java.util.Set.of("Conv", "ConvTranspose", "Gemm", "MatMul");
   private final Composite.Kind kind;
   private final Composite composite;
 
@@ -48,9 +47,7 @@ public final class Lrp extends InputAttribution {
     super(model);
     this.kind = kind;
     for (String layer : settings.rules().keySet()) {
-      boolean linear = model.graph().nodes().stream().anyMatch(n -> LINEAR.contains(n.opType())
-          && (n.name().equals(layer) || n.output().equals(layer)));
-      if (!java.util.List.of("conv", "dense", "first").contains(layer) && !linear) {
+      if (!java.util.List.of("conv", "dense", "first").contains(layer) && !Composite.namesLinearLayer(model.graph(), layer)) {
         throw new IllegalArgumentException("an LRP rule names '" + layer + "', which is neither conv, dense, first nor a "
             + "linear layer (Conv, Gemm, MatMul) of " + model.graph().source());
       }
