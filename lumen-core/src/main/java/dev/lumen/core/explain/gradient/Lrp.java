@@ -47,9 +47,10 @@ public final class Lrp extends InputAttribution {
     super(model);
     this.kind = kind;
     for (String layer : settings.rules().keySet()) {
-      if (!java.util.List.of("conv", "dense", "first").contains(layer) && !Composite.namesLinearLayer(model.graph(), layer)) {
-        throw new IllegalArgumentException("an LRP rule names '" + layer + "', which is neither conv, dense, first nor a "
-            + "linear layer (Conv, Gemm, MatMul) of " + model.graph().source());
+      boolean byKind = java.util.List.of("conv", "dense", "first").contains(layer);
+      if (!byKind && !Composite.namesLinearLayer(model.graph(), layer)) {
+        throw new IllegalArgumentException("an LRP rule names '" + layer + "', which is neither conv, dense, first "
+            + "nor a linear layer (Conv, Gemm, MatMul) of " + model.graph().source());
       }
     }
     float[][] bounds = model.preprocessing().bounds(model.input().channels().count());
