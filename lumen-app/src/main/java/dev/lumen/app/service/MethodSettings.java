@@ -1,6 +1,7 @@
 package dev.lumen.app.service;
 
 import dev.lumen.core.autodiff.Composite;
+import dev.lumen.core.explain.gradient.Baseline;
 import dev.lumen.core.explain.gradient.IntegratedGradients;
 import dev.lumen.core.explain.gradient.Lrp;
 import dev.lumen.core.explain.gradient.SmoothGrad;
@@ -49,11 +50,7 @@ public record MethodSettings(int window, int stride, String fill, int masks, int
       case "riemann-trapezoid" -> IntegratedGradients.Rule.RIEMANN_TRAPEZOID;
       default -> throw new IllegalArgumentException("unknown rule '" + rule + "': gauss-legendre or riemann-trapezoid");
     };
-    IntegratedGradients.Baseline start = switch (baseline.toLowerCase(Locale.ROOT)) {
-      case "zero" -> IntegratedGradients.Baseline.ZERO;
-      case "black" -> IntegratedGradients.Baseline.BLACK;
-      default -> throw new IllegalArgumentException("unknown baseline '" + baseline + "': zero or black");
-    };
+    Baseline start = Baseline.named(baseline);
     return new Methods.Settings(new Occlusion.Settings(window, stride, Fill.named(fill)),
         new Rise.Settings(masks, grid, keep, seed), new IntegratedGradients.Settings(steps, quadrature, start, pointsPerRun),
         new SmoothGrad.Settings(samples, noise, seed), limeSettings(),

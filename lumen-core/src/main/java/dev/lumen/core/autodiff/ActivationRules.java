@@ -60,7 +60,8 @@ final class ActivationRules {
     GraphEmitter e = b.emit();
     String g = b.grad(n, 0);
     String out = switch (b.propagation()) {
-      case GRADIENT -> e.op("Mul", List.of(g, mask(e, activeRange)));
+      // DeepLIFT reads a rectifier's gradient where input and reference agree
+      case GRADIENT, DEEPLIFT_RESCALE -> e.op("Mul", List.of(g, mask(e, activeRange)));
       case GUIDED_BACKPROP -> e.op("Mul", List.of(e.op("Relu", List.of(g)), mask(e, activeRange)));
       case DECONVNET -> e.op("Relu", List.of(g));
     };

@@ -8,6 +8,7 @@ import ai.onnx.proto.OnnxMl.ValueInfoProto;
 import dev.lumen.core.LumenException;
 import dev.lumen.core.onnx.OnnxGraph;
 import dev.lumen.core.onnx.TensorShapes;
+import dev.lumen.core.onnx.ValueInfo;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -33,6 +34,11 @@ public final class Autodiff {
   public static final String TARGETS = "lumen_targets";
 
   private Autodiff() {}
+
+  /** The input that takes DeepLIFT's reference for graph input {@code tensor}. */
+  public static String referenceOf(String tensor) {
+    return tensor + ReferencePass.SUFFIX;
+  }
 
   /** The output name of the gradient of {@code tensor}. */
   public static String gradientOf(String tensor) {
@@ -65,6 +71,11 @@ public final class Autodiff {
     } else {
       seed = SEED;
       inputs.add(seedInput(scoreShape));
+    }
+    if (request.propagation() == Propagation.DEEPLIFT_RESCALE) {
+      for (String tensor : request.wrt()) {
+        inputs.add(referenceInput(graph, tensor));
+      }
     }
     Backprop backprop = new Backprop(graph, shapes, request.propagation(), request.relevance(), emit);
     List<String> gradients = backprop.run(request.score(), seed, request.wrt());
@@ -114,6 +125,22 @@ public final class Autodiff {
     String target = e.op("Concat", List.of(e.ints(labels.length), e.op("Shape", List.of(score))),
         Attributes.integer("axis", 0));
     return e.op("Expand", List.of(constant, target));
+  }
+
+  /** DeepLIFT's reference of graph input {@code tensor}: an input of the same type and shape. */
+  private static ValueInfoProto referenceInput(OnnxGraph graph, String tensor) {
+    ValueInfo input = graph.inputs().stream().filter(v -> v.name().equals(tensor)).findFirst()
+        .orElseThrow(() -> new IllegalArgumentException("DeepLIFT differentiates graph inputs; '" + tensor
+            + "' is not an input of " + graph.source()));
+    TensorShapeProto.Builder shape = TensorShapeProto.newBuilder();
+    for (int i = 0; i < input.rank(); i++) {
+      shape.addDim(input.isDynamic(i) ? TensorShapeProto.Dimension.newBuilder().setDimParam(
+          input.dimNames().get(i).isEmpty() ? "d" + i : input.dimNames().get(i))
+          : TensorShapeProto.Dimension.newBuilder().setDimValue(input.dims().get(i)));
+    }
+    return ValueInfoProto.newBuilder().setName(referenceOf(tensor)).setType(TypeProto.newBuilder().setTensorType(
+        TypeProto.Tensor.newBuilder().setElemType(TensorProto.DataType.valueOf(input.elementType()).getNumber())
+            .setShape(shape))).build();
   }
 
   private static ValueInfoProto seedInput(long[] scoreShape) {

@@ -38,6 +38,7 @@ final class Backprop {
   private String seedCount;
   private Substitution substitution;
   private Set<Integer> firstLayers;
+  private ReferencePass reference;
 
   /**
    * A node's rule run with {@code upstream} in place of its output gradient, its input
@@ -71,6 +72,9 @@ final class Backprop {
    */
   List<String> run(String score, String seed, List<String> wrt) {
     markActive(wrt);
+    if (propagation == Propagation.DEEPLIFT_RESCALE) {
+      reference = ReferencePass.of(graph, wrt);
+    }
     if (!active.contains(score)) {
       throw new LumenException(graph.source() + ": the score '" + score + "' does not depend on " + wrt);
     }
@@ -88,6 +92,10 @@ final class Backprop {
         RelevanceRules.backward(node, this, wrt, score).apply(node, this);
         continue;
       }
+      if (reference != null) {
+        DeepLiftRules.backward(node, this, wrt, score).apply(node, this);
+        continue;
+      }
       gradientRule(node).orElseThrow(() -> new LumenException(graph.source()
           + ": no gradient rule for node " + node.describe() + ", which lies between " + wrt + " and '" + score
           + "'; choose a layer above it, or a method that needs no gradient")).backward().apply(node, this);
@@ -103,11 +111,14 @@ final class Backprop {
     return out;
   }
 
-  /** The forward nodes, with the outputs rules added (a MaxPool's indices). */
+  /** The forward nodes, with the outputs rules added (a MaxPool's indices), and the reference pass after them. */
   List<NodeProto> forwardNodes() {
     List<NodeProto> out = new ArrayList<>();
     for (Node node : graph.nodes()) {
       out.add(rewritten.getOrDefault(node.index(), node.proto()));
+    }
+    if (reference != null) {
+      out.addAll(reference.nodes());
     }
     return out;
   }
@@ -147,6 +158,11 @@ final class Backprop {
   /** The relevance rules, when the pass propagates relevance rather than gradients. */
   Optional<Composite> relevance() {
     return relevance;
+  }
+
+  /** The reference pass DeepLIFT's multipliers compare with; null for other propagations. */
+  ReferencePass reference() {
+    return reference;
   }
 
   /** The graph being differentiated. */
@@ -229,8 +245,9 @@ final class Backprop {
     if (declared != null) {
       return declared.clone();
     }
-    return graph.constant(tensor).map(c -> c.getDimsList().stream().mapToLong(Long::longValue).toArray())
-        .orElseGet(() -> shapes.of(tensor));
+    String forward = ReferencePass.original(tensor);
+    return graph.constant(forward).map(c -> c.getDimsList().stream().mapToLong(Long::longValue).toArray())
+        .orElseGet(() -> shapes.of(forward));
   }
 
   /** The shape with every axis fixed; fails naming the node where one follows the batch. */

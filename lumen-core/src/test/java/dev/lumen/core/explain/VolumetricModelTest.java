@@ -83,7 +83,7 @@ class VolumetricModelTest {
       Volume volume = TestModels.exam("cnn3d");
       var settings = new dev.lumen.core.explain.gradient.IntegratedGradients.Settings(64,
           dev.lumen.core.explain.gradient.IntegratedGradients.Rule.GAUSS_LEGENDRE,
-          dev.lumen.core.explain.gradient.IntegratedGradients.Baseline.ZERO, 1);
+          dev.lumen.core.explain.gradient.Baseline.ZERO, 1);
       Explanation e = dev.lumen.core.explain.gradient.IntegratedGradients.of(model, settings)
           .explain(volume, Targets.top1()).get(0);
       double sum = 0;

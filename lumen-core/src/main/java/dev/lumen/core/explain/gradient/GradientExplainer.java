@@ -92,6 +92,11 @@ abstract class GradientExplainer implements Explainer {
     return Autodiff.compile(model.graph(), shapes, request);
   }
 
+  /** The reference inputs the method's graph takes beside {@code input} (DeepLIFT's baseline); none by default. */
+  Map<String, Tensor> references(Tensor input) {
+    return Map.of();
+  }
+
   /** One run's outputs with the labels it differentiated: {@code labels[item][k]}. */
   record Pass(Map<String, Tensor> outputs, int[][] labels) {}
 
@@ -167,7 +172,7 @@ abstract class GradientExplainer implements Explainer {
   /** The first pass of a batch of {@code items}: top-k targets chosen in the graph, others seeded. */
   Pass pass(Tensor input, Targets targets, int items) {
     if (targets instanceof Targets.Top top) {
-      Map<String, Tensor> out = execute(input, Seed.topK(top.k()), null);
+      Map<String, Tensor> out = execute(input, Seed.topK(top.k()), null, references(input));
       Tensor chosen = out.get(Autodiff.TARGETS);
       int[][] labels = new int[chosen.dim(0)][top.k()];
       for (int i = 0; i < labels.length; i++) {
@@ -187,6 +192,11 @@ abstract class GradientExplainer implements Explainer {
 
   /** A run whose seed rows are one-hot over {@code labels[item][k]}. */
   Map<String, Tensor> run(Tensor input, int[][] labels) {
+    return run(input, labels, references(input));
+  }
+
+  /** A run whose seed rows are one-hot over {@code labels[item][k]}, with the graph's {@code references} given. */
+  Map<String, Tensor> run(Tensor input, int[][] labels, Map<String, Tensor> references) {
     int classes = model.labels().size();
     int items = labels.length;
     int k = labels[0].length;
@@ -196,16 +206,17 @@ abstract class GradientExplainer implements Explainer {
         rows[(t * items + i) * classes + labels[i][t]] = 1f;
       }
     }
-    return execute(input, Seed.given(), Tensor.of(rows, k, items, classes));
+    return execute(input, Seed.given(), Tensor.of(rows, k, items, classes), references);
   }
 
   /** Runs the method's graph for {@code seed} (compiled once per seed kind) on a prepared input. */
-  private Map<String, Tensor> execute(Tensor input, Seed seed, Tensor rows) {
+  private Map<String, Tensor> execute(Tensor input, Seed seed, Tensor rows, Map<String, Tensor> references) {
     GradientRequest request = request(seed);
     TensorShapes shapes = model.shapes();
     GraphSession session = model.session(method() + "@" + layer() + ":" + request.key(), () -> compile(request, shapes));
     Map<String, Tensor> feed = new HashMap<>();
     feed.put(model.input().name(), input);
+    feed.putAll(references);
     List<String> outputs = new ArrayList<>();
     outputs.add(model.scoresName());
     if (seed instanceof Seed.TopK) {

@@ -1,17 +1,14 @@
 package dev.lumen.core.explain.gradient;
 
 import dev.lumen.core.explain.Progress;
-import dev.lumen.core.image.Image;
 import dev.lumen.core.model.Model;
 import dev.lumen.core.tensor.Tensor;
-import java.util.List;
 
 /**
  * Integrated gradients (Sundararajan et al., ICML 2017): {@code (x - x0) * integral_0^1
  * dS/dx(x0 + a (x - x0)) da}, the integral by Gauss–Legendre quadrature (Captum's default) or the
- * trapezoidal Riemann rule. The baseline {@code x0} is the all-zero model input (the mean image
- * under mean/std normalisation) or a black image. Attributions add up to {@code S(x) - S(x0)}
- * (completeness).
+ * trapezoidal Riemann rule, from a {@link Baseline} {@code x0}. Attributions add up to
+ * {@code S(x) - S(x0)} (completeness).
  *
  * <p>Cost: one forward and backward pass per path point and image, for every target together;
  * several points ride in one run.
@@ -20,14 +17,6 @@ public final class IntegratedGradients extends InputAttribution {
 
   /** The quadrature rule. */
   public enum Rule { GAUSS_LEGENDRE, RIEMANN_TRAPEZOID }
-
-  /** Where the path starts. */
-  public enum Baseline {
-    /** The all-zero model input: the training mean under mean/std normalisation. */
-    ZERO,
-    /** A black image, preprocessed as the model's inputs are (images only). */
-    BLACK
-  }
 
   /**
    * @param steps the number of points on the path
@@ -80,7 +69,7 @@ public final class IntegratedGradients extends InputAttribution {
     double[][] points = settings.rule() == Rule.GAUSS_LEGENDRE ? Quadrature.gaussLegendre(settings.steps())
         : Quadrature.trapezoid(settings.steps());
     float[] x = input.unsafeData();
-    float[] base = baseline(input);
+    float[] base = settings.baseline().of(model, input).unsafeData();
     int[][] labels = first.labels();
     int chunk = model.input().volume() ? 1 : settings.pointsPerRun();
     float[] sum = null;
@@ -123,24 +112,5 @@ public final class IntegratedGradients extends InputAttribution {
       difference[i] = x[i] - base[i];
     }
     return times(Tensor.of(sum, shape), Tensor.of(difference, input.shape()));
-  }
-
-  /** The baseline input for {@code input}'s batch. */
-  private float[] baseline(Tensor input) {
-    if (settings.baseline() == Baseline.ZERO) {
-      return new float[input.size()];
-    }
-    if (model.input().volume()) {
-      throw new IllegalArgumentException("a black baseline is for image models; use the zero baseline for exams");
-    }
-    int w = model.input().width();
-    int h = model.input().height();
-    Image black = new Image("black", Tensor.zeros(model.input().channels().count(), h, w), 255f);
-    float[] one = model.preprocessor().toInput(List.of(black)).unsafeData();
-    float[] out = new float[input.size()];
-    for (int i = 0; i < out.length; i++) {
-      out[i] = one[i % one.length];
-    }
-    return out;
   }
 }

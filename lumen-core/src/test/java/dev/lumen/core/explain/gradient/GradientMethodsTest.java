@@ -223,7 +223,7 @@ class GradientMethodsTest {
       Tensor input = model.preprocessor().toInput(images);
       Image black = new Image("black", Tensor.zeros(3, 32, 32), 255f);
       Tensor blackInput = model.preprocessor().toInput(List.of(black, black));
-      for (IntegratedGradients.Baseline baseline : IntegratedGradients.Baseline.values()) {
+      for (Baseline baseline : Baseline.values()) {
         for (IntegratedGradients.Rule rule : IntegratedGradients.Rule.values()) {
           List<List<Explanation>> onePerRun = null;
           for (int perRun : new int[] {1, 5}) {
@@ -232,7 +232,11 @@ class GradientMethodsTest {
             if (onePerRun == null) {
               onePerRun = es;
             }
-            Tensor from = baseline == IntegratedGradients.Baseline.ZERO ? Tensor.zeros(input.shape()) : blackInput;
+            Tensor from = switch (baseline) {
+              case ZERO -> Tensor.zeros(input.shape());
+              case BLACK -> blackInput;
+              case BLUR -> baseline.of(model, input);
+            };
             Tensor here = model.run(input, List.of()).get(model.scoresName());
             Tensor there = model.run(from, List.of()).get(model.scoresName());
             for (int i = 0; i < images.size(); i++) {
