@@ -10,10 +10,13 @@ import dev.lumen.core.explain.cam.Crm;
 import dev.lumen.core.explain.cam.EigenCam;
 import dev.lumen.core.explain.cam.ScoreCam;
 import dev.lumen.core.explain.fixations.CnnFixations;
+import dev.lumen.core.explain.gradient.Baseline;
 import dev.lumen.core.explain.gradient.CamFormula;
+import dev.lumen.core.explain.gradient.DeepLift;
 import dev.lumen.core.explain.gradient.EigenGradCam;
 import dev.lumen.core.explain.gradient.FullGrad;
 import dev.lumen.core.explain.gradient.GradientCam;
+import dev.lumen.core.explain.gradient.GradientShap;
 import dev.lumen.core.explain.gradient.GuidedGradCam;
 import dev.lumen.core.explain.gradient.InputGradients;
 import dev.lumen.core.explain.gradient.IntegratedGradients;
@@ -26,6 +29,9 @@ import dev.lumen.core.explain.lime.Segmentation;
 import dev.lumen.core.explain.perturb.Fill;
 import dev.lumen.core.explain.perturb.Occlusion;
 import dev.lumen.core.explain.perturb.Rise;
+import dev.lumen.core.explain.shapley.FeatureAblation;
+import dev.lumen.core.explain.shapley.KernelShap;
+import dev.lumen.core.explain.shapley.ShapleySampling;
 import dev.lumen.core.image.Image;
 import dev.lumen.core.model.Model;
 import dev.lumen.core.tensor.Tensor;
@@ -57,7 +63,12 @@ class RegionRankingTest {
           Rise.of(model, new Rise.Settings(500, 4, 0.5, 3)),
           Lime.of(model, new Lime.Settings(Segmentation.slic(16), Hide.ZERO, 300, 0.25, FeatureSelection.AUTO,
               Integer.MAX_VALUE, 2)),
-          CnnFixations.of(model, CnnFixations.Settings.defaults())));
+          CnnFixations.of(model, CnnFixations.Settings.defaults()),
+          DeepLift.of(model, Baseline.ZERO), DeepLift.shap(model, DeepLift.Settings.deepLiftShap()),
+          GradientShap.of(model, new GradientShap.Settings(List.of(Baseline.ZERO, Baseline.BLACK), 16, 0.05, 1)),
+          KernelShap.of(model, new KernelShap.Settings(Segmentation.slic(16), Hide.ZERO, 300, 2)),
+          FeatureAblation.of(model, Segmentation.slic(16), Hide.ZERO),
+          ShapleySampling.of(model, new ShapleySampling.Settings(Segmentation.slic(16), Hide.ZERO, 8, 2))));
       for (CamFormula f : CamFormula.values()) {
         methods.add(GradientCam.of(model, f));
       }

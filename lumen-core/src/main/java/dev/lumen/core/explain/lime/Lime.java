@@ -1,25 +1,17 @@
 package dev.lumen.core.explain.lime;
 
-import dev.lumen.core.explain.BatchedScores;
-import dev.lumen.core.explain.DistinctCopies;
 import dev.lumen.core.explain.Explainer;
 import dev.lumen.core.explain.Explanation;
-import dev.lumen.core.explain.Explanations;
 import dev.lumen.core.explain.Progress;
 import dev.lumen.core.explain.Targets;
-import dev.lumen.core.explain.Volumetric;
-import dev.lumen.core.explain.perturb.GaussianBlur;
-import dev.lumen.core.explain.perturb.InputPlanes;
 import dev.lumen.core.image.Image;
 import dev.lumen.core.image.Volume;
 import dev.lumen.core.model.LabelScore;
 import dev.lumen.core.model.Model;
 import dev.lumen.core.model.Prediction;
-import dev.lumen.core.postprocess.Maps;
 import dev.lumen.core.preprocess.Geometry;
 import dev.lumen.core.tensor.Tensor;
 import java.util.ArrayList;
-import java.util.BitSet;
 import java.util.List;
 
 /**
@@ -32,8 +24,8 @@ import java.util.List;
  * ({@link FeatureSelection}) predicts the target's probability from the switches. A superpixel's
  * weight is its coefficient; the raw map gives every pixel its superpixel's weight.
  *
- * <p>Exams of volume models are explained as one image whose superpixels are those of every
- * slice. Grey studies need no conversion: segmentation works on any number of channels.
+ * <p>Exams of volume models, and volumes of 3D convolutional models, are explained as one image
+ * whose superpixels are those of every slice ({@link Coalitions}). Grey studies need no conversion: segmentation works on any number of channels.
  * Deterministic given the seed. Cost: one forward pass per distinct sample (a row drawn twice,
  * likely with few superpixels, is scored once), batched, shared by all targets; one surrogate fit
  * per target.
@@ -67,12 +59,10 @@ public final class Lime implements Explainer {
 
   private final Model model;
   private final Settings settings;
-  private final InputPlanes planes;
 
   private Lime(Model model, Settings settings) {
     this.model = model;
     this.settings = settings;
-    this.planes = new InputPlanes(model.input());
   }
 
   /** LIME with {@code settings}. */
@@ -98,7 +88,6 @@ public final class Lime implements Explainer {
 
   @Override
   public List<Explanation> explain(Volume volume, Targets targets, Progress progress) {
-    Volumetric.require(model, method(), false);
     return explainDetailed(volume, targets, progress).stream().map(LimeResult::explanation).toList();
   }
 
@@ -108,49 +97,29 @@ public final class Lime implements Explainer {
     List<List<LimeResult>> out = new ArrayList<>();
     for (Image image : images) {
       Tensor input = model.preprocessor().toInput(List.of(image));
-      out.add(explainInput(image.source(), input, 1, targets, model.preprocessor().geometry(image), progress));
+      out.add(explainInput(image.source(), input, 0, targets, model.preprocessor().geometry(image), progress));
     }
     return out;
   }
 
-  /** LIME of one exam with the surrogates' weights, fit and superpixels. */
+  /** LIME of one exam or volume with the surrogates' weights, fit and superpixels. */
   public List<LimeResult> explainDetailed(Volume volume, Targets targets, Progress progress) {
     model.requireVolume(volume.source());
     Tensor input = model.preprocessor().toInput(volume.slices());
-    return explainInput(volume.source(), input, volume.depth(), targets,
+    return explainInput(volume.source(), input, model.input().volumetric() ? volume.depth() : 0, targets,
         model.preprocessor().geometry(volume.slices().get(0)), progress);
   }
 
-  private List<LimeResult> explainInput(String source, Tensor input, int blocks, Targets targets, Geometry geometry,
-                                        Progress progress) {
+  /** {@code volumetricSlices}: a 3D model's exam's slice count, else 0. */
+  private List<LimeResult> explainInput(String source, Tensor input, int volumetricSlices, Targets targets,
+                                        Geometry geometry, Progress progress) {
     long start = System.nanoTime();
-    float[] x = input.unsafeData();
-    List<Segments> segments = new ArrayList<>();
-    int[] offsets = new int[blocks];
-    int features = 0;
-    for (int b = 0; b < blocks; b++) {
-      Segments s = settings.segmentation().segment(planesOf(x, b), planes.width, planes.height);
-      segments.add(s);
-      offsets[b] = features;
-      features += s.count();
-    }
+    Coalitions game = Coalitions.of(model, input, settings.segmentation(), settings.hide());
     long segmented = System.nanoTime();
-    float[] hidden = hidden(x, blocks, segments);
+    int features = game.features();
     Neighbourhood neighbourhood = Neighbourhood.sample(settings.samples(), features, settings.kernelWidth(),
         settings.seed());
-    int batch = model.input().volume() ? 1 : model.options().batchSize();
-    long[] inference = {0};
-    // a row drawn twice (likely with few superpixels) is the same copy: scored once
-    boolean[][] rows = neighbourhood.rows();
-    DistinctCopies distinct = DistinctCopies.of(rows.length, s -> switches(rows[s]));
-    float[][] scores = distinct.expand(BatchedScores.of(distinct.count(), (u, out, at) -> perturbed(x, hidden,
-        rows[distinct.representatives()[u]], segments, offsets, out, at), input.shape(), batch, model.labels().size(),
-        values -> {
-          long before = System.nanoTime();
-          Tensor out = model.run(values, List.of()).get(model.scoresName());
-          inference[0] += System.nanoTime() - before;
-          return out;
-        }, progress, "lime samples"));
+    float[][] scores = game.scores(neighbourhood.rows(), progress, "lime samples");
     long sampled = System.nanoTime();
     List<Prediction> predictions = new ArrayList<>();
     for (float[] row : scores) {
@@ -170,16 +139,17 @@ public final class Lime implements Explainer {
       for (int s = 0; s < y.length; s++) {
         y[s] = predictions.get(s).score(target.index()).probability();
       }
-      out.add(surrogate(source, prediction, target, design, y, neighbourhood.weights(), segments, offsets, geometry));
+      out.add(surrogate(prediction, target, design, y, neighbourhood.weights(), game, geometry, volumetricSlices));
     }
     long fitted = System.nanoTime();
-    Phases phases = new Phases((segmented - start) / 1e6, (sampled - segmented - inference[0]) / 1e6,
-        inference[0] / 1e6, (fitted - sampled) / 1e6);
+    double inference = game.inferenceMillis();
+    Phases phases = new Phases((segmented - start) / 1e6, (sampled - segmented) / 1e6 - inference, inference,
+        (fitted - sampled) / 1e6);
     return out.stream().map(r -> r.withPhases(phases)).toList();
   }
 
-  private LimeResult surrogate(String source, Prediction prediction, LabelScore target, double[][] design, double[] y,
-                               double[] weights, List<Segments> segments, int[] offsets, Geometry geometry) {
+  private LimeResult surrogate(Prediction prediction, LabelScore target, double[][] design, double[] y,
+                               double[] weights, Coalitions game, Geometry geometry, int volumetricSlices) {
     int[] used = settings.selection().select(design, y, weights, settings.features());
     double[][] columns = FeatureSelection.columns(design, used);
     WeightedRidge fit = WeightedRidge.fit(columns, y, weights, 1.0);
@@ -187,99 +157,9 @@ public final class Lime implements Explainer {
     for (int j = 0; j < used.length; j++) {
       featureWeights[used[j]] = fit.coefficients()[j];
     }
-    int plane = planes.width * planes.height;
-    float[] raw = new float[segments.size() * plane];
-    for (int b = 0; b < segments.size(); b++) {
-      for (int p = 0; p < plane; p++) {
-        raw[b * plane + p] = (float) featureWeights[offsets[b] + segments.get(b).at(p)];
-      }
-    }
-    Tensor map = Tensor.of(raw, segments.size(), planes.height, planes.width);
-    Explanation explanation = Explanations.of(model, method(), layer(), prediction, List.of(target), List.of(map),
-        geometry, Maps::positiveScale).get(0);
-    return new LimeResult(explanation, segments, featureWeights, fit.intercept(), fit.r2(columns, y, weights),
+    Explanation explanation = game.explanations(method(), layer(), prediction, List.of(target),
+        List.of(game.map(featureWeights)), geometry, volumetricSlices).get(0);
+    return new LimeResult(explanation, game.segments(), featureWeights, fit.intercept(), fit.r2(columns, y, weights),
         fit.predict(columns[0]), target.probability(), null);
-  }
-
-  /** Block {@code b}'s channels as planes. */
-  private float[][] planesOf(float[] x, int b) {
-    int offset = b * planes.blockSize();
-    int plane = planes.width * planes.height;
-    float[][] out = new float[planes.channels][plane];
-    for (int c = 0; c < planes.channels; c++) {
-      for (int p = 0; p < plane; p++) {
-        out[c][p] = x[offset + planes.index(c, p)];
-      }
-    }
-    return out;
-  }
-
-  /** The value every input element takes when its superpixel is switched off. */
-  private float[] hidden(float[] x, int blocks, List<Segments> segments) {
-    float[] out = new float[x.length];
-    int plane = planes.width * planes.height;
-    for (int b = 0; b < blocks; b++) {
-      int offset = b * planes.blockSize();
-      Segments s = segments.get(b);
-      float[][] channels = planesOf(x, b);
-      for (int c = 0; c < planes.channels; c++) {
-        float[] fill = switch (settings.hide()) {
-          case ZERO -> new float[plane];
-          case BLUR -> GaussianBlur.apply(channels[c], planes.width, planes.height,
-              0.05 * Math.min(planes.width, planes.height));
-          case MEAN -> segmentMeans(channels[c], s);
-        };
-        for (int p = 0; p < plane; p++) {
-          out[offset + planes.index(c, p)] = fill[p];
-        }
-      }
-    }
-    return out;
-  }
-
-  /** Every pixel's value replaced by its superpixel's mean. */
-  private static float[] segmentMeans(float[] channel, Segments s) {
-    double[] sum = new double[s.count()];
-    int[] count = new int[s.count()];
-    for (int p = 0; p < channel.length; p++) {
-      sum[s.at(p)] += channel[p];
-      count[s.at(p)]++;
-    }
-    float[] out = new float[channel.length];
-    for (int p = 0; p < channel.length; p++) {
-      out[p] = (float) (sum[s.at(p)] / count[s.at(p)]);
-    }
-    return out;
-  }
-
-  /**
-   * The input with the superpixels switched off in {@code row} replaced by their hidden values,
-   * written into {@code out} at {@code at}.
-   */
-  private void perturbed(float[] x, float[] hidden, boolean[] row, List<Segments> segments, int[] offsets, float[] out,
-                         int at) {
-    System.arraycopy(x, 0, out, at, x.length);
-    int plane = planes.width * planes.height;
-    for (int b = 0; b < segments.size(); b++) {
-      int offset = b * planes.blockSize();
-      Segments s = segments.get(b);
-      for (int p = 0; p < plane; p++) {
-        if (!row[offsets[b] + s.at(p)]) {
-          for (int c = 0; c < planes.channels; c++) {
-            int i = offset + planes.index(c, p);
-            out[at + i] = hidden[i];
-          }
-        }
-      }
-    }
-  }
-
-  /** A row's switches as a set of the superpixels kept. */
-  private static BitSet switches(boolean[] row) {
-    BitSet out = new BitSet(row.length);
-    for (int i = 0; i < row.length; i++) {
-      out.set(i, row[i]);
-    }
-    return out;
   }
 }
