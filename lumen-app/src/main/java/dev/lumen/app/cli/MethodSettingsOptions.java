@@ -36,28 +36,28 @@ final class MethodSettingsOptions {
   @Option(names = "--rule", description = "integratedgradients: gauss-legendre or riemann-trapezoid (default: ${DEFAULT-VALUE}).")
   String rule = DEFAULTS.rule();
 
-  @Option(names = "--baseline", description = "integratedgradients: zero (the all-zero model input) or black (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--baseline", description = "integratedgradients, deeplift: zero (the all-zero model input), black or blur (default: ${DEFAULT-VALUE}).")
   String baseline = DEFAULTS.baseline();
 
   @Option(names = "--points-per-run", description = "integratedgradients: path points stacked into one run (default: ${DEFAULT-VALUE}).")
   int pointsPerRun = DEFAULTS.pointsPerRun();
 
-  @Option(names = "--samples", description = "smoothgrad, smoothgrad2, vargrad: noisy copies (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--samples", description = "smoothgrad, smoothgrad2, vargrad: noisy copies; gradientshap: samples (default: ${DEFAULT-VALUE}).")
   int samples = DEFAULTS.samples();
 
-  @Option(names = "--noise", description = "smoothgrad, smoothgrad2, vargrad: noise level as a fraction of the input range (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--noise", description = "smoothgrad, smoothgrad2, vargrad, gradientshap: noise level as a fraction of the input range (default: ${DEFAULT-VALUE}).")
   double noise = DEFAULTS.noise();
 
-  @Option(names = "--lime-samples", description = "lime: perturbed copies (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--lime-samples", description = "lime, kernelshap: perturbed copies (default: ${DEFAULT-VALUE}).")
   int limeSamples = DEFAULTS.limeSamples();
 
-  @Option(names = "--segmentation", description = "lime: slic, felzenszwalb or meanshift (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--segmentation", description = "lime and the superpixel methods: slic, felzenszwalb or meanshift (default: ${DEFAULT-VALUE}).")
   String segmentation = DEFAULTS.segmentation();
 
-  @Option(names = "--segments", description = "lime, slic: about this many superpixels (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--segments", description = "slic: about this many superpixels (default: ${DEFAULT-VALUE}).")
   int segments = DEFAULTS.segments();
 
-  @Option(names = "--hide", description = "lime: what hidden superpixels show: mean, zero or blur (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--hide", description = "lime and the superpixel methods: what hidden superpixels show: mean, zero or blur (default: ${DEFAULT-VALUE}).")
   String hide = DEFAULTS.hide();
 
   @Option(names = "--kernel-width", description = "lime: width of the exponential kernel on cosine distance (default: ${DEFAULT-VALUE}).")
@@ -80,6 +80,13 @@ final class MethodSettingsOptions {
       + "wsquare, flat (repeatable).")
   java.util.Map<String, String> lrpRules = new java.util.LinkedHashMap<>();
 
+  @Option(names = "--baselines", split = ",", description = "deepliftshap, gradientshap: the baselines, of zero, black "
+      + "and blur (default: zero,black,blur).")
+  java.util.List<String> baselines = DEFAULTS.baselines();
+
+  @Option(names = "--permutations", description = "shapleysampling: random orders (default: ${DEFAULT-VALUE}).")
+  int permutations = DEFAULTS.permutations();
+
   @Option(names = "--seed", description = "Seed of random methods (default: ${DEFAULT-VALUE}).")
   long seed = DEFAULTS.seed();
 
@@ -87,6 +94,6 @@ final class MethodSettingsOptions {
   Methods.Settings settings() {
     return new MethodSettings(window, stride, fill, masks, grid, keep, steps, rule, baseline, pointsPerRun, samples,
         noise, limeSamples, segmentation, segments, hide, kernelWidth, selection, features, lrpEpsilon, lrpGamma,
-        lrpRules, seed).resolve();
+        lrpRules, baselines, permutations, seed).resolve();
   }
 }

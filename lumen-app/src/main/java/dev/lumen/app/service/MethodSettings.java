@@ -2,6 +2,8 @@ package dev.lumen.app.service;
 
 import dev.lumen.core.autodiff.Composite;
 import dev.lumen.core.explain.gradient.Baseline;
+import dev.lumen.core.explain.gradient.DeepLift;
+import dev.lumen.core.explain.gradient.GradientShap;
 import dev.lumen.core.explain.gradient.IntegratedGradients;
 import dev.lumen.core.explain.gradient.Lrp;
 import dev.lumen.core.explain.gradient.SmoothGrad;
@@ -12,6 +14,9 @@ import dev.lumen.core.explain.lime.Segmentation;
 import dev.lumen.core.explain.perturb.Fill;
 import dev.lumen.core.explain.perturb.Occlusion;
 import dev.lumen.core.explain.perturb.Rise;
+import dev.lumen.core.explain.shapley.KernelShap;
+import dev.lumen.core.explain.shapley.ShapleySampling;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -24,19 +29,22 @@ public record MethodSettings(int window, int stride, String fill, int masks, int
                              String rule, String baseline, int pointsPerRun, int samples, double noise,
                              int limeSamples, String segmentation, int segments, String hide, double kernelWidth,
                              String selection, int features, double lrpEpsilon, double lrpGamma,
-                             Map<String, String> lrpRules, long seed) {
+                             Map<String, String> lrpRules, List<String> baselines, int permutations, long seed) {
   public MethodSettings {
     lrpRules = lrpRules == null ? Map.of() : Map.copyOf(lrpRules);
+    baselines = baselines == null ? List.of() : List.copyOf(baselines);
   }
 
   /**
    * Occlusion 16/8 zero; RISE 4000 masks, grid 7, keep 0.5; IG 50 Gauss-Legendre points from
    * zero; SmoothGrad 25 at 15 %; LIME 1000 samples, SLIC 100, mean, 0.25, auto; LRP zennit's
-   * epsilon 1e-6 and gamma 0.25.
+   * epsilon 1e-6 and gamma 0.25; DeepLIFT-SHAP and GradientSHAP over the zero, black and blurred
+   * baselines; Shapley value sampling 25 permutations (Captum's).
    */
   public static MethodSettings defaults() {
     return new MethodSettings(16, 8, "zero", 4000, 7, 0.5, 50, "gauss-legendre", "zero", 1, 25, 0.15, 1000, "slic",
-        100, "mean", 0.25, "auto", Integer.MAX_VALUE, Composite.EPSILON, Composite.GAMMA, Map.of(), 0);
+        100, "mean", 0.25, "auto", Integer.MAX_VALUE, Composite.EPSILON, Composite.GAMMA, Map.of(),
+        List.of("zero", "black", "blur"), 25, 0);
   }
 
   /**
@@ -51,10 +59,15 @@ public record MethodSettings(int window, int stride, String fill, int masks, int
       default -> throw new IllegalArgumentException("unknown rule '" + rule + "': gauss-legendre or riemann-trapezoid");
     };
     Baseline start = Baseline.named(baseline);
+    List<Baseline> set = baselines.stream().map(Baseline::named).toList();
+    Lime.Settings lime = limeSettings();
     return new Methods.Settings(new Occlusion.Settings(window, stride, Fill.named(fill)),
         new Rise.Settings(masks, grid, keep, seed), new IntegratedGradients.Settings(steps, quadrature, start, pointsPerRun),
-        new SmoothGrad.Settings(samples, noise, seed), limeSettings(),
-        new Lrp.Settings((float) lrpEpsilon, (float) lrpGamma, lrpRules));
+        new SmoothGrad.Settings(samples, noise, seed), lime,
+        new Lrp.Settings((float) lrpEpsilon, (float) lrpGamma, lrpRules), new DeepLift.Settings(set),
+        new GradientShap.Settings(set, samples, noise, seed),
+        new KernelShap.Settings(lime.segmentation(), lime.hide(), limeSamples, seed),
+        new ShapleySampling.Settings(lime.segmentation(), lime.hide(), permutations, seed));
   }
 
   private Lime.Settings limeSettings() {

@@ -9,9 +9,11 @@ import dev.lumen.core.explain.cam.EigenCam;
 import dev.lumen.core.explain.cam.ScoreCam;
 import dev.lumen.core.explain.fixations.CnnFixations;
 import dev.lumen.core.explain.gradient.CamFormula;
+import dev.lumen.core.explain.gradient.DeepLift;
 import dev.lumen.core.explain.gradient.EigenGradCam;
 import dev.lumen.core.explain.gradient.FullGrad;
 import dev.lumen.core.explain.gradient.GradientCam;
+import dev.lumen.core.explain.gradient.GradientShap;
 import dev.lumen.core.explain.gradient.GuidedGradCam;
 import dev.lumen.core.explain.gradient.InputAttribution;
 import dev.lumen.core.explain.gradient.InputGradients;
@@ -21,6 +23,9 @@ import dev.lumen.core.explain.gradient.SmoothGrad;
 import dev.lumen.core.explain.lime.Lime;
 import dev.lumen.core.explain.perturb.Occlusion;
 import dev.lumen.core.explain.perturb.Rise;
+import dev.lumen.core.explain.shapley.FeatureAblation;
+import dev.lumen.core.explain.shapley.KernelShap;
+import dev.lumen.core.explain.shapley.ShapleySampling;
 import dev.lumen.core.model.Model;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -39,11 +44,12 @@ public final class Methods {
 
   /** The settings of the methods that have some. */
   public record Settings(Occlusion.Settings occlusion, Rise.Settings rise, IntegratedGradients.Settings integrated,
-                  SmoothGrad.Settings smooth, Lime.Settings lime, Lrp.Settings lrp) {
+                  SmoothGrad.Settings smooth, Lime.Settings lime, Lrp.Settings lrp, DeepLift.Settings deepLiftShap,
+                  GradientShap.Settings gradientShap, KernelShap.Settings kernelShap,
+                  ShapleySampling.Settings shapleySampling) {
+    /** The published defaults ({@link MethodSettings#defaults()}). */
     public static Settings defaults() {
-      return new Settings(Occlusion.Settings.defaults(), Rise.Settings.defaults(),
-          IntegratedGradients.Settings.defaults(), SmoothGrad.Settings.defaults(), Lime.Settings.defaults(),
-          Lrp.Settings.defaults());
+      return MethodSettings.defaults().resolve();
     }
   }
 
@@ -111,6 +117,9 @@ public final class Methods {
       case "occlusion" -> Occlusion.of(model, settings.occlusion());
       case "rise" -> Rise.of(model, settings.rise());
       case "lime" -> Lime.of(model, settings.lime());
+      case "kernelshap" -> KernelShap.of(model, settings.kernelShap());
+      case "featureablation" -> FeatureAblation.of(model, settings.lime().segmentation(), settings.lime().hide());
+      case "shapleysampling" -> ShapleySampling.of(model, settings.shapleySampling());
       case "cnnfixations" -> CnnFixations.of(model, CnnFixations.Settings.defaults());
       default -> inputAttribution(method, model, settings);
     };
@@ -143,8 +152,20 @@ public final class Methods {
 
   private static InputAttribution inputAttribution(String method, Model model,
                                                    Settings settings) {
-    if (method.equals("integratedgradients")) {
-      return IntegratedGradients.of(model, settings.integrated());
+    switch (method) {
+      case "integratedgradients" -> {
+        return IntegratedGradients.of(model, settings.integrated());
+      }
+      case "deeplift" -> {
+        return DeepLift.of(model, settings.integrated().baseline());
+      }
+      case "deepliftshap" -> {
+        return DeepLift.shap(model, settings.deepLiftShap());
+      }
+      case "gradientshap" -> {
+        return GradientShap.of(model, settings.gradientShap());
+      }
+      default -> { }
     }
     for (InputGradients.Kind kind : InputGradients.Kind.values()) {
       if (kind.method().equals(method)) {
@@ -183,7 +204,10 @@ public final class Methods {
     d.put("inputxgradient", "input x gradient, summed over channels");
     d.put("guidedbackprop", "guided backpropagation: only positive gradients pass ReLUs");
     d.put("deconvnet", "deconvnet: the positive part of the gradient passes ReLUs");
-    d.put("integratedgradients", "integrated gradients from a zero baseline (--steps, --rule)");
+    d.put("integratedgradients", "integrated gradients from a baseline (--steps, --rule, --baseline)");
+    d.put("deeplift", "DeepLIFT, rescale rule: the logit's difference from a baseline passed down as multipliers (--baseline)");
+    d.put("deepliftshap", "DeepLIFT-SHAP: DeepLIFT averaged over a set of baselines (--baselines)");
+    d.put("gradientshap", "GradientSHAP: expected gradients over baselines, path points and noise (--baselines, --samples, --noise)");
     for (String inner : List.of("saliency", "inputxgradient", "guidedbackprop", "deconvnet", "integratedgradients")) {
       d.put("smoothgrad-" + inner, "SmoothGrad: " + inner + " averaged over noisy copies (--samples, --noise)");
       d.put("smoothgrad2-" + inner, "SmoothGrad squared: mean of squared " + inner + " over noisy copies");
@@ -202,6 +226,9 @@ public final class Methods {
     d.put("rise", "RISE: score-weighted sum of random masks (--masks, --grid, --keep, --seed)");
     d.put("cnnfixations", "CNN-Fixations: the target neuron traced back to input pixels through one forward pass");
     d.put("lime", "LIME: weighted ridge surrogate over superpixels switched off at random (--lime-samples, --segmentation, --hide)");
+    d.put("kernelshap", "KernelSHAP: Shapley values of superpixels by the Shapley-kernel fit (--lime-samples, --segmentation, --hide)");
+    d.put("featureablation", "feature ablation: probability drop when each superpixel alone is hidden (--segmentation, --hide)");
+    d.put("shapleysampling", "Shapley value sampling: superpixels revealed in random orders (--permutations, --segmentation, --hide)");
     return d;
   }
 }

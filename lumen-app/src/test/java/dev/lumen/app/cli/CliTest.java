@@ -284,10 +284,12 @@ class CliTest {
         "deconvnet", "integratedgradients", "smoothgrad-saliency", "smoothgrad2-inputxgradient",
         "vargrad-integratedgradients", "eigencam", "eigengradcam", "guidedgradcam", "fullgrad", "cnnfixations",
         "lrp-epsilon", "lrp-epsilon-gamma-box", "lrp-epsilon-plus", "lrp-epsilon-plus-flat", "lrp-epsilon-alpha2-beta1",
-        "lrp-epsilon-alpha2-beta1-flat"}) {
+        "lrp-epsilon-alpha2-beta1-flat", "deeplift", "deepliftshap", "gradientshap", "kernelshap", "featureablation",
+        "shapleysampling"}) {
       Path dir = tmp.resolve(method);
       Run r = lumen("explain", model.toString(), nodule.toString(), "--method", method, "--steps", "8",
-          "--samples", "3", "-o", dir.toString());
+          "--samples", "3", "--lime-samples", "50", "--segments", "16", "--permutations", "2", "--baseline", "blur",
+          "--baselines", "zero,blur", "-o", dir.toString());
       assertEquals(0, r.code(), method + ": " + r.err());
       assertEquals(method, new ObjectMapper().readTree(dir.resolve("manifest.json").toFile()).get("method").asText());
     }
@@ -386,7 +388,7 @@ class CliTest {
     // every method, with the settings explain takes (small ones: one study has a mask)
     Run all = lumen("evaluate", model.toString(), labels.toString(), "--json", tmp.resolve("all.json").toString(),
         "--explanations", "all", "--masks", "200", "--steps", "4", "--samples", "2", "--lime-samples", "100",
-        "--window", "64", "--stride", "64");
+        "--window", "64", "--stride", "64", "--segments", "16", "--permutations", "1");
     assertEquals(0, all.code(), all.err());
     JsonNode everyMethod = new ObjectMapper().readTree(tmp.resolve("all.json").toFile()).get("explanations");
     List<String> scored = new java.util.ArrayList<>();

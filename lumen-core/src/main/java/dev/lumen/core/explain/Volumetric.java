@@ -20,7 +20,8 @@ public final class Volumetric {
   /** The methods that explain 3D convolutional models, for messages. */
   public static final String METHODS = "cam, gradcam, gradcam++, xgradcam, hirescam, gradcam-elementwise, layercam, "
       + "ablationcam, scorecam, saliency, inputxgradient, guidedbackprop, deconvnet, integratedgradients, the SmoothGrad "
-      + "family, the lrp-* composites, occlusion and rise";
+      + "family, the lrp-* composites, deeplift, deepliftshap, gradientshap, occlusion, rise, lime, kernelshap, "
+      + "featureablation and shapleysampling";
 
   private Volumetric() {}
 
