@@ -111,7 +111,7 @@ final class DeepLiftRules {
     return e.op("Where", List.of(near, fallback, e.op("Div", List.of(contribution, safe))));
   }
 
-  /** {@code ab - a0 b0 = mean(b) da + mean(a) db}: each operand is multiplied by the other's mean over the two passes. */
+  /** {@code ab - a0 b0 = mean(b) da + mean(a) db}: each operand times the other's mean over the two passes. */
   private static void product(Node n, Backprop b) {
     GraphEmitter e = b.emit();
     for (int i = 0; i < 2; i++) {

@@ -54,13 +54,7 @@ public final class GradientShap extends InputAttribution {
   @Override
   Tensor attribution(Tensor input, Pass first, Progress progress) {
     float[] x = input.unsafeData();
-    float lo = Float.POSITIVE_INFINITY;
-    float hi = Float.NEGATIVE_INFINITY;
-    for (float v : x) {
-      lo = Math.min(lo, v);
-      hi = Math.max(hi, v);
-    }
-    double sigma = settings.noise() * (hi - lo);
+    double sigma = settings.noise() * range(x);
     List<float[]> baselines = settings.baselines().stream().map(b -> b.of(model, input).unsafeData()).toList();
     Random random = new Random(settings.seed());
     double[] sum = null;

@@ -100,6 +100,17 @@ public abstract class InputAttribution extends GradientExplainer {
     return Tensor.of(out, g.shape());
   }
 
+  /** {@code max(x) - min(x)}: what noise levels are fractions of. */
+  static double range(float[] x) {
+    float lo = Float.POSITIVE_INFINITY;
+    float hi = Float.NEGATIVE_INFINITY;
+    for (float v : x) {
+      lo = Math.min(lo, v);
+      hi = Math.max(hi, v);
+    }
+    return hi - lo;
+  }
+
   /** The gradient of the input in a run's outputs. */
   Tensor inputGradient(Map<String, Tensor> outputs) {
     return outputs.get(Autodiff.gradientOf(model.input().name()));

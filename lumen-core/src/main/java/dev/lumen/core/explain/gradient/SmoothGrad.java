@@ -80,13 +80,7 @@ public final class SmoothGrad extends InputAttribution {
   @Override
   Tensor attribution(Tensor input, Pass first, Progress progress) {
     float[] x = input.unsafeData();
-    float lo = Float.POSITIVE_INFINITY;
-    float hi = Float.NEGATIVE_INFINITY;
-    for (float v : x) {
-      lo = Math.min(lo, v);
-      hi = Math.max(hi, v);
-    }
-    double sigma = settings.level() * (hi - lo);
+    double sigma = settings.level() * range(x);
     Random random = new Random(settings.seed());
     double[] sum = null;
     double[] squares = null;

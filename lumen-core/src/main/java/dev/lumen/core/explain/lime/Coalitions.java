@@ -208,7 +208,7 @@ public final class Coalitions {
     return out;
   }
 
-  /** The input with the superpixels off in {@code row} showing their hidden values, written into {@code out} at {@code at}. */
+  /** The input with the superpixels off in {@code row} hidden, written into {@code out} at {@code at}. */
   private void write(boolean[] row, float[] out, int at) {
     System.arraycopy(x, 0, out, at, x.length);
     int plane = planes.width * planes.height;

@@ -52,7 +52,8 @@ class ReferenceAttributionTest {
         for (int i = 0; i < images.size(); i++) {
           for (Explanation e : es.get(i)) {
             int label = e.target().index();
-            double difference = logit(model, input, i, label) - baselineLogit(model, input, i, label, List.of(baseline));
+            double difference = logit(model, input, i, label)
+                - baselineLogit(model, input, i, label, List.of(baseline));
             assertEquals(difference, sum(e), 2e-3 * Math.max(1, Math.abs(difference)), baseline + " image " + i);
           }
         }
