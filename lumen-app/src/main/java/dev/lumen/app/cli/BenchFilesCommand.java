@@ -1,5 +1,6 @@
 package dev.lumen.app.cli;
 
+import dev.lumen.app.service.Studies;
 import dev.lumen.core.image.Volume;
 import java.io.PrintWriter;
 import java.nio.file.Path;

@@ -1,5 +1,6 @@
 package dev.lumen.app.cli;
 
+import dev.lumen.app.service.Studies;
 import dev.lumen.app.output.ExplanationWriter;
 import dev.lumen.app.service.Methods;
 import dev.lumen.core.Ranges;
@@ -114,6 +115,11 @@ final class ExplainCommand implements Callable<Integer> {
 
     @Option(names = "--all", description = "Explain every label.")
     boolean all;
+
+    /** The targets as {@code lumen batch}'s settings name them. */
+    String toText() {
+      return labels != null ? "labels:" + String.join(",", labels) : top != null ? "top:" + top : all ? "all" : "top1";
+    }
 
     Targets toTargets() {
       return labels != null ? Targets.labels(labels) : top != null ? Targets.top(top) : all ? Targets.all() : Targets.top1();

@@ -1,5 +1,6 @@
 package dev.lumen.app.cli;
 
+import dev.lumen.app.service.ErrorMessages;
 import dev.lumen.core.LumenException;
 import java.io.IOException;
 import picocli.CommandLine.Command;
@@ -12,7 +13,7 @@ import picocli.CommandLine;
     subcommands = {DemoCommand.class, DemoDataCommand.class, InspectCommand.class, PredictCommand.class,
         ExplainCommand.class, MethodsCommand.class, ExportCommand.class, EvaluateCommand.class,
         EvaluateMrnetCommand.class, TrainHeadCommand.class, BenchCommand.class, BenchFilesCommand.class,
-        ServeCommand.class, ConvertCommand.class})
+        ServeCommand.class, ConvertCommand.class, BatchCommand.class})
 public final class Lumen implements Runnable {
   /** Exit code for images, models or cards Lumen cannot read or use. */
   public static final int EXIT_BAD_INPUT = 3;

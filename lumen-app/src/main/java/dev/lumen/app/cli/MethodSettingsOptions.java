@@ -92,8 +92,13 @@ final class MethodSettingsOptions {
 
   /** The settings these options give. */
   Methods.Settings settings() {
+    return values().resolve();
+  }
+
+  /** The settings as the options' plain values. */
+  MethodSettings values() {
     return new MethodSettings(window, stride, fill, masks, grid, keep, steps, rule, baseline, pointsPerRun, samples,
         noise, limeSamples, segmentation, segments, hide, kernelWidth, selection, features, lrpEpsilon, lrpGamma,
-        lrpRules, baselines, permutations, seed).resolve();
+        lrpRules, baselines, permutations, seed);
   }
 }

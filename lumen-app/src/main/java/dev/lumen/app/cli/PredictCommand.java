@@ -1,5 +1,6 @@
 package dev.lumen.app.cli;
 
+import dev.lumen.app.service.Studies;
 import dev.lumen.app.exam.ExamModel;
 import dev.lumen.app.exam.MrnetSplit;
 import dev.lumen.app.output.JsonFiles;

@@ -1,5 +1,6 @@
 package dev.lumen.app.cli;
 
+import dev.lumen.app.service.Studies;
 import dev.lumen.app.evaluate.LabelledStudies;
 import dev.lumen.core.LumenException;
 import dev.lumen.core.explain.LayerChoice;

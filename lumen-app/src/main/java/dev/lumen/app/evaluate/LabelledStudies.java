@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvParser;
 import dev.lumen.core.LumenException;
+import dev.lumen.core.image.Image;
+import dev.lumen.core.image.Images;
 import dev.lumen.core.io.FileBytes;
 import dev.lumen.core.io.JsonErrors;
 import java.io.IOException;
@@ -179,5 +181,20 @@ public record LabelledStudies(Path file, List<Study> studies, List<Integer> anno
       throw new LumenException(file, where + " names " + value + ", which does not exist");
     }
     return path;
+  }
+
+  /** A mask image as one plane, non-zero on the finding; it must have the study's size. */
+  public static float[] maskPlane(Path file, Image study) {
+    Image mask = Images.read(file);
+    if (mask.width() != study.width() || mask.height() != study.height()) {
+      throw new LumenException(file, "mask is " + mask.width() + "x" + mask.height() + " but its study is "
+          + study.width() + "x" + study.height());
+    }
+    float[] out = new float[mask.width() * mask.height()];
+    float[] px = mask.pixels().unsafeData();
+    for (int i = 0; i < px.length; i++) {
+      out[i % out.length] = Math.max(out[i % out.length], px[i]);
+    }
+    return out;
   }
 }

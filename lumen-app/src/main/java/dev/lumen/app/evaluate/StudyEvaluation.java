@@ -257,7 +257,7 @@ public final class StudyEvaluation {
             explainedLabels.add(labels.get(t));
             explainedMaps.add(explained.get(t));
             float[] heat = explained.get(t).heatmap(0).unsafeData();
-            float[] region = maskPlane(againstMask != null ? againstMask : study.masks().get(labels.get(t)), image);
+            float[] region = LabelledStudies.maskPlane(againstMask != null ? againstMask : study.masks().get(labels.get(t)), image);
             scores.add(model.labels().get(labels.get(t)), image, explained.get(t), heat, region,
                 request.iouThreshold(), CopyScorer.of(model), explainer);
           }
@@ -346,20 +346,5 @@ public final class StudyEvaluation {
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
-  }
-
-  /** A mask image as one plane, non-zero on the finding; it must have the study's size. */
-  private static float[] maskPlane(Path file, Image study) {
-    Image mask = Images.read(file);
-    if (mask.width() != study.width() || mask.height() != study.height()) {
-      throw new LumenException(file, "mask is " + mask.width() + "x" + mask.height() + " but its study is "
-          + study.width() + "x" + study.height());
-    }
-    float[] out = new float[mask.width() * mask.height()];
-    float[] px = mask.pixels().unsafeData();
-    for (int i = 0; i < px.length; i++) {
-      out[i % out.length] = Math.max(out[i % out.length], px[i]);
-    }
-    return out;
   }
 }

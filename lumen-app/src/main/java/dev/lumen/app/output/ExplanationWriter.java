@@ -97,7 +97,7 @@ public final class ExplanationWriter {
       throw new LumenException(dir, "is a file; explanations are written into a folder");
     }
     if (existed) {
-      removeLeftovers(dir);
+      Folders.removeLeftovers(dir);
     }
     if (existed && !isEmpty(dir)) {
       if (!add) {
@@ -129,21 +129,6 @@ public final class ExplanationWriter {
       }
     }
     return out;
-  }
-
-  /**
-   * Deletes the temporary files and study folders of a run that was killed before it could
-   * (hidden names holding {@code .partial}, as {@link AtomicFiles} and {@link #write} make them).
-   */
-  private static void removeLeftovers(Path dir) throws IOException {
-    try (var entries = Files.list(dir)) {
-      for (Path p : entries.toList()) {
-        String name = p.getFileName().toString();
-        if (name.startsWith(".") && name.contains(".partial")) {
-          Folders.deleteTree(p);
-        }
-      }
-    }
   }
 
   private static boolean isEmpty(Path dir) throws IOException {
@@ -471,7 +456,8 @@ public final class ExplanationWriter {
     return dir.toAbsolutePath().normalize().relativize(file.toAbsolutePath().normalize()).toString().replace('\\', '/');
   }
 
-  private static String safe(String s) {
+  /** {@code s} as a file name: runs of anything but letters, digits, dots, dashes and underscores become one underscore. */
+  public static String safe(String s) {
     return s.replaceAll("[^A-Za-z0-9._-]+", "_");
   }
 }

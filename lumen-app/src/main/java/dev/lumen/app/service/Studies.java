@@ -1,4 +1,4 @@
-package dev.lumen.app.cli;
+package dev.lumen.app.service;
 
 import dev.lumen.core.LumenException;
 import dev.lumen.core.dicom.DicomDataset;
@@ -20,8 +20,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.stream.Stream;
 
-/** Reads the study files named on the command line, as the model takes them. */
-final class Studies {
+/** Reads study files (as named on the command line, or found in a dataset) as the model takes them. */
+public final class Studies {
   private Studies() {}
 
   /**
@@ -32,7 +32,7 @@ final class Studies {
    *
    * @throws LumenException naming a folder with no studies
    */
-  static List<Path> expand(List<Path> args, boolean volumes) throws IOException {
+  public static List<Path> expand(List<Path> args, boolean volumes) throws IOException {
     List<Path> out = new ArrayList<>();
     for (Path arg : args) {
       if (DicomDirectory.isDirectory(arg)) {
@@ -67,23 +67,23 @@ final class Studies {
   }
 
   /** Whether {@code file} holds a volume (a NumPy array) rather than a 2D image. */
-  static boolean isVolume(Path file) {
+  public static boolean isVolume(Path file) {
     return file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".npy");
   }
 
   /** Reads 2D images: PNG, JPEG and single-frame DICOM files, and {@code [height, width]} .npy arrays as grey images. */
-  static List<Image> images(Model model, List<Path> files) {
+  public static List<Image> images(Model model, List<Path> files) {
     return images(model, files, null);
   }
 
   /** Reads 2D images as {@link #images(Model, List)} does, grey DICOM through {@code window} when it is not null. */
-  static List<Image> images(Model model, List<Path> files, DicomImages.Window window) {
+  public static List<Image> images(Model model, List<Path> files, DicomImages.Window window) {
     model.requireImages();
     return files.stream().map(f -> isVolume(f) ? Images.readNpyImage(f) : Images.read(f, window)).toList();
   }
 
   /** {@code files} in groups of at most {@code size}, so that big archives are read a batch at a time. */
-  static List<List<Path>> chunks(List<Path> files, int size) {
+  public static List<List<Path>> chunks(List<Path> files, int size) {
     List<List<Path>> out = new ArrayList<>();
     for (int i = 0; i < files.size(); i += size) {
       out.add(files.subList(i, Math.min(files.size(), i + size)));
@@ -97,14 +97,14 @@ final class Studies {
    * null; the DICOM files of its slices in volume order (its series', or its one multi-frame
    * file), else none.
    */
-  record Exam(Volume volume, double[][] affine, List<Path> dicomFiles) {}
+  public record Exam(Volume volume, double[][] affine, List<Path> dicomFiles) {}
 
   /**
    * Reads one exam of a volume model: a {@code .npy} array, a NIfTI file, a folder holding a
    * DICOM series, or a multi-frame DICOM file; a 2D image file is refused before it is read, with
    * the model's reason.
    */
-  static Exam exam(Model model, Path file, DicomImages.Window window) {
+  public static Exam exam(Model model, Path file, DicomImages.Window window) {
     return exam(model, file, window, null, null);
   }
 
@@ -114,7 +114,7 @@ final class Studies {
    *
    * @throws LumenException naming the file when it is to be resliced but has no geometry (see {@link Reslice})
    */
-  static Exam exam(Model model, Path file, DicomImages.Window window, Reslice.Plane plane, Integer frame) {
+  public static Exam exam(Model model, Path file, DicomImages.Window window, Reslice.Plane plane, Integer frame) {
     if (!Files.isDirectory(file) && !Images.isNifti(file) && !Images.isDicom(file) && !isVolume(file)) {
       model.requireImages();
     }
@@ -123,7 +123,7 @@ final class Studies {
   }
 
   /** {@code exam} resliced into {@code plane}; its slices are no longer the source files' own. */
-  static Exam resliced(Path file, Exam exam, Reslice.Plane plane) {
+  public static Exam resliced(Path file, Exam exam, Reslice.Plane plane) {
     Reslice.Resliced r = Reslice.of(file, exam.volume(), exam.affine(), plane);
     return new Exam(r.volume(), r.affine(), List.of());
   }
@@ -132,7 +132,7 @@ final class Studies {
    * Reads an exam as {@link #exam(Model, Path, DicomImages.Window)} does, for any model; grey
    * DICOM through {@code window} when it is not null, else the files' own or a robust one.
    */
-  static Exam exam(Path file, DicomImages.Window window) {
+  public static Exam exam(Path file, DicomImages.Window window) {
     return exam(file, window, null);
   }
 
@@ -140,7 +140,7 @@ final class Studies {
    * Reads an exam as {@link #exam(Path, DicomImages.Window)} does, volume {@code frame} of a 4D
    * NIfTI image when it is not null.
    */
-  static Exam exam(Path file, DicomImages.Window window, Integer frame) {
+  public static Exam exam(Path file, DicomImages.Window window, Integer frame) {
     Images.requireFramed(file, frame);
     if (Files.isDirectory(file) || DicomDirectory.isDirectory(file)) {
       DicomSeries series = DicomSeries.read(file, window);
@@ -162,7 +162,7 @@ final class Studies {
    *
    * @throws LumenException naming the study, for {@code --dicom}
    */
-  static void requireDicom(Path study) {
+  public static void requireDicom(Path study) {
     boolean dicom = Files.isDirectory(study) || DicomDirectory.isDirectory(study) ? DicomSeries.isSeries(study)
         : Images.isDicom(study);
     if (!dicom) {
@@ -172,12 +172,12 @@ final class Studies {
   }
 
   /** The data sets of DICOM {@code files} (a study's slices in volume order). */
-  static List<DicomDataset> dicomSources(List<Path> files) {
+  public static List<DicomDataset> dicomSources(List<Path> files) {
     return files.stream().map(DicomParser::read).toList();
   }
 
   /** The volume of {@link #exam(Model, Path, DicomImages.Window)} through the files' own windows. */
-  static Volume volume(Model model, Path file) {
+  public static Volume volume(Model model, Path file) {
     return exam(model, file, null).volume();
   }
 }

@@ -1,4 +1,4 @@
-package dev.lumen.app.cli;
+package dev.lumen.app.service;
 
 import dev.lumen.core.LumenException;
 import java.nio.file.AccessDeniedException;
@@ -9,11 +9,11 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 
 /** The one line a user reads for an exception: Lumen's own messages as they are, file errors in words. */
-final class ErrorMessages {
+public final class ErrorMessages {
   private ErrorMessages() {}
 
   /** The message for {@code ex}. */
-  static String of(Throwable ex) {
+  public static String of(Throwable ex) {
     if (ex instanceof LumenException || ex instanceof IllegalArgumentException) {
       return ex.getMessage();
     }
