@@ -23,9 +23,9 @@ public final class BatchDataset {
 
   /**
    * The studies of {@code dataset}, in a stable order: the rows of a labelled CSV (with their
-   * masks), or every study under a folder — for a volume model each {@code .npy} and NIfTI file ({@code .hdr} of a pair)
-   * and each folder of DICOM files (one series), for an image model each PNG, JPEG, {@code .npy}
-   * and DICOM file.
+   * masks), or every study under a folder — for a volume model each {@code .npy} and NIfTI file
+   * (the {@code .hdr} of a pair) and each folder of DICOM files (one series), for an image model
+   * each PNG, JPEG, {@code .npy} and DICOM file.
    *
    * @param labels the model's labels (a CSV's masks are named by them)
    * @throws LumenException naming the dataset when it holds no study, or when it is an MRNet

@@ -65,10 +65,9 @@ public final class BatchJob {
       throws IOException {
     long start = System.nanoTime();
     List<BatchStudy> studies = BatchDataset.read(dataset, model.input().volume(), model.labels());
-    describe(model, settings, out);
-    Path results = out.resolve(RESULTS);
     Set<String> done = ConcurrentHashMap.newKeySet();
-    ResultTable.readAll(results).forEach(r -> done.add(r.key()));
+    done.addAll(prepare(model, settings, out));
+    Path results = out.resolve(RESULTS);
     int part = ResultTable.parts(results).stream().mapToInt(BatchJob::partNumber).max().orElse(-1) + 1;
     ResultTable table = new ResultTable(settings.qualityFields());
     int chunk = model.input().volume() ? 1 : model.options().batchSize();
@@ -124,6 +123,20 @@ public final class BatchJob {
   private static Future<List<BatchExplainer.Loaded>> read(ExecutorService reader, BatchExplainer explainer,
       List<BatchStudy> chunk, Set<String> done) {
     return reader.submit(() -> chunk.stream().map(s -> explainer.load(s, done)).toList());
+  }
+
+  /**
+   * Readies {@code out} for a run (its description written, or on a rerun checked, and a killed
+   * run's temporary files removed) and gives the keys its table holds.
+   *
+   * @throws LumenException naming {@code out} when it holds a run of another model or settings,
+   *     or is a folder of something else
+   */
+  public static Set<String> prepare(Model model, BatchSettings settings, Path out) throws IOException {
+    describe(model, settings, out);
+    Set<String> done = new HashSet<>();
+    ResultTable.readAll(out.resolve(RESULTS)).forEach(r -> done.add(r.key()));
+    return done;
   }
 
   /** Writes the run's description, or on a rerun checks that it is the same model and settings. */

@@ -92,6 +92,24 @@ public record BatchSettings(List<String> methods, MethodSettings methodSettings,
     return QualityMeasures.fields(quality);
   }
 
+  /** The settings as JSON, to carry them to another process (a Spark executor). */
+  public String toJson() {
+    try {
+      return JSON.writeValueAsString(this);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The settings {@link #toJson()} wrote. */
+  public static BatchSettings fromJson(String json) {
+    try {
+      return JSON.readValue(json, BatchSettings.class);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException("not batch settings: " + e.getOriginalMessage(), e);
+    }
+  }
+
   /** Everything but the methods, as JSON: what, with the model, study and method, keys a result. */
   public String keyText() {
     try {

@@ -7,6 +7,7 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -97,28 +98,23 @@ public final class ResultTable {
     });
   }
 
-  private Group group(Group g, ResultRow r) {
-    put(g, "key", r.key());
-    put(g, "study", r.study());
-    put(g, "studySha256", r.studySha256());
-    put(g, "modelSha256", r.modelSha256());
-    put(g, "method", r.method());
-    put(g, "target", r.target());
-    put(g, "probability", r.probability());
-    put(g, "peakSlice", r.peakSlice());
-    put(g, "peakX", r.peakX());
-    put(g, "peakY", r.peakY());
-    put(g, "topEnergy", r.topEnergy());
-    put(g, "boxes", r.boxes());
-    put(g, "pointing", r.pointing());
-    put(g, "energyInside", r.energyInside());
-    put(g, "iou", r.iou());
+  /** The values of {@code r} in the order of the schema's columns, null where a value does not apply. */
+  public List<Object> values(ResultRow r) {
+    List<Object> v = new ArrayList<>(List.of(r.key(), r.study()));
+    v.addAll(Arrays.asList(r.studySha256(), r.modelSha256(), r.method(), r.target(), r.probability(),
+        r.peakSlice(), r.peakX(), r.peakY(), r.topEnergy(), r.boxes(), r.pointing(), r.energyInside(), r.iou()));
     for (String field : qualityFields) {
-      put(g, field, r.quality().get(field));
+      v.add(r.quality().get(field));
     }
-    put(g, "rawMap", r.rawMap());
-    put(g, "map", r.map());
-    put(g, "error", r.error());
+    v.addAll(Arrays.asList(r.rawMap(), r.map(), r.error()));
+    return v;
+  }
+
+  private Group group(Group g, ResultRow r) {
+    List<Object> values = values(r);
+    for (int i = 0; i < values.size(); i++) {
+      put(g, schema.getFieldName(i), values.get(i));
+    }
     return g;
   }
 

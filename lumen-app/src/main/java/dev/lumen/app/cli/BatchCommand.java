@@ -1,5 +1,6 @@
 package dev.lumen.app.cli;
 
+import dev.lumen.app.batch.BatchEngine;
 import dev.lumen.app.batch.BatchJob;
 import dev.lumen.app.batch.BatchSettings;
 import dev.lumen.core.explain.Progress;
@@ -53,6 +54,14 @@ final class BatchCommand implements Callable<Integer> {
   @Mixin
   WindowOption dicom;
 
+  @Option(names = "--engine", paramLabel = "local|spark", description = "Run on this machine's loop, or as a Spark "
+      + "job (the same rows; needs lumen-spark, which ./lumen adds for this option) (default: ${DEFAULT-VALUE}).")
+  String engine = "local";
+
+  @Option(names = "--master", paramLabel = "URL", description = "--engine spark: where (local[*], spark://HOST:7077, "
+      + "yarn, k8s://...; spark-submit's own --master wins) (default: ${DEFAULT-VALUE}).")
+  String master = "local[*]";
+
   @Spec
   CommandSpec spec;
 
@@ -60,6 +69,19 @@ final class BatchCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     BatchSettings settings = new BatchSettings(methods, methodSettings.values(), targets.toText(), quality.measures(),
         quality.settings(), dicom.window);
+    if (!engine.equals("local")) {
+      if (options.overridesCard() || options.threads != 0) {
+        throw new IllegalArgumentException("--engine " + engine + " reads the card beside the model and gives each "
+            + "task spark.task.cpus threads; --card, the card's flags and --threads are for the local engine");
+      }
+      long start = System.nanoTime();
+      long rows = BatchEngine.named(engine).run(options.model, dataset, settings, out,
+          options.engineOptions().batchSize(), master);
+      spec.commandLine().getOut().printf(Locale.ROOT, "wrote %s: %d rows in %.1f s (engine %s, its start "
+          + "included)%n", out.resolve(BatchJob.RESULTS), rows, (System.nanoTime() - start) / 1e9, engine);
+      spec.commandLine().getOut().flush();
+      return 0;
+    }
     BatchJob.Summary s;
     try (Model model = options.load(); StudiesBar bar = new StudiesBar()) {
       s = BatchJob.run(model, dataset, settings, out, bar);

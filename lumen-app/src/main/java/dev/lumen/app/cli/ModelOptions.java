@@ -65,6 +65,12 @@ final class ModelOptions {
     return EngineOptions.defaults().withIntraOpThreads(threads).withBatchSize(batch);
   }
 
+  /** Whether a card or a flag overrides the card beside the model. */
+  boolean overridesCard() {
+    return card != null || java.util.stream.Stream.of(labels, task, layout, channels, size, volume, preset, resize,
+        shorterSide, mean, std).anyMatch(java.util.Objects::nonNull);
+  }
+
   /** The flags as a card that overrides the model's. */
   private ModelCard flags() {
     Integer width = null;

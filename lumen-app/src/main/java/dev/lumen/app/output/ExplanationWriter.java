@@ -456,7 +456,7 @@ public final class ExplanationWriter {
     return dir.toAbsolutePath().normalize().relativize(file.toAbsolutePath().normalize()).toString().replace('\\', '/');
   }
 
-  /** {@code s} as a file name: runs of anything but letters, digits, dots, dashes and underscores become one underscore. */
+  /** {@code s} as a file name: other characters than letters, digits, . - _ become one underscore per run. */
   public static String safe(String s) {
     return s.replaceAll("[^A-Za-z0-9._-]+", "_");
   }
