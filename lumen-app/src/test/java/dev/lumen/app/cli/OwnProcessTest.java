@@ -22,7 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Commands in a JVM of their own: {@code lumen explain} killed with SIGKILL in the middle of a
  * run leaves whole studies listed by a valid manifest, and a rerun with {@code --add} finishes
- * the rest without mixing or leftovers; a study too large for a small heap is refused in one
+ * the rest without mixing or leftovers; {@code lumen batch} killed so keeps whole parts, and its
+ * rerun gives the rows of an uninterrupted run; a study too large for a small heap is refused in one
  * line before the work, not with an {@link OutOfMemoryError}.
  */
 class OwnProcessTest {
@@ -75,6 +76,53 @@ class OwnProcessTest {
     assertEquals(12, new ObjectMapper().readTree(out.resolve("manifest.json").toFile()).get("studies").size());
     try (Stream<Path> all = Files.walk(out)) {
       assertTrue(all.noneMatch(p -> p.getFileName().toString().contains(".partial")), "the killed run's leftovers are gone");
+    }
+  }
+
+  @Test
+  void aKilledBatchRunKeepsWholePartsAndTheRerunGivesTheRowsOfAnUninterruptedOne(@TempDir Path tmp)
+      throws Exception {
+    Path model = DemoResources.copy("chest-demo.onnx", tmp);
+    DemoResources.copy("chest-demo.lumen.json", tmp);
+    Path studies = Files.createDirectories(tmp.resolve("studies"));
+    for (String name : List.of("study-1-nodule.png", "study-2-opacity.png", "study-3-normal.png",
+        "study-4-nodule.png", "study-5-opacity.png", "study-6-normal.png")) {
+      DemoResources.copy(name, studies);
+    }
+    String[] args = {"batch", model.toString(), studies.toString(), "-m", "occlusion", "--window", "8", "--stride", "4",
+        "--all", "--batch", "1"};
+    Path out = tmp.resolve("run");
+    List<String> killed = new ArrayList<>(List.of(args));
+    killed.addAll(List.of("-o", out.toString()));
+    Process run = lumenProcess(tmp.resolve("log"), "-Xmx1g", killed.toArray(String[]::new));
+    Path results = out.resolve(dev.lumen.app.batch.BatchJob.RESULTS);
+    try {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+      while (dev.lumen.app.batch.ResultTable.parts(results).size() < 2 && run.isAlive()
+          && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+      }
+      assertTrue(run.isAlive(), "the run is still going when it is killed: " + Files.readString(tmp.resolve("log")));
+    } finally {
+      run.destroyForcibly().waitFor(30, TimeUnit.SECONDS);   // SIGKILL
+    }
+    int kept = dev.lumen.app.batch.ResultTable.parts(results).size();
+    assertTrue(kept >= 2 && kept < 6, "stopped midway: " + kept);
+    assertEquals(kept * 3, dev.lumen.app.batch.ResultTable.readAll(results).size(), "every part whole, 3 targets each");
+
+    List<String> rerun = new ArrayList<>(killed);
+    Run rest = lumen(rerun.toArray(String[]::new));
+    assertEquals(0, rest.code(), rest.err());
+    assertTrue(rest.out().contains((6 - kept) + " explained, 0 failed, " + kept + " done before"), rest.out());
+    List<String> whole = new ArrayList<>(List.of(args));
+    whole.addAll(List.of("-o", tmp.resolve("whole").toString()));
+    assertEquals(0, lumen(whole.toArray(String[]::new)).code());
+    java.util.Comparator<dev.lumen.app.batch.ResultRow> order = java.util.Comparator
+        .comparing(dev.lumen.app.batch.ResultRow::key).thenComparing(dev.lumen.app.batch.ResultRow::target);
+    assertEquals(dev.lumen.app.batch.ResultTable.readAll(tmp.resolve("whole").resolve("results")).stream()
+        .sorted(order).toList(), dev.lumen.app.batch.ResultTable.readAll(results).stream().sorted(order).toList());
+    try (Stream<Path> all = Files.walk(out)) {
+      assertTrue(all.noneMatch(p -> p.getFileName().toString().contains(".partial")), "no leftovers");
     }
   }
 
