@@ -40,6 +40,7 @@ public final class BatchExplainer implements AutoCloseable {
   private final String keyText;
   private final Methods.Settings methodSettings;
   private final Map<String, Explainer> explainers = new LinkedHashMap<>();
+  private final CopyScorer scorer;
 
   /**
    * A study as read: its content hash and its image (2D models) or volume, or why it could not be read.
@@ -64,6 +65,7 @@ public final class BatchExplainer implements AutoCloseable {
     this.out = out;
     this.keyText = settings.keyText();
     this.methodSettings = settings.methodSettings().resolve();
+    this.scorer = CopyScorer.of(model);
   }
 
   /** The key of {@code method}'s results for the study of content {@code studySha256}. */
@@ -224,7 +226,7 @@ public final class BatchExplainer implements AutoCloseable {
         if (mask == null && BatchSettings.MASK_MEASURES.contains(measure)) {
           continue;
         }
-        double[] values = QualityMeasures.score(measure, CopyScorer.of(model), explainer, image, e, heat, mask,
+        double[] values = QualityMeasures.score(measure, scorer, explainer, image, e, heat, mask,
             settings.qualitySettings()).values();
         List<String> fields = QualityMeasures.fields(List.of(measure));
         for (int i = 0; i < fields.size(); i++) {
