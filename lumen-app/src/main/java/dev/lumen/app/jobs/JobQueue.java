@@ -6,12 +6,14 @@ import dev.lumen.app.store.Store;
 import dev.lumen.core.LumenException;
 import dev.lumen.core.explain.ExplanationCancelledException;
 import dev.lumen.core.explain.Progress;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -43,6 +45,8 @@ public final class JobQueue implements AutoCloseable {
   private final Map<String, Status> progress = new ConcurrentHashMap<>();
   private final Map<String, Boolean> cancelled = new ConcurrentHashMap<>();
   private final List<Consumer<String>> listeners = new CopyOnWriteArrayList<>();
+  /** Counted down when the job of the key ends, for {@link #await}. */
+  private final Map<String, CountDownLatch> endings = new ConcurrentHashMap<>();
 
   /**
    * A queue over {@code store} running the work of each kind in {@code kinds}, {@code workers} at
@@ -126,6 +130,10 @@ public final class JobQueue implements AutoCloseable {
 
   private void finish(JobRow job, JobState state, String error, String result) {
     store.updateJob(job.moved(state, error, result, System.currentTimeMillis()));
+    CountDownLatch ending = endings.remove(job.id());
+    if (ending != null) {
+      ending.countDown();
+    }
     notify(job.id());
   }
 
@@ -142,6 +150,20 @@ public final class JobQueue implements AutoCloseable {
   /** The progress of running job {@code id}. */
   public Optional<Status> progress(String id) {
     return Optional.ofNullable(progress.get(id));
+  }
+
+  /**
+   * Waits up to {@code timeout} for job {@code id} to end, and returns its row as it is then:
+   * ended, or still queued or running when the time is up.
+   */
+  public JobRow await(String id, Duration timeout) throws InterruptedException {
+    CountDownLatch ending = endings.computeIfAbsent(id, unused -> new CountDownLatch(1));
+    // Read after registering: a job that ended before had its latch already counted down and
+    // removed, and the store shows it ended.
+    if (!store.job(id).orElseThrow().state().ended()) {
+      ending.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+    return store.job(id).orElseThrow();
   }
 
   /** Calls {@code listener} with a job's id whenever the job changes or advances. */

@@ -34,7 +34,7 @@ final class AnnotationRoutes {
     if (label == null) {
       throw new IllegalArgumentException("give the annotated 'label'");
     }
-    double level = LumenServer.unitParameter(ctx, "threshold", 0, 0.5);
+    double level = LumenServer.rangeParameter(ctx, "threshold", 0, 1, 0.5);
     ctx.json(agreement.of(ctx.pathParam("id"), label, level));
   }
 

@@ -184,21 +184,25 @@ public final class LumenServer implements AutoCloseable {
   }
 
   /**
-   * The query parameter {@code name} as a number in [{@code low}, 1] ({@code fallback} when
-   * absent), named in the message when it is not one.
+   * The query parameter {@code name} as a number in [{@code low}, {@code high}] ({@code fallback}
+   * when absent), named in the message when it is not one.
    */
-  static double unitParameter(Context ctx, String name, double low, double fallback) {
+  static double rangeParameter(Context ctx, String name, double low, double high, double fallback) {
     String given = ctx.queryParam(name);
     try {
       double value = given == null ? fallback : Double.parseDouble(given);
-      if (value >= low && value <= 1) {
+      if (value >= low && value <= high) {
         return value;
       }
     } catch (NumberFormatException e) {
       // named below
     }
-    throw new IllegalArgumentException("'" + name + "' must be a number in [" + (low == 0 ? "0" : low) + ", 1], got "
-        + given);
+    throw new IllegalArgumentException("'" + name + "' must be a number in [" + shown(low) + ", " + shown(high)
+        + "], got " + given);
+  }
+
+  private static String shown(double bound) {
+    return bound == Math.rint(bound) ? String.valueOf((long) bound) : String.valueOf(bound);
   }
 
   /** A job as the API shows it. */

@@ -6,6 +6,7 @@ import dev.lumen.app.service.LumenService;
 import dev.lumen.app.service.NotFoundException;
 import dev.lumen.app.store.ExplanationRow;
 import dev.lumen.app.store.JobRow;
+import dev.lumen.app.store.JobState;
 import dev.lumen.app.store.ModelRow;
 import dev.lumen.core.io.Npy;
 import dev.lumen.core.model.Model;
@@ -18,6 +19,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,6 +28,9 @@ import java.util.function.Consumer;
 
 /** The handlers of {@link LumenServer}: each parses, calls the service layer, serialises. */
 final class Routes {
+  /** The longest a request may wait for its explanation job ({@code ?wait=}): a minute. */
+  static final double MAX_WAIT_MS = 60_000;
+
   private final LumenService service;
   private final JobQueue jobs;
 
@@ -173,17 +178,26 @@ final class Routes {
 
   /**
    * Answers with the stored explanations when every target's is there (200), else queues a
-   * job that computes them (202 with the job).
+   * job that computes them and answers 202 with the job — or, given {@code ?wait=MS}, waits up
+   * to that long for the job and answers 200 with the explanations when it is done by then,
+   * which spares a fast method's client the event stream and a second request.
    */
-  void explain(Context ctx) {
+  void explain(Context ctx) throws InterruptedException {
     ExplainRequest request = LumenServer.body(ctx, ExplainRequest.class);
+    long wait = Math.round(LumenServer.rangeParameter(ctx, "wait", 0, MAX_WAIT_MS, 0));
     Optional<List<ExplanationRow>> stored = service.cached(request);
-    if (stored.isPresent()) {
-      ctx.json(Map.of("explanations", stored.get().stream().map(Routes::explanation).toList()));
-      return;
+    if (stored.isEmpty()) {
+      JobRow job = jobs.submit("explain", LumenServer.requestJson(request));
+      if (wait > 0) {
+        job = jobs.await(job.id(), Duration.ofMillis(wait));
+      }
+      if (job.state() != JobState.DONE) {
+        ctx.status(202).json(Map.of("job", LumenServer.job(job, jobs)));
+        return;
+      }
+      stored = service.cached(request);
     }
-    JobRow job = jobs.submit("explain", LumenServer.requestJson(request));
-    ctx.status(202).json(Map.of("job", LumenServer.job(job, jobs)));
+    ctx.json(Map.of("explanations", stored.orElseThrow().stream().map(Routes::explanation).toList()));
   }
 
   void explanation(Context ctx) {
@@ -224,9 +238,9 @@ final class Routes {
     switch (file) {
       case "raw.npy" -> send(ctx, row.rawBlob(), "application/octet-stream");
       case "map.npy" -> send(ctx, row.mapBlob(), "application/octet-stream");
-      case "overlay.png" -> send(ctx, row.overlayBlob(), "image/png");
+      case "overlay.png" -> ctx.contentType("image/png").result(Files.readAllBytes(service.overlay(row)));
       case "map.u8" -> ctx.contentType("application/octet-stream").result(compact(row));
-      case "boxes.json" -> ctx.json(boxes(row, (float) LumenServer.unitParameter(ctx, "threshold", 0.01, 0.5)));
+      case "boxes.json" -> ctx.json(boxes(row, (float) LumenServer.rangeParameter(ctx, "threshold", 0.01, 1, 0.5)));
       case "lime.json" -> send(ctx, details(row), "application/json");
       case "segments.npy" -> send(ctx, LumenServer.JSON.readTree(Files.readAllBytes(blob(details(row))))
           .get("segments").asText(), "application/octet-stream");

@@ -30,6 +30,7 @@ import dev.lumen.core.model.ModelCard;
 import dev.lumen.core.model.Prediction;
 import dev.lumen.core.render.Overlay;
 import dev.lumen.core.runtime.EngineOptions;
+import dev.lumen.core.tensor.Tensor;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -65,6 +66,8 @@ public final class LumenService implements AutoCloseable {
   private final EngineOptions options;
   private final Map<String, Model> loaded = new HashMap<>();
   private final Map<String, int[]> shapes = new HashMap<>();
+  private final OpenExplainers explainers = new OpenExplainers(8);
+  private final DecodedStudies decoded = new DecodedStudies(Math.min(256L << 20, Runtime.getRuntime().maxMemory() / 8));
 
   /** A service over {@code store} and {@code blobs} that reads files only below {@code roots}. */
   public LumenService(Store store, Blobs blobs, List<Path> roots, EngineOptions options) throws IOException {
@@ -75,7 +78,9 @@ public final class LumenService implements AutoCloseable {
       real.add(Files.createDirectories(root).toRealPath());
     }
     this.roots = List.copyOf(real);
-    this.options = options;
+    // the service keeps many sessions open (each model's predictor, pooled explainers) that take
+    // turns: spinning idle threads of one slowed the next (docs/design.md, "Thread spinning")
+    this.options = options.withoutSpinning();
   }
 
   /** The store. */
@@ -294,45 +299,75 @@ public final class LumenService implements AutoCloseable {
     Model model = model(request.model());
     StudyRow study = study(request.study());
     Targets targets = Targets.labels(plan.labels());
-    try (Explainer explainer = Methods.create(request.method(), model, plan.settings().resolve(),
-        request.layer() == null ? null : List.of(request.layer()))) {
-      List<Image> slices;
-      List<Explanation> explanations = null;
-      // LIME also gives its surrogate's fit and superpixels, kept as the explanation's details
-      List<LimeResult> lime = null;
-      if (study.kind().equals("volume")) {
-        Volume volume = volume(study);
-        slices = volume.slices();
-        if (explainer instanceof Lime l) {
-          lime = l.explainDetailed(volume, targets, progress);
-        } else {
-          explanations = explainer.explain(volume, targets, progress);
-        }
-      } else {
-        Image image = image(model, study);
-        slices = List.of(image);
-        if (explainer instanceof Lime l) {
-          lime = l.explainDetailed(List.of(image), targets, progress).get(0);
-        } else {
-          explanations = explainer.explain(List.of(image), targets, progress).get(0);
-        }
-      }
-      explanations = lime != null ? lime.stream().map(LimeResult::explanation).toList() : explanations;
-      List<ExplanationRow> rows = new ArrayList<>();
-      for (int t = 0; t < explanations.size(); t++) {
-        Explanation e = explanations.get(t);
-        int middle = e.slices() / 2;
-        ByteArrayOutputStream png = new ByteArrayOutputStream();
-        javax.imageio.ImageIO.write(Overlay.original().render(slices.get(middle), e.heatmap(middle)), "png", png);
-        ExplanationRow row = new ExplanationRow(plan.keys().get(t), request.model(), request.study(),
-            explainer.method(), explainer.layer(), plan.settingsJson(), e.target().label(), e.target().index(),
-            e.target().probability(), blobs.put(Npy.encode(e.raw())), blobs.put(Npy.encode(e.heatmap())),
-            blobs.put(png.toByteArray()), System.currentTimeMillis(), lime == null ? null : limeDetails(lime.get(t)));
-        store.putExplanation(row);
-        rows.add(store.explanation(row.cacheKey()).orElse(row));
-      }
-      return rows;
+    String made = String.join("\n", request.model(), request.method().toLowerCase(java.util.Locale.ROOT),
+        String.valueOf(request.layer()), plan.settingsJson());
+    Explainer explainer = explainers.take(made, () -> Methods.create(request.method(), model, plan.settings().resolve(),
+        request.layer() == null ? null : List.of(request.layer())));
+    List<ExplanationRow> rows;
+    try {
+      rows = explain(explainer, plan, request, study, targets, progress);
+    } catch (IOException | RuntimeException | Error e) {
+      explainer.close();
+      throw e;
     }
+    explainers.giveBack(made, explainer);
+    return rows;
+  }
+
+  private List<ExplanationRow> explain(Explainer explainer, Plan plan, ExplainRequest request, StudyRow study,
+      Targets targets, Progress progress) throws IOException {
+    List<Explanation> explanations = null;
+    // LIME also gives its surrogate's fit and superpixels, kept as the explanation's details
+    List<LimeResult> lime = null;
+    if (study.kind().equals("volume")) {
+      Volume volume = volume(study);
+      if (explainer instanceof Lime l) {
+        lime = l.explainDetailed(volume, targets, progress);
+      } else {
+        explanations = explainer.explain(volume, targets, progress);
+      }
+    } else {
+      Image image = image(model(request.model()), study);
+      if (explainer instanceof Lime l) {
+        lime = l.explainDetailed(List.of(image), targets, progress).get(0);
+      } else {
+        explanations = explainer.explain(List.of(image), targets, progress).get(0);
+      }
+    }
+    explanations = lime != null ? lime.stream().map(LimeResult::explanation).toList() : explanations;
+    List<ExplanationRow> rows = new ArrayList<>();
+    for (int t = 0; t < explanations.size(); t++) {
+      Explanation e = explanations.get(t);
+      // the overlay is rendered when first fetched (overlay): most clients draw the map themselves
+      ExplanationRow row = new ExplanationRow(plan.keys().get(t), request.model(), request.study(),
+          explainer.method(), explainer.layer(), plan.settingsJson(), e.target().label(), e.target().index(),
+          e.target().probability(), blobs.put(Npy.encode(e.raw())), blobs.put(Npy.encode(e.heatmap())), null,
+          System.currentTimeMillis(), lime == null ? null : limeDetails(lime.get(t)));
+      store.putExplanation(row);
+      rows.add(store.explanation(row.cacheKey()).orElse(row));
+    }
+    return rows;
+  }
+
+  /**
+   * The overlay of a stored explanation ({@code .png}: the map over the study, for a volume its
+   * middle slice), rendered and stored the first time it is asked for.
+   */
+  public Path overlay(ExplanationRow row) throws IOException {
+    Optional<Path> stored = row.overlayBlob() == null ? Optional.empty() : blobs.path(row.overlayBlob());
+    if (stored.isPresent()) {
+      return stored.get();
+    }
+    Path mapFile = blobs.path(row.mapBlob()).orElseThrow(() -> new IllegalStateException("blob " + row.mapBlob()
+        + " of explanation " + row.cacheKey() + " is missing from the blob store"));
+    Tensor map = Npy.read(mapFile).tensor();
+    int middle = map.dim(0) / 2;
+    ByteArrayOutputStream png = new ByteArrayOutputStream();
+    javax.imageio.ImageIO.write(Overlay.original().render(studySlices(row.studyId()).get(middle), map.slice(middle)),
+        "png", png);
+    String blob = blobs.put(png.toByteArray());
+    store.setOverlay(row.cacheKey(), blob);
+    return blobs.path(blob).orElseThrow();
   }
 
   /**
@@ -424,14 +459,15 @@ public final class LumenService implements AutoCloseable {
     }).clone();
   }
 
-  /** Study {@code id} decoded: its slices (one for an image), in the file's own values. */
+  /** Study {@code id} decoded: its slices (one for an image), in the file's own values, named by the study. */
   public List<Image> studySlices(String id) {
     StudyRow study = study(id);
-    Path file = blob(study);
-    if (study.kind().equals("volume")) {
-      return readVolume(file).slices();
-    }
-    return List.of(StudyKind.isNpy(file) ? Images.readNpyImage(file) : Images.read(file));
+    return decoded.get(id, () -> {
+      Path file = blob(study);
+      List<Image> slices = study.kind().equals("volume") ? readVolume(file).slices()
+          : List.of(StudyKind.isNpy(file) ? Images.readNpyImage(file) : Images.read(file));
+      return slices.stream().map(s -> new Image(study.name(), s.pixels(), s.maxValue())).toList();
+    });
   }
 
   private Path blob(StudyRow study) {
@@ -441,12 +477,11 @@ public final class LumenService implements AutoCloseable {
 
   private Image image(Model model, StudyRow study) {
     model.requireImages();
-    Path file = blob(study);
-    return StudyKind.isNpy(file) ? rename(Images.readNpyImage(file), study) : rename(Images.read(file), study);
+    return studySlices(study.id()).get(0);
   }
 
   private Volume volume(StudyRow study) {
-    return new Volume(study.name(), readVolume(blob(study)).slices());
+    return new Volume(study.name(), studySlices(study.id()));
   }
 
   /** A stored volume: a NIfTI file or a NumPy array, told by content. */
@@ -454,13 +489,10 @@ public final class LumenService implements AutoCloseable {
     return StudyKind.extension(file).equals("nii") ? Images.niftiVolume(Nifti.read(file)) : Images.readNpyVolume(file);
   }
 
-  private static Image rename(Image image, StudyRow study) {
-    return new Image(study.name(), image.pixels(), image.maxValue());
-  }
-
-  /** Closes every loaded model. Safe to call twice. */
+  /** Closes the open explainers and every loaded model. Safe to call twice. */
   @Override
   public synchronized void close() {
+    explainers.close();
     loaded.values().forEach(Model::close);
     loaded.clear();
   }

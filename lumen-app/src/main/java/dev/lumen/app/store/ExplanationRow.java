@@ -15,7 +15,7 @@ package dev.lumen.app.store;
  * @param score the model's probability for it
  * @param rawBlob the raw map ({@code .npy}, {@code [slices, h, w]})
  * @param mapBlob the normalised map in the study's geometry ({@code .npy}, {@code [slices, H, W]})
- * @param overlayBlob the overlay ({@code .png}; for a volume its middle slice)
+ * @param overlayBlob the overlay ({@code .png}; for a volume its middle slice), or null until it is first fetched
  * @param createdAt when it was computed (epoch milliseconds)
  * @param detailsBlob what the method learnt beside the map ({@code .json}; LIME's surrogate), or null
  */

@@ -17,8 +17,9 @@ import org.flywaydb.core.api.FlywayException;
 /**
  * The results store: registered models and studies, jobs and computed explanations, in any JDBC
  * database — SQLite by default (one file in the data folder), PostgreSQL by URL. The schema comes
- * from Flyway migrations ({@code db/migration}), the same on both. Each call runs in its own
- * connection and transaction, so a row is either committed whole or absent.
+ * from Flyway migrations ({@code db/migration}; {@code db/sqlite} and {@code db/postgresql} hold
+ * the few a dialect must say), the same on both. Each call runs in its own connection and
+ * transaction, so a row is either committed whole or absent.
  *
  * <pre>{@code
  * Store store = Store.open("jdbc:sqlite:lumen-data/lumen.db");
@@ -72,7 +73,10 @@ public final class Store implements AutoCloseable {
           + String.valueOf(cause.getMessage()).lines().findFirst().orElse(""));
     }
     try {
-      Flyway.configure().dataSource(pool).load().migrate();
+      // portable migrations, and the few a database's own dialect must say (db/sqlite, db/postgresql)
+      String dialect = url.startsWith("jdbc:sqlite:") ? "sqlite" : "postgresql";
+      Flyway.configure().dataSource(pool).locations("classpath:db/migration", "classpath:db/" + dialect).load()
+          .migrate();
     } catch (FlywayException e) {
       pool.close();
       throw new LumenException("database " + shown(url) + " cannot be opened or migrated: "
@@ -186,6 +190,11 @@ public final class Store implements AutoCloseable {
           e.cacheKey(), e.modelId(), e.studyId(), e.method(), e.layer(), e.settings(), e.targetLabel(), e.targetIndex(),
           e.score(), e.rawBlob(), e.mapBlob(), e.overlayBlob(), e.createdAt(), e.detailsBlob());
     }
+  }
+
+  /** Records the overlay rendered for explanation {@code cacheKey} when it was first fetched. */
+  public void setOverlay(String cacheKey, String overlayBlob) {
+    update("UPDATE explanations SET overlay_blob = ? WHERE cache_key = ?", overlayBlob, cacheKey);
   }
 
   private static final String EXPLANATION_COLUMNS = "cache_key, model_id, study_id, method, layer, settings, "
@@ -312,7 +321,7 @@ public final class Store implements AutoCloseable {
     List<String> out = new ArrayList<>(query("SELECT blob FROM studies", r -> r.getString(1)));
     out.addAll(query("SELECT raw_blob FROM explanations", r -> r.getString(1)));
     out.addAll(query("SELECT map_blob FROM explanations", r -> r.getString(1)));
-    out.addAll(query("SELECT overlay_blob FROM explanations", r -> r.getString(1)));
+    out.addAll(query("SELECT overlay_blob FROM explanations WHERE overlay_blob IS NOT NULL", r -> r.getString(1)));
     out.addAll(query("SELECT report_blob FROM evaluations", r -> r.getString(1)));
     out.addAll(detailsBlobs());
     return out;

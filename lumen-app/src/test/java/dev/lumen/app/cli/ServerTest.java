@@ -72,6 +72,28 @@ class ServerTest extends ServerTestBase {
   }
 
   @Test
+  void aRequestThatWaitsGetsItsExplanationsInTheAnswerAndTheOverlayIsDrawnOnce() throws Exception {
+    String model = api.modelId("chest-demo.onnx");
+    String request = "{\"model\": \"" + model + "\", \"study\": \"" + api.studyId("study-2-opacity.png")
+        + "\", \"method\": \"gradcam++\", \"labels\": [\"opacity\"]}";
+    api.json("POST", "/api/explanations?wait=60001", request, 400);
+    api.json("POST", "/api/explanations?wait=soon", request, 400);
+    JsonNode waited = api.json("POST", "/api/explanations?wait=60000", request, 200);
+    JsonNode e = waited.get("explanations").get(0);
+    assertEquals("opacity", e.get("target").get("label").asText());
+    assertEquals(e.get("key").asText(), api.json("POST", "/api/explanations", request, 200).get("explanations").get(0)
+        .get("key").asText(), "what the wait answered is what the store holds");
+    byte[] first = api.send("GET", e.get("files").get("overlay").asText(), null).body();
+    byte[] again = api.send("GET", e.get("files").get("overlay").asText(), null).body();
+    assertArrayEquals(first, again, "the overlay is rendered on the first fetch and then served as stored");
+    java.awt.image.BufferedImage drawn = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(first));
+    java.awt.image.BufferedImage study = javax.imageio.ImageIO.read(data.resolve("demo/studies/study-2-opacity.png")
+        .toFile());
+    assertEquals(study.getWidth(), drawn.getWidth());
+    assertEquals(study.getHeight(), drawn.getHeight());
+  }
+
+  @Test
   void limeKeepsItsSurrogateAndSuperpixelsAndEqualsTheJavaApi() throws Exception {
     String model = api.modelId("chest-demo.onnx");
     String request = "{\"model\": \"" + model + "\", \"study\": \"" + api.studyId("study-1-nodule.png")

@@ -77,6 +77,44 @@ class StoreTest {
   }
 
   @Test
+  void aStoreOfTheVersionBeforeLazyOverlaysKeepsItsExplanationsAndTakesOnesWithoutAnOverlay(@TempDir Path tmp)
+      throws Exception {
+    for (String url : Databases.urls(tmp)) {
+      String at = url;
+      if (url.startsWith("jdbc:postgresql:")) {
+        String schema = "t" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        try (Connection c = java.sql.DriverManager.getConnection(url); Statement st = c.createStatement()) {
+          st.execute("CREATE SCHEMA " + schema);
+        }
+        at = url + (url.contains("?") ? "&" : "?") + "currentSchema=" + schema;
+      }
+      // the schema as the release before V5 left it, with an explanation in it
+      org.flywaydb.core.Flyway.configure().dataSource(at, null, null).locations("classpath:db/migration").target("4")
+          .load().migrate();
+      try (Connection c = java.sql.DriverManager.getConnection(at); Statement st = c.createStatement()) {
+        st.execute("INSERT INTO models VALUES ('m1', 'chest.onnx', '/models/chest.onnx', '" + "a".repeat(64) + "', 1)");
+        st.execute("INSERT INTO studies VALUES ('s1', 'x.png', '" + "b".repeat(64) + "', 'image', 2)");
+        st.execute("INSERT INTO explanations (cache_key, model_id, study_id, method, layer, settings, target_label, "
+            + "target_index, score, raw_blob, map_blob, overlay_blob, created_at) VALUES ('" + "c".repeat(64)
+            + "', 'm1', 's1', 'gradcam', 'layer4', '{}', 'nodule', 1, 0.75, '" + "d".repeat(64) + "', '"
+            + "e".repeat(64) + "', '" + "f".repeat(64) + "', 3)");
+      }
+      try (Store store = Store.open(at)) {
+        ExplanationRow kept = store.explanation("c".repeat(64)).orElseThrow();
+        assertEquals("f".repeat(64), kept.overlayBlob(), url);
+        ExplanationRow lazy = new ExplanationRow("9".repeat(64), "m1", "s1", "cam", "layer4", "{}", "nodule", 1, 0.5,
+            "d".repeat(64), "e".repeat(64), null, 4L, null);
+        store.putExplanation(lazy);
+        assertEquals(lazy, store.explanation(lazy.cacheKey()).orElseThrow(), url);
+        assertFalse(store.blobsInUse().contains(null), "a missing overlay is no blob in use: " + url);
+        store.setOverlay(lazy.cacheKey(), "8".repeat(64));
+        assertEquals("8".repeat(64), store.explanation(lazy.cacheKey()).orElseThrow().overlayBlob(), url);
+        assertTrue(store.blobsInUse().contains("8".repeat(64)), url);
+      }
+    }
+  }
+
+  @Test
   void jobsRunningWhenTheProcessDiedAreMarkedInterruptedAndQueuedOnesRun(@TempDir Path tmp) throws Exception {
     for (String url : Databases.urls(tmp)) {
       try (Store store = fresh(url)) {

@@ -37,6 +37,9 @@ public final class Engine {
     try (OrtSession.SessionOptions so = new OrtSession.SessionOptions()) {
       so.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
       so.setSessionLogLevel(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR);
+      if (!options.spinning()) {
+        so.addConfigEntry("session.intra_op.allow_spinning", "0");
+      }
       if (options.intraOpThreads() > 0) {
         so.setIntraOpNumThreads(options.intraOpThreads());
       }
