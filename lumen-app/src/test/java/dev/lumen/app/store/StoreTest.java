@@ -21,16 +21,21 @@ import org.junit.jupiter.api.io.TempDir;
 /** The results store on a real SQLite file and a real PostgreSQL server, with the same migrations. */
 class StoreTest {
 
-  /** A fresh store on {@code url}: PostgreSQL gets a schema of its own, so runs do not see each other. */
+  /** A fresh store on {@code url}. */
   private static Store fresh(String url) throws Exception {
+    return Store.open(emptyDatabase(url));
+  }
+
+  /** {@code url}, where PostgreSQL's gets a schema of its own, so runs do not see each other. */
+  private static String emptyDatabase(String url) throws Exception {
     if (!url.startsWith("jdbc:postgresql:")) {
-      return Store.open(url);
+      return url;
     }
     String schema = "t" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
     try (Connection c = java.sql.DriverManager.getConnection(url); Statement st = c.createStatement()) {
       st.execute("CREATE SCHEMA " + schema);
     }
-    return Store.open(url + (url.contains("?") ? "&" : "?") + "currentSchema=" + schema);
+    return url + (url.contains("?") ? "&" : "?") + "currentSchema=" + schema;
   }
 
   @Test
@@ -80,14 +85,7 @@ class StoreTest {
   void aStoreOfTheVersionBeforeLazyOverlaysKeepsItsExplanationsAndTakesOnesWithoutAnOverlay(@TempDir Path tmp)
       throws Exception {
     for (String url : Databases.urls(tmp)) {
-      String at = url;
-      if (url.startsWith("jdbc:postgresql:")) {
-        String schema = "t" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-        try (Connection c = java.sql.DriverManager.getConnection(url); Statement st = c.createStatement()) {
-          st.execute("CREATE SCHEMA " + schema);
-        }
-        at = url + (url.contains("?") ? "&" : "?") + "currentSchema=" + schema;
-      }
+      String at = emptyDatabase(url);
       // the schema as the release before V5 left it, with an explanation in it
       org.flywaydb.core.Flyway.configure().dataSource(at, null, null).locations("classpath:db/migration").target("4")
           .load().migrate();
