@@ -74,15 +74,17 @@ public final class Road {
     double[] fractions = Arrays.stream(p).map(v -> v / 100).toArray();
     PerturbationCurve[] curves = new PerturbationCurve[2];
     for (int side = 0; side < 2; side++) {
-      List<Image> copies = new ArrayList<>();
+      List<boolean[]> removals = new ArrayList<>();
       for (double percentage : p) {
         int count = (int) Math.round(plane * percentage / 100);
         boolean[] removed = new boolean[plane];
         for (int k = 0; k < count; k++) {
           removed[order[side == 0 ? k : plane - 1 - k]] = true;
         }
-        copies.add(image.withValues(NoisyLinearImputation.fill(image, removed, settings.noise(), random)));
+        removals.add(removed);
       }
+      List<Image> copies = NoisyLinearImputation.fillAll(image, removals, settings.noise(), random).stream()
+          .map(image::withValues).toList();
       curves[side] = new PerturbationCurve(fractions, scorer.probabilities(copies, label));
     }
     return new Result(curves[0], curves[1]);
