@@ -1,5 +1,6 @@
 package dev.lumen.app.batch;
 
+import dev.lumen.app.evaluate.HottestSlice;
 import dev.lumen.app.evaluate.LabelledStudies;
 import dev.lumen.app.evaluate.QualityMeasures;
 import dev.lumen.app.output.ExplanationWriter;
@@ -56,9 +57,8 @@ public final class BatchExplainer implements AutoCloseable {
 
   /** Explains with {@code model} as {@code settings} say, writing maps under {@code out}. */
   public BatchExplainer(Model model, BatchSettings settings, Path out) {
-    if (model.input().volume() && !settings.quality().isEmpty()) {
-      throw new IllegalArgumentException("--quality is taken per map of an image model; for exams use "
-          + "lumen evaluate-mrnet --quality");
+    if (model.input().volume()) {
+      QualityMeasures.onExams(settings.quality());
     }
     this.model = model;
     this.settings = settings;
@@ -206,32 +206,35 @@ public final class BatchExplainer implements AutoCloseable {
       throw new UncheckedIOException(ex);
     }
     MapStatistics stats = MapStatistics.of(e);
+    Volume volume = study.volume();
+    // a volume's map is scored on the slice it ranks hottest, that slice's copies within the volume
+    int slice = volume != null ? HottestSlice.of(e) : 0;
+    Image image = volume != null ? volume.slices().get(slice) : study.image();
     Path maskFile = study.study().masks().get(target);
-    float[] mask = maskFile != null && study.image() != null ? LabelledStudies.maskPlane(maskFile, study.image())
-        : null;
+    float[] mask = maskFile == null ? null : volume != null
+        ? LabelledStudies.maskVolume(maskFile, volume).slice(slice).unsafeData()
+        : LabelledStudies.maskPlane(maskFile, image);
+    float[] heat = e.heatmap(slice).unsafeData();
     Boolean pointing = null;
     Double energy = null;
     Double iou = null;
+    if (mask != null) {
+      pointing = MapAgreement.pointingHit(heat, mask, image.width(),
+          MapAgreement.pointingTolerance(Math.max(image.width(), image.height())));
+      energy = MapAgreement.energyInside(heat, mask);
+      iou = MapAgreement.iou(heat, mask, MapStatistics.BOX_THRESHOLD);
+    }
+    CopyScorer copies = volume != null ? CopyScorer.slice(model, volume, slice) : scorer;
     Map<String, Double> quality = new LinkedHashMap<>();
-    if (study.image() != null) {
-      Image image = study.image();
-      float[] heat = e.heatmap(0).unsafeData();
-      if (mask != null) {
-        pointing = MapAgreement.pointingHit(heat, mask, image.width(),
-            MapAgreement.pointingTolerance(Math.max(image.width(), image.height())));
-        energy = MapAgreement.energyInside(heat, mask);
-        iou = MapAgreement.iou(heat, mask, MapStatistics.BOX_THRESHOLD);
+    for (String measure : settings.quality()) {
+      if (mask == null && BatchSettings.MASK_MEASURES.contains(measure)) {
+        continue;
       }
-      for (String measure : settings.quality()) {
-        if (mask == null && BatchSettings.MASK_MEASURES.contains(measure)) {
-          continue;
-        }
-        double[] values = QualityMeasures.score(measure, scorer, explainer, image, e, heat, mask,
-            settings.qualitySettings()).values();
-        List<String> fields = QualityMeasures.fields(List.of(measure));
-        for (int i = 0; i < fields.size(); i++) {
-          quality.put(fields.get(i), values[i]);
-        }
+      double[] values = QualityMeasures.score(measure, copies, explainer, image, e, heat, mask,
+          settings.qualitySettings()).values();
+      List<String> fields = QualityMeasures.fields(List.of(measure));
+      for (int i = 0; i < fields.size(); i++) {
+        quality.put(fields.get(i), values[i]);
       }
     }
     return new ResultRow(key(study, method), study.study().name(), study.sha256(), model.sha256(), method,

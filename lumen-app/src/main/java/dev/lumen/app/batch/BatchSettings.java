@@ -20,7 +20,7 @@ import java.util.Map;
  * @param methods the explanation methods
  * @param methodSettings their settings
  * @param targets which labels: {@code top1}, {@code top:K}, {@code all} or {@code labels:A,B}
- * @param quality the quality measures taken of every map (image models)
+ * @param quality the quality measures taken of every map (of a volume, on its hottest slice)
  * @param qualitySettings their settings
  * @param voi the VOI window grey DICOM studies are shown through ({@code C,W}), or null for each
  *     file's own

@@ -7,6 +7,9 @@ import com.fasterxml.jackson.dataformat.csv.CsvParser;
 import dev.lumen.core.LumenException;
 import dev.lumen.core.image.Image;
 import dev.lumen.core.image.Images;
+import dev.lumen.core.image.Volume;
+import dev.lumen.core.io.Nifti;
+import dev.lumen.core.tensor.Tensor;
 import dev.lumen.core.io.FileBytes;
 import dev.lumen.core.io.JsonErrors;
 import java.io.IOException;
@@ -23,9 +26,11 @@ import java.util.stream.IntStream;
 
 /**
  * A labelled set of studies read from a CSV file: a column {@code image} (a path relative to the
- * file), then either one 0/1 column per label (multi-label, or one-hot multi-class) or one column
- * {@code label} naming each study's class, and optionally columns {@code mask:LABEL} with the path
- * of a mask of that finding (non-zero on it) and {@code region:NAME} with the path of a mask of
+ * file: an image, or for a volume model a volume — {@code .npy}, NIfTI, a DICOM file or a folder
+ * holding a series), then either one 0/1 column per label (multi-label, or one-hot multi-class)
+ * or one column {@code label} naming each study's class, and optionally columns
+ * {@code mask:LABEL} with the path of a mask of that finding (non-zero on it; of a volume, a
+ * {@code .npy} or NIfTI volume of its shape) and {@code region:NAME} with the path of a mask of
  * any other named region (a marker, the lungs), for explanation scores.
  *
  * @param file the CSV file
@@ -83,7 +88,10 @@ public record LabelledStudies(Path file, List<Study> studies, List<Integer> anno
       if (image == null || image.isBlank()) {
         throw new LumenException(file, where + " has no 'image' column value");
       }
-      Path imageFile = existing(folder, image.trim(), file, where);
+      Path imageFile = folder.resolve(image.trim());
+      if (!Files.exists(imageFile)) {
+        throw new LumenException(file, where + " names " + image.trim() + ", which does not exist");
+      }
       boolean[] truth = new boolean[labels.size()];
       Map<Integer, Path> masks = new LinkedHashMap<>();
       Map<String, Path> regions = new LinkedHashMap<>();
@@ -183,6 +191,35 @@ public record LabelledStudies(Path file, List<Study> studies, List<Integer> anno
     return path;
   }
 
+
+  /**
+   * A mask volume, {@code .npy} or NIfTI (read as volume studies are, so it lies on its study's
+   * slices), as {@code [slices, height, width]}, non-zero on the finding.
+   *
+   * @throws LumenException naming the mask when it is of another kind or shape than its study
+   */
+  public static Tensor maskVolume(Path file, Volume study) {
+    String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+    Volume mask;
+    if (name.endsWith(".npy")) {
+      mask = Images.readNpyVolume(file);
+    } else if (Images.isNifti(file)) {
+      mask = Images.niftiVolume(Nifti.read(file));
+    } else {
+      throw new LumenException(file, "is not a mask volume: give a .npy array [slices, height, width] or a NIfTI "
+          + "volume");
+    }
+    Image first = study.slices().get(0);
+    Image maskFirst = mask.slices().get(0);
+    if (mask.depth() != study.depth() || maskFirst.width() != first.width() || maskFirst.height() != first.height()) {
+      throw new LumenException(file, "mask is " + mask.depth() + "x" + maskFirst.height() + "x" + maskFirst.width()
+          + " but its study is " + study.depth() + "x" + first.height() + "x" + first.width()
+          + " (slices x height x width)");
+    }
+    return Tensor.stack(mask.slices().stream().map(s -> Tensor.of(maskPlane(s), first.height(), first.width()))
+        .toList());
+  }
+
   /** A mask image as one plane, non-zero on the finding; it must have the study's size. */
   public static float[] maskPlane(Path file, Image study) {
     Image mask = Images.read(file);
@@ -190,6 +227,11 @@ public record LabelledStudies(Path file, List<Study> studies, List<Integer> anno
       throw new LumenException(file, "mask is " + mask.width() + "x" + mask.height() + " but its study is "
           + study.width() + "x" + study.height());
     }
+    return maskPlane(mask);
+  }
+
+  /** Per pixel the largest of {@code mask}'s channels. */
+  private static float[] maskPlane(Image mask) {
     float[] out = new float[mask.width() * mask.height()];
     float[] px = mask.pixels().unsafeData();
     for (int i = 0; i < px.length; i++) {

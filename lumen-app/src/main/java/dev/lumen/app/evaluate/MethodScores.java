@@ -1,11 +1,17 @@
 package dev.lumen.app.evaluate;
 
+import dev.lumen.core.LumenException;
 import dev.lumen.core.explain.Explainer;
 import dev.lumen.core.explain.Explanation;
 import dev.lumen.core.image.Image;
+import dev.lumen.core.image.Volume;
 import dev.lumen.core.metrics.MapAgreement;
+import dev.lumen.core.model.Model;
 import dev.lumen.core.quality.CopyScorer;
 import dev.lumen.core.quality.PerturbationCurve;
+import dev.lumen.core.tensor.Tensor;
+import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,7 +19,8 @@ import java.util.Map;
 /**
  * One method's scores per label as the findings come: the pointing game, the energy inside and
  * IoU, the quality measures asked for, and the mean of each perturbation curve; then the report's
- * entry of each label.
+ * entry of each label. A finding in an exam or a volume is scored on the slice its map ranks
+ * hottest ({@link #addHottestSlice}).
  */
 public final class MethodScores {
   private final List<String> quality;
@@ -43,7 +50,7 @@ public final class MethodScores {
 
     void add(PerturbationCurve curve) {
       if (curve.probabilities().length < probabilities.length) {
-        probabilities = java.util.Arrays.copyOf(probabilities, curve.probabilities().length);
+        probabilities = Arrays.copyOf(probabilities, curve.probabilities().length);
       }
       for (int k = 0; k < probabilities.length; k++) {
         probabilities[k] += curve.probabilities()[k];
@@ -56,7 +63,7 @@ public final class MethodScores {
       for (int k = 0; k < p.length; k++) {
         p[k] /= count;
       }
-      return Map.of("fractions", java.util.Arrays.copyOf(fractions, p.length), "probabilities", p);
+      return Map.of("fractions", Arrays.copyOf(fractions, p.length), "probabilities", p);
     }
   }
 
@@ -88,6 +95,29 @@ public final class MethodScores {
       }
       scored.curves().forEach((name, curve) -> sums.curves.computeIfAbsent(name, k -> new CurveSum(curve)).add(curve));
     }
+  }
+
+  /**
+   * One finding of {@code label} in {@code volume}, an exam of the volume model {@code model}:
+   * {@code map}'s scores, as {@link #add} takes them, on the slice the map ranks hottest (the
+   * slice holding its largest value) against that slice of {@code mask} — a 3D pointing game (a
+   * hit when that slice's peak lies within the pointing tolerance of the finding there) — each
+   * perturbed copy of the slice scored within the whole exam.
+   *
+   * @param mask the finding, {@code [slices, height, width]} as the volume, non-zero on it
+   * @throws LumenException naming the exam when the mask is not of the volume's shape
+   */
+  public void addHottestSlice(String label, Model model, Volume volume, Explanation map, Tensor mask,
+      double iouThreshold, Explainer explainer) {
+    Image first = volume.slices().get(0);
+    long[] shape = {volume.depth(), first.height(), first.width()};
+    if (!Arrays.equals(mask.shape(), shape)) {
+      throw new LumenException(Path.of(volume.source()), "the mask of " + label + " has shape "
+          + Arrays.toString(mask.shape()) + " but the exam is " + Arrays.toString(shape) + " (slices, height, width)");
+    }
+    int slice = HottestSlice.of(map);
+    add(label, volume.slices().get(slice), map, map.heatmap(slice).unsafeData(), mask.slice(slice).unsafeData(),
+        iouThreshold, CopyScorer.slice(model, volume, slice), explainer);
   }
 
   /** Per label: cases, the means, and the mean curves under {@code curves} when there are any. */

@@ -150,16 +150,20 @@ public final class QualityMeasures {
   }
 
   /**
-   * {@code measures} checked for exams, where each is taken on a slice within its exam.
+   * {@code measures} checked for exams, where each is taken on a slice within its exam; every
+   * measure ({@code all}) stands for every measure an exam takes.
    *
    * @throws IllegalArgumentException for the measures that need an image model
    */
   public static List<String> onExams(List<String> measures) {
     List<String> imageOnly = List.of("sensitivity", "sanity", "data-randomisation");
+    if (measures.containsAll(FIELDS.keySet())) {
+      return measures.stream().filter(m -> !imageOnly.contains(m)).toList();
+    }
     List<String> asked = measures.stream().filter(imageOnly::contains).toList();
     if (!asked.isEmpty()) {
-      throw new IllegalArgumentException("--quality " + String.join(",", asked) + " is taken on image models "
-          + "(lumen evaluate); for exams choose from " + FIELDS.keySet().stream()
+      throw new IllegalArgumentException("--quality " + String.join(",", asked) + " is taken on image models; "
+          + "for exams and volumes choose from " + FIELDS.keySet().stream()
           .filter(m -> !imageOnly.contains(m)).toList());
     }
     return measures;

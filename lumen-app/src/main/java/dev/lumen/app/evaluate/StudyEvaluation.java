@@ -1,6 +1,7 @@
 package dev.lumen.app.evaluate;
 
 import dev.lumen.app.service.Methods;
+import dev.lumen.app.service.Studies;
 import dev.lumen.core.LumenException;
 import dev.lumen.core.Ranges;
 import dev.lumen.core.explain.Ensemble;
@@ -10,12 +11,15 @@ import dev.lumen.core.explain.Progress;
 import dev.lumen.core.explain.Targets;
 import dev.lumen.core.image.Image;
 import dev.lumen.core.image.Images;
+import dev.lumen.core.image.Volume;
 import dev.lumen.core.metrics.Roc;
 import dev.lumen.core.model.Model;
+import dev.lumen.core.model.Prediction;
 import dev.lumen.core.quality.CopyScorer;
 import dev.lumen.core.quality.DataRandomisation;
 import dev.lumen.core.quality.SanityCheck;
 import dev.lumen.core.quality.Similarity;
+import dev.lumen.core.tensor.Tensor;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -32,6 +36,9 @@ import java.util.stream.IntStream;
  * classifier's (or an ensemble's) scores per label against the truth, each study's
  * probabilities, and optionally how well each method's maps agree with the findings' masks
  * (pointing game, energy inside, IoU) and the quality measures asked for ({@link QualityMeasures}).
+ * The studies of a volume model (an MRNet-style plane model or a 3D CNN) are volumes and their
+ * masks mask volumes; each map is scored on the slice it ranks hottest, as {@code evaluate-mrnet}
+ * scores exams ({@link MethodScores#addHottestSlice}).
  */
 public final class StudyEvaluation {
   /**
@@ -58,6 +65,11 @@ public final class StudyEvaluation {
       if (!quality.isEmpty() && explanations.isEmpty()) {
         throw new IllegalArgumentException("--quality scores the maps of --explanations; name the methods");
       }
+    }
+
+    /** This request with the quality measures {@code measures} instead. */
+    public Request withQuality(List<String> measures) {
+      return new Request(dataset, threshold, explanations, settings, against, iouThreshold, measures, qualitySettings);
     }
 
     /** A request without quality measures. */
@@ -94,7 +106,10 @@ public final class StudyEvaluation {
             + model.labels() + ", " + m.name() + " has " + m.labels());
       }
     }
-    model.requireImages();
+    boolean volumes = model.input().volume();
+    if (volumes) {
+      request = request.withQuality(QualityMeasures.onExams(request.quality()));
+    }
     LabelledStudies data = LabelledStudies.read(request.dataset(), model.labels());
     if (!request.explanations().isEmpty()) {
       requireScoringMasks(data, request);
@@ -103,26 +118,17 @@ public final class StudyEvaluation {
       throw new IllegalArgumentException("deletion, insertion and the sanity check score one model; evaluate the "
           + "members one at a time, without --ensemble");
     }
-    List<Path> files = data.studies().stream().map(LabelledStudies.Study::image).toList();
-    List<Image> images = files.stream().map(f -> f.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".npy")
-        ? Images.readNpyImage(f) : Images.read(f)).toList();
-    float[][] probabilities = new float[images.size()][model.labels().size()];
-    for (int m = 0; m < models.size(); m++) {
-      progress.advance("predict", m, models.size());
-      var predictions = models.get(m).predict(images);
-      for (int s = 0; s < images.size(); s++) {
-        for (int c = 0; c < model.labels().size(); c++) {
-          probabilities[s][c] += (float) (w[m] * predictions.get(s).score(c).probability());
-        }
-      }
-    }
-    progress.advance("predict", models.size(), models.size());
+    // volumes are read when they are used, one at a time, so a data set of them needs the memory of one
+    List<Image> images = volumes ? null : data.studies().stream().map(s -> image(s.image())).toList();
+    float[][] probabilities = volumes ? volumeProbabilities(models, w, data, progress)
+        : imageProbabilities(models, w, images, progress);
+    int studies = probabilities.length;
     // only the labels the CSV annotates are scored: a label without a column is unknown, not absent
     List<Integer> scored = data.annotated();
     List<String> scoredLabels = scored.stream().map(model.labels()::get).toList();
-    float[][] scoredProbabilities = new float[images.size()][scored.size()];
-    boolean[][] truth = new boolean[images.size()][scored.size()];
-    for (int s = 0; s < images.size(); s++) {
+    float[][] scoredProbabilities = new float[studies][scored.size()];
+    boolean[][] truth = new boolean[studies][scored.size()];
+    for (int s = 0; s < studies; s++) {
       for (int c = 0; c < scored.size(); c++) {
         scoredProbabilities[s][c] = probabilities[s][scored.get(c)];
         truth[s][c] = data.studies().get(s).truth()[scored.get(c)];
@@ -157,6 +163,48 @@ public final class StudyEvaluation {
       }
     }
     return new Result(report, scoredLabels, curves);
+  }
+
+  /** A 2D study: an image file, or a {@code [height, width]} array. */
+  private static Image image(Path file) {
+    return file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".npy") ? Images.readNpyImage(file)
+        : Images.read(file);
+  }
+
+  /** Per study and label the ensemble's probability, each member predicting every image in batches. */
+  private static float[][] imageProbabilities(List<Model> models, double[] w, List<Image> images, Progress progress) {
+    float[][] probabilities = new float[images.size()][models.get(0).labels().size()];
+    for (int m = 0; m < models.size(); m++) {
+      progress.advance("predict", m, models.size());
+      List<Prediction> predictions = models.get(m).predict(images);
+      for (int s = 0; s < images.size(); s++) {
+        add(probabilities[s], w[m], predictions.get(s));
+      }
+    }
+    progress.advance("predict", models.size(), models.size());
+    return probabilities;
+  }
+
+  /** Per study and label the ensemble's probability, every member predicting each volume as it is read. */
+  private static float[][] volumeProbabilities(List<Model> models, double[] w, LabelledStudies data,
+      Progress progress) {
+    float[][] probabilities = new float[data.studies().size()][models.get(0).labels().size()];
+    for (int s = 0; s < probabilities.length; s++) {
+      progress.advance("predict", s, probabilities.length);
+      Volume volume = Studies.volume(models.get(0), data.studies().get(s).image());
+      for (int m = 0; m < models.size(); m++) {
+        add(probabilities[s], w[m], models.get(m).predict(volume));
+      }
+    }
+    progress.advance("predict", probabilities.length, probabilities.length);
+    return probabilities;
+  }
+
+  /** Adds {@code weight} times the prediction's probability of each label to {@code sums}. */
+  private static void add(float[] sums, double weight, Prediction prediction) {
+    for (int c = 0; c < sums.length; c++) {
+      sums[c] += (float) (weight * prediction.score(c).probability());
+    }
   }
 
   /**
@@ -225,7 +273,8 @@ public final class StudyEvaluation {
 
   /**
    * Per method and label: mean pointing game, energy inside and IoU over the positive studies with
-   * a mask of the finding, or with a mask of the region the request names.
+   * a mask of the finding, or with a mask of the region the request names. {@code images} is
+   * null for a volume model, whose volumes are read one at a time.
    */
   private static void explanationScores(List<Model> models, LabelledStudies data, List<Image> images, Request request,
       Outputs outputs, Progress progress, Runnable afterEachMethod) {
@@ -238,8 +287,9 @@ public final class StudyEvaluation {
       List<Explanation> explainedMaps = new ArrayList<>();
       try (Explainer explainer = models.size() == 1 ? Methods.create(method, model, request.settings(), null)
           : Ensemble.of(models, m -> Methods.create(method, m, request.settings(), null))) {
-        for (int s = 0; s < images.size(); s++) {
-          progress.advance(method, s, images.size());
+        int studies = data.studies().size();
+        for (int s = 0; s < studies; s++) {
+          progress.advance(method, s, studies);
           LabelledStudies.Study study = data.studies().get(s);
           Path againstMask = request.against() == null ? null : study.regions().get(request.against());
           List<Integer> labels = request.against() == null
@@ -249,9 +299,22 @@ public final class StudyEvaluation {
           if (labels.isEmpty()) {
             continue;
           }
+          Targets targets = Targets.labels(labels.stream().map(String::valueOf).toList());
+          if (images == null) {
+            Volume volume = Studies.volume(model, study.image());
+            // one explanation of every masked finding of the volume, each scored on its hottest slice
+            var explained = explainer.explain(volume, targets);
+            for (int t = 0; t < labels.size(); t++) {
+              Tensor mask = LabelledStudies.maskVolume(againstMask != null ? againstMask
+                  : study.masks().get(labels.get(t)), volume);
+              scores.addHottestSlice(model.labels().get(labels.get(t)), model, volume, explained.get(t), mask,
+                  request.iouThreshold(), explainer);
+            }
+            continue;
+          }
           Image image = images.get(s);
           // one explanation of every masked finding of the study
-          var explained = explainer.explain(image, Targets.labels(labels.stream().map(String::valueOf).toList()));
+          var explained = explainer.explain(image, targets);
           for (int t = 0; t < labels.size(); t++) {
             explainedStudies.add(image);
             explainedLabels.add(labels.get(t));
@@ -262,7 +325,7 @@ public final class StudyEvaluation {
                 request.iouThreshold(), CopyScorer.of(model), explainer);
           }
         }
-        progress.advance(method, images.size(), images.size());
+        progress.advance(method, studies, studies);
       }
       outputs.scores().put(method, scores.report());
       Function<Model, Explainer> factory = m -> Methods.create(method, m, request.settings(), null);

@@ -8,13 +8,11 @@ import dev.lumen.core.explain.Explainer;
 import dev.lumen.core.explain.Explanation;
 import dev.lumen.core.explain.Progress;
 import dev.lumen.core.explain.Targets;
-import dev.lumen.core.image.Image;
 import dev.lumen.core.image.Images;
 import dev.lumen.core.image.Volume;
 import dev.lumen.core.io.Npy;
 import dev.lumen.core.metrics.Roc;
 import dev.lumen.core.model.Model;
-import dev.lumen.core.quality.CopyScorer;
 import dev.lumen.core.tensor.Tensor;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -193,45 +191,12 @@ public final class ExamEvaluation {
         for (int t = 0; t < found.size(); t++) {
           int l = found.get(t);
           Tensor mask = Npy.read(valid.mask(id, plane, labels.get(l))).tensor();
-          Explanation map = maps.get(t);
-          int slice = hottestSlice(map, mask, volume);
-          Image image = volume.slices().get(slice);
-          float[] heat = map.heatmap(slice).unsafeData();
-          float[] region = mask.slice(slice).unsafeData();
-          scores.add(labels.get(l), image, map, heat, region, 0.5, CopyScorer.slice(model, volume, slice), explainer);
+          scores.addHottestSlice(labels.get(l), model, volume, maps.get(t), mask, 0.5, explainer);
         }
       }
     }
     progress.advance(stage, valid.ids().size(), valid.ids().size());
     return scores.report();
-  }
-
-  /**
-   * The slice of the exam the map ranks hottest.
-   *
-   * @throws LumenException when the mask is not a stack of the exam's slices
-   */
-  private static int hottestSlice(Explanation map, Tensor mask, Volume volume) {
-    if (mask.rank() != 3 || mask.dim(0) != map.slices()) {
-      throw new LumenException(Path.of(volume.source()), "mask has shape " + java.util.Arrays.toString(mask.shape())
-          + " but the stack has " + map.slices() + " slices");
-    }
-    // per-slice heat maps are normalised slice by slice, so the raw map says which slice is hottest;
-    // a 3D model's raw map has the layer's depth, and its heat map is normalised over the volume
-    Tensor levels = map.raw().dim(0) == map.slices() ? map.raw() : map.heatmap();
-    int hottest = 0;
-    for (int s = 1; s < map.slices(); s++) {
-      hottest = max(levels.slice(s)) > max(levels.slice(hottest)) ? s : hottest;
-    }
-    return hottest;
-  }
-
-  private static float max(Tensor t) {
-    float m = Float.NEGATIVE_INFINITY;
-    for (float v : t.unsafeData()) {
-      m = Math.max(m, v);
-    }
-    return m;
   }
 
   private static double[][][] score(PlaneModels models, MrnetSplit split, Progress progress) {

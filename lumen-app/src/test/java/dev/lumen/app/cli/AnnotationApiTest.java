@@ -104,6 +104,31 @@ class AnnotationApiTest extends ServerTestBase {
     assertTrue(run.out().matches("(?s).*cam\\s+opacity\\s+cases\\s+1 .*"), run.out());
   }
 
+  /** An annotated knee exam is exported to volumes.csv with a mask volume, which {@code lumen evaluate} scores against. */
+  @Test
+  void anExportedExamIsADatasetThatLumenEvaluateScoresMapsAgainst() throws Exception {
+    Path knee = data.resolve("knee");
+    dev.lumen.app.demodata.KneeDataset.write(knee, 2, 11, 64, 0.5);
+    Path exam;
+    try (var files = Files.list(knee.resolve("train/sagittal"))) {
+      exam = files.sorted().findFirst().orElseThrow();
+    }
+    HttpResponse<byte[]> uploaded = api.send("POST", "/api/studies?name=knee-exam.npy", Files.readAllBytes(exam));
+    assertEquals(201, uploaded.statusCode(), new String(uploaded.body()));
+    String id = TestServer.JSON.readTree(uploaded.body()).get("id").asText();
+    api.json("POST", "/api/studies/" + id + "/annotations", "{\"slice\": 5, \"label\": \"acl\", \"shape\": \"box\", "
+        + "\"box\": [20, 20, 40, 44], \"author\": \"dr. a\"}", 201);
+    HttpResponse<byte[]> zip = api.send("GET", "/api/exports/annotations.zip?study=" + id, null);
+    assertEquals(200, zip.statusCode(), new String(zip.body()));
+    Path out = unzip(zip.body(), Files.createDirectories(data.resolve("exam-export")));
+    List<String> csv = Files.readAllLines(out.resolve("volumes.csv"));
+    assertEquals("image,acl,mask:acl", csv.get(0));
+    CliTest.Run run = CliTest.lumen("evaluate", data.resolve("demo/knee-sagittal.onnx").toString(),
+        out.resolve("volumes.csv").toString(), "--explanations", "cam", "--quality", "hit-rate");
+    assertEquals(0, run.code(), run.err());
+    assertTrue(run.out().matches("(?s).*cam\\s+acl\\s+cases\\s+1 .*hitRate.*"), run.out());
+  }
+
   @Test
   void everyStoredMapOfTheLabelIsScoredAgainstTheAnnotation() throws Exception {
     String study = api.studyId("study-4-nodule.png");

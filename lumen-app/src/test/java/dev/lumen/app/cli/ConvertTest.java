@@ -42,13 +42,9 @@ class ConvertTest {
         import sys, numpy as np, nibabel as nib
         a, b = nib.load(sys.argv[1]), nib.load(sys.argv[2])
         x, y = a.get_fdata(), b.get_fdata()
-        ny = x.shape[1]
         assert y.shape == x.shape, (y.shape, x.shape)
-        assert np.allclose(y, x[:, ::-1, :]), 'voxels'
-        for c, r, z in [(0, 0, 0), (5, 7, 3), (32, 40, 24)]:
-            wa = a.affine @ [c, ny - 1 - r, z, 1]
-            wb = b.affine @ [c, r, z, 1]
-            assert np.allclose(wa, wb, atol=1e-3), (c, r, z, wa, wb)
+        assert np.allclose(y, x), 'voxels'
+        assert np.allclose(a.affine, b.affine, atol=1e-4), (a.affine, b.affine)
         print('ok')
         """;
     assertEquals("ok", python(check, source.toString(), out.toString()));
@@ -72,13 +68,21 @@ class ConvertTest {
         assert image.shape == (int(sets[0].Columns), int(sets[0].Rows), len(sets)), image.shape
         lps_to_ras = np.array([-1, -1, 1])
         spacing = np.array(sets[0].PixelSpacing, dtype=float)
+        # the first row is the last y (Lumen reads y = 0 last)
+        last = image.shape[1] - 1
         for k, ds in enumerate(sets):
-            corner = image.affine @ [0, 0, k, 1]
+            corner = image.affine @ [0, last, k, 1]
             assert np.allclose(corner[:3], lps_to_ras * np.array(ds.ImagePositionPatient, dtype=float), atol=1e-3), k
-            step = image.affine @ [1, 0, k, 1] - corner
+            step = image.affine @ [1, last, k, 1] - corner
             assert np.allclose(step[:3], lps_to_ras * o[:3] * spacing[1], atol=1e-4), step
-            step = image.affine @ [0, 1, k, 1] - corner
+            step = image.affine @ [0, last - 1, k, 1] - corner
             assert np.allclose(step[:3], lps_to_ras * o[3:] * spacing[0], atol=1e-4), step
+            # the slice's rows from the last y down are the file's, through its window onto 0-255 (PS3.3 C.11.2.1.2)
+            hu = ds.pixel_array * float(ds.RescaleSlope) + float(ds.RescaleIntercept)
+            c, w = 40.0, 400.0
+            assert (float(ds.WindowCenter), float(ds.WindowWidth)) == (c, w), k
+            shown = np.clip((hu - (c - 0.5)) / (w - 1) + 0.5, 0, 1) * 255
+            assert np.allclose(image.get_fdata()[:, :, k].T[::-1], shown, atol=1e-3), k
         print('ok')
         """;
     assertEquals("ok", python(check, out.toString(), series.toString()));
@@ -140,7 +144,7 @@ class ConvertTest {
         a, b = nib.load(sys.argv[1]), nib.load(sys.argv[2])
         x, y = a.get_fdata()[..., 1], b.get_fdata()
         assert y.shape == x.shape, (y.shape, x.shape)
-        assert np.allclose(y, x[:, ::-1, :]), 'voxels'
+        assert np.allclose(y, x), 'voxels'
         print('ok')
         """;
     assertEquals("ok", python(check, series.toString(), out.toString()));
@@ -166,8 +170,8 @@ class ConvertTest {
         import sys, numpy as np, nibabel as nib
         brain, m = nib.load(sys.argv[1]), nib.load(sys.argv[2])
         assert m.shape == (109, 91, 91), m.shape
-        # the map's first voxel lies on the brain's left, anterior, superior corner
-        corner = m.affine @ [0, 0, 0, 1]
+        # the map's first row of its first slice lies on the brain's left, anterior, superior edge
+        corner = m.affine @ [0, m.shape[1] - 1, 0, 1]
         box = brain.affine @ np.array([[0, 0, 0, 1], [90, 108, 90, 1]]).T
         assert np.allclose(corner[:3], [box[0].min(), box[1].max(), box[2].max()], atol=1e-3), corner
         print('ok')

@@ -162,6 +162,67 @@ class DemoModelsTest {
   }
 
   /**
+   * A labelled CSV of volumes — the knee validation exams of one plane with their mask stacks —
+   * evaluated with that plane's model gives evaluate-mrnet's numbers for the plane: the AUCs, and
+   * every map score and quality curve, taken on the same hottest slices.
+   */
+  @Test
+  void labelledVolumesScoreAsEvaluateMrnetDoes(@TempDir Path tmp) throws Exception {
+    Path data = tmp.resolve("knee");
+    KneeDataset.write(data, 16, 77, 64, 0.5);
+    List<String> quality = List.of("--explanations", "cam", "--quality", "deletion,road,hit-rate,relevance-rank",
+        "--quality-steps", "4", "--road-percentages", "30,70");
+    List<String> mrnet = new java.util.ArrayList<>(List.of("evaluate-mrnet", data.toString(), "--axial",
+        shipped("knee-axial.onnx").toString(), "--coronal", shipped("knee-coronal.onnx").toString(), "--sagittal",
+        shipped("knee-sagittal.onnx").toString(), "-o", tmp.resolve("k.lumen-exams.json").toString(), "--json",
+        tmp.resolve("mrnet.json").toString()));
+    mrnet.addAll(quality);
+    CliTest.Run exams = lumen(mrnet.toArray(String[]::new));
+    assertEquals(0, exams.code(), exams.err());
+    List<String> labels = List.of("abnormal", "acl", "meniscus");
+    MrnetSplit valid = MrnetSplit.read(data.resolve("valid"), labels);
+    StringBuilder csv = new StringBuilder("image,abnormal,acl,meniscus,mask:abnormal,mask:acl,mask:meniscus\n");
+    for (String id : valid.ids()) {
+      csv.append("axial/").append(id).append(".npy");
+      for (int l = 0; l < labels.size(); l++) {
+        csv.append(',').append(valid.truth().get(id)[l] ? 1 : 0);
+      }
+      for (String label : labels) {
+        csv.append(',').append(Files.isRegularFile(valid.mask(id, "axial", label))
+            ? "masks/axial/" + id + "-" + label + ".npy" : "");
+      }
+      csv.append('\n');
+    }
+    Path labelled = Files.writeString(data.resolve("valid/axial.csv"), csv);
+    List<String> evaluate = new java.util.ArrayList<>(List.of("evaluate", shipped("knee-axial.onnx").toString(),
+        labelled.toString(), "--json", tmp.resolve("csv.json").toString()));
+    evaluate.addAll(quality);
+    CliTest.Run volumes = lumen(evaluate.toArray(String[]::new));
+    assertEquals(0, volumes.code(), volumes.err());
+    JsonNode byPlane = new ObjectMapper().readTree(tmp.resolve("mrnet.json").toFile());
+    JsonNode byCsv = new ObjectMapper().readTree(tmp.resolve("csv.json").toFile());
+    assertEquals(valid.ids().size(), byCsv.get("studies").asInt());
+    for (String label : labels) {
+      assertEquals(byPlane.get("validationAuc").get(label).get("axial").asDouble(), auc(byCsv, label), 1e-9, label);
+    }
+    JsonNode planeScores = byPlane.get("explanations").get("cam").get("axial");
+    assertTrue(planeScores.size() > 0, planeScores.toString());
+    assertEquals(planeScores, byCsv.get("explanations").get("cam"));
+
+    // another plane's masks are of another shape: refused naming the mask
+    Files.writeString(labelled, Files.readString(labelled).replace("masks/axial/", "masks/coronal/"));
+    CliTest.Run wrongMasks = lumen("evaluate", shipped("knee-axial.onnx").toString(), labelled.toString(),
+        "--explanations", "cam");
+    assertEquals(3, wrongMasks.code(), wrongMasks.err());
+    assertTrue(wrongMasks.err().contains("masks/coronal/") && wrongMasks.err().contains("but its study is"),
+        wrongMasks.err());
+    CliTest.Run sanity = lumen("evaluate", shipped("knee-axial.onnx").toString(), labelled.toString(),
+        "--explanations", "cam", "--quality", "sanity");
+    assertEquals(2, sanity.code(), sanity.err());
+    assertTrue(sanity.err().contains("--quality sanity is taken on image models"), sanity.err());
+  }
+
+  /**
    * evaluate-mrnet scores the shipped plane models on fresh exams, fits their combination and
    * writes it; predict applies it: each exam's probability is the logistic function of the
    * weighted plane probabilities the same JSON reports.

@@ -177,13 +177,7 @@ public final class Images {
   /** The affine of {@link #niftiVolume}'s (column, row, slice) indices: the file's, with its y axis reversed. */
   public static double[][] niftiSliceAffine(Nifti nifti) {
     int ny = nifti.dims().length > 1 ? nifti.dims()[1] : 1;
-    double[][] a = nifti.affine();
-    double[][] out = new double[4][];
-    for (int r = 0; r < 4; r++) {
-      // y = ny - 1 - row
-      out[r] = new double[] {a[r][0], -a[r][1], a[r][2], a[r][3] + a[r][1] * (ny - 1)};
-    }
-    return out;
+    return Nifti.rowsFlipped(nifti.affine(), ny);
   }
 
   /** Whether {@code file} begins as a DICOM file does. */

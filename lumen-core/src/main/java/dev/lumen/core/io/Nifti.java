@@ -177,6 +177,19 @@ public record Nifti(Path file, int[] dims, float[] values, double[][] affine, fl
     return null;
   }
 
+  /**
+   * {@code affine} with the second index counted from the other end — ({@code x, y, z}) to
+   * ({@code x, ny - 1 - y, z}) — which maps a file's voxel indices to a slice's (column, row,
+   * slice) as Lumen reads it (the last y first, so anterior is up), and back.
+   */
+  public static double[][] rowsFlipped(double[][] affine, int ny) {
+    double[][] out = new double[4][];
+    for (int r = 0; r < 4; r++) {
+      out[r] = new double[] {affine[r][0], -affine[r][1], affine[r][2], affine[r][3] + affine[r][1] * (ny - 1)};
+    }
+    return out;
+  }
+
   /** Whether {@code head} (a file's first bytes, gzipped or not) begins with a NIfTI-1 or NIfTI-2 header. */
   public static boolean looksLikeNifti(byte[] head) {
     byte[] h = head;

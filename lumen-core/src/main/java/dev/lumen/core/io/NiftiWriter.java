@@ -12,10 +12,11 @@ import java.util.zip.GZIPOutputStream;
 
 /**
  * Writes a volume as a NIfTI-1 file ({@code .nii}, or gzipped when the name ends in
- * {@code .gz}): float32 voxels, x along a slice's columns, y along its rows, z along the slices,
- * and the affine from those indices to world coordinates (RAS, millimetres) as the sform
- * (code 1, scanner anatomical), so the file overlays its source in any NIfTI viewer. Whole or
- * not at all.
+ * {@code .gz}): float32 voxels, x along a slice's columns, y up its rows (the last row at y = 0),
+ * z along the slices, and the affine from those indices to world coordinates (RAS, millimetres)
+ * as the sform (code 1, scanner anatomical), so the file overlays its source in any NIfTI viewer
+ * and Lumen reads it back as the volume written ({@link dev.lumen.core.image.Images#niftiVolume}
+ * puts y = 0 last). Whole or not at all.
  */
 public final class NiftiWriter {
   private NiftiWriter() {}
@@ -26,6 +27,7 @@ public final class NiftiWriter {
     int nx = first.width();
     int ny = first.height();
     int nz = volume.depth();
+    affine = Nifti.rowsFlipped(affine, ny);
     ByteBuffer header = ByteBuffer.allocate(352).order(ByteOrder.LITTLE_ENDIAN);
     header.putInt(0, 348);
     short[] dim = {3, (short) nx, (short) ny, (short) nz, 1, 1, 1, 1};
@@ -59,8 +61,12 @@ public final class NiftiWriter {
       if (slice.width() != nx || slice.height() != ny || slice.channels() != 1) {
         throw new IllegalArgumentException("a NIfTI volume needs grey slices of one size");
       }
-      for (float v : slice.pixels().unsafeData()) {
-        voxels.putFloat(v);
+      float[] px = slice.pixels().unsafeData();
+      for (int y = 0; y < ny; y++) {
+        int row = ny - 1 - y;
+        for (int x = 0; x < nx; x++) {
+          voxels.putFloat(px[row * nx + x]);
+        }
       }
     }
     boolean gzip = file.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".gz");

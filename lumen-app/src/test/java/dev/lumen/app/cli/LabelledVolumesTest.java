@@ -1,0 +1,248 @@
+package dev.lumen.app.cli;
+
+import static dev.lumen.app.cli.CliTest.lumen;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lumen.app.batch.BatchJob;
+import dev.lumen.app.batch.ResultRow;
+import dev.lumen.app.batch.ResultTable;
+import dev.lumen.app.evaluate.QualityMeasures;
+import dev.lumen.core.io.Npy;
+import dev.lumen.core.tensor.Tensor;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code lumen evaluate} of a 3D CNN ({@code [N, C, D, H, W]}, the MONAI-style test model) on a
+ * labelled CSV of volumes with mask volumes: the same probabilities as {@code lumen predict},
+ * the same scores whether volumes and masks are {@code .npy} or NIfTI, and the scores' definitions
+ * on masks whose answer is known.
+ */
+class LabelledVolumesTest {
+  private static final List<String> LABELS = List.of("a", "b", "c");
+  private static final int STUDIES = 6;
+
+  @TempDir
+  static Path dir;
+  private static Path model;
+
+  /**
+   * The test model with a card naming its classes, six noisy copies of its reference volume (some
+   * flipped top to bottom) as {@code .npy} and NIfTI, each with a box mask of its class as both,
+   * and a mask of the whole volume.
+   */
+  @BeforeAll
+  static void volumes() throws IOException {
+    model = Files.copy(CliTest.testModel("cnn3d"), dir.resolve("cnn3d.onnx"));
+    Files.writeString(dir.resolve("cnn3d.lumen.json"), "{\"labels\": [\"a\", \"b\", \"c\"], \"task\": "
+        + "\"multi-class\", \"preprocessing\": {\"scale\": \"unit\", \"resize\": \"stretch\"}}");
+    Tensor reference = Npy.read(Path.of(System.getProperty("lumen.testModels", "build/test-models"))
+        .resolve("cnn3d.volume.npy")).tensor();
+    int depth = (int) reference.dim(0);
+    int height = (int) reference.dim(1);
+    int width = (int) reference.dim(2);
+    Random random = new Random(5);
+    for (int s = 0; s < STUDIES; s++) {
+      float[] v = new float[reference.size()];
+      byte[] mask = new byte[v.length];
+      for (int z = 0; z < depth; z++) {
+        for (int y = 0; y < height; y++) {
+          for (int x = 0; x < width; x++) {
+            int i = (z * height + y) * width + x;
+            int source = (z * height + (s % 2 == 1 ? height - 1 - y : y)) * width + x;
+            v[i] = Math.min(1, Math.max(0, reference.unsafeData()[source] + (float) (0.1 * s * random.nextGaussian())));
+            // the top half: a mask read upside down would score otherwise
+            mask[i] = (byte) (y < height / 2 && x >= 2 * s && x < width / 2 + 2 * s ? 1 : 0);
+          }
+        }
+      }
+      Npy.write(dir.resolve("v" + s + ".npy"), Tensor.of(v, depth, height, width));
+      Npy.writeUint8(dir.resolve("m" + s + ".npy"), mask, depth, height, width);
+      convert("v" + s);
+      convert("m" + s);
+    }
+    byte[] whole = new byte[reference.size()];
+    java.util.Arrays.fill(whole, (byte) 1);
+    Npy.writeUint8(dir.resolve("whole.npy"), whole, depth, height, width);
+    csv("npy.csv", ".npy", ".npy");
+    csv("nifti-masks.csv", ".npy", ".nii.gz");
+    csv("nifti.csv", ".nii.gz", ".nii.gz");
+  }
+
+  private static void convert(String name) {
+    CliTest.Run r = lumen("convert", dir.resolve(name + ".npy").toString(), dir.resolve(name + ".nii.gz").toString());
+    assertEquals(0, r.code(), r.err());
+  }
+
+  /**
+   * The studies with their classes (a, b, c, a, ...), their masks and the whole-volume region:
+   * volumes and masks as files ending in {@code volumes} and {@code masks}.
+   */
+  private static void csv(String name, String volumes, String masks) throws IOException {
+    StringBuilder csv = new StringBuilder("image,label,mask:a,mask:b,mask:c,region:whole\n");
+    for (int s = 0; s < STUDIES; s++) {
+      csv.append("v").append(s).append(volumes).append(',').append(LABELS.get(s % 3));
+      for (int l = 0; l < LABELS.size(); l++) {
+        csv.append(',').append(l == s % 3 ? "m" + s + masks : "");
+      }
+      csv.append(",whole.npy\n");
+    }
+    Files.writeString(dir.resolve(name), csv);
+  }
+
+  private static JsonNode evaluate(String csv, String... options) throws IOException {
+    Path report = dir.resolve(csv + Math.abs(String.join(" ", options).hashCode()) + ".json");
+    List<String> args = new java.util.ArrayList<>(List.of("evaluate", model.toString(), dir.resolve(csv).toString(),
+        "--json", report.toString()));
+    args.addAll(List.of(options));
+    CliTest.Run r = lumen(args.toArray(String[]::new));
+    assertEquals(0, r.code(), r.err());
+    return new ObjectMapper().readTree(report.toFile());
+  }
+
+  /**
+   * Each volume's probabilities are those {@code lumen predict} gives it, {@code .npy} or NIfTI;
+   * NIfTI masks, and NIfTI volumes with NIfTI masks (written by {@code lumen convert}), give the
+   * same scores as {@code .npy} ones.
+   */
+  @Test
+  void volumesAreScoredAsPredictScoresThemAndNiftiAgreesWithNpy() throws IOException {
+    String[] methods = {"--explanations", "gradcam,occlusion", "--quality", "deletion,hit-rate,sparseness",
+        "--quality-steps", "4"};
+    JsonNode npy = evaluate("npy.csv", methods);
+    JsonNode niftiMasks = evaluate("nifti-masks.csv", methods);
+    JsonNode nifti = evaluate("nifti.csv", methods);
+    assertPredicted(npy, ".npy");
+    assertPredicted(nifti, ".nii.gz");
+    for (String method : List.of("gradcam", "occlusion")) {
+      JsonNode scores = npy.get("explanations").get(method);
+      for (String label : LABELS) {
+        assertEquals(2, scores.get(label).get("cases").asInt(), method + " " + label);
+      }
+      assertEquals(scores, niftiMasks.get("explanations").get(method), method);
+      assertEquals(scores, nifti.get("explanations").get(method), method);
+    }
+  }
+
+  /** The report's probabilities of each study are {@code lumen predict}'s of its {@code suffix} file. */
+  private static void assertPredicted(JsonNode report, String suffix) throws IOException {
+    Path predictions = dir.resolve("predictions" + suffix + ".json");
+    List<String> predict = new java.util.ArrayList<>(List.of("predict", model.toString(), "--json",
+        predictions.toString()));
+    for (int s = 0; s < STUDIES; s++) {
+      predict.add(dir.resolve("v" + s + suffix).toString());
+    }
+    CliTest.Run r = lumen(predict.toArray(String[]::new));
+    assertEquals(0, r.code(), r.err());
+    JsonNode predicted = new ObjectMapper().readTree(predictions.toFile());
+    for (int s = 0; s < STUDIES; s++) {
+      for (JsonNode score : predicted.get(s).get("scores")) {
+        String label = score.get("label").asText();
+        assertEquals(score.get("probability").asDouble(), report.get("cases").get(s).get("scores").get(label)
+            .asDouble(), 1e-6, "study " + s + suffix + " " + label);
+      }
+    }
+  }
+
+  /**
+   * Against a region covering the whole volume every map's peak is on it and all its energy
+   * inside; every positive study is scored once per label it has.
+   */
+  @Test
+  void aWholeVolumeRegionHoldsEveryPeakAndAllTheEnergy() throws IOException {
+    JsonNode report = evaluate("npy.csv", "--explanations", "gradcam,saliency", "--against", "whole", "--quality",
+        "hit-rate,relevance-rank");
+    for (String method : List.of("gradcam", "saliency")) {
+      for (String label : LABELS) {
+        JsonNode s = report.get("explanations").get(method).get(label);
+        assertEquals(2, s.get("cases").asInt());
+        assertEquals(1.0, s.get("pointingGame").asDouble(), 0, method + " " + label);
+        assertEquals(1.0, s.get("hitRate").asDouble(), 0, method + " " + label);
+        assertEquals(1.0, s.get("energyInside").asDouble(), 1e-9, method + " " + label);
+        assertEquals(1.0, s.get("relevanceRank").asDouble(), 1e-9, method + " " + label);
+      }
+    }
+  }
+
+  /** {@code --quality all} on a volume model takes every measure an exam takes, each finite, and no other. */
+  @Test
+  void allQualityMeasuresOfAVolumeModelAreTheExamOnes() throws IOException {
+    JsonNode scores = evaluate("npy.csv", "--explanations", "gradcam", "--quality", "all", "--quality-steps", "4",
+        "--road-percentages", "30,70", "--aopc-steps", "4").get("explanations").get("gradcam").get("a");
+    List<String> exams = QualityMeasures.onExams(QualityMeasures.named(List.of("all")));
+    for (String field : QualityMeasures.fields(exams)) {
+      assertTrue(scores.has(field) && Double.isFinite(scores.get(field).asDouble()), field + " in " + scores);
+    }
+    for (String field : QualityMeasures.fields(List.of("sensitivity"))) {
+      assertTrue(!scores.has(field), field + " in " + scores);
+    }
+  }
+
+  /**
+   * {@code lumen batch} on the same CSV scores each map of a masked finding on its hottest slice
+   * as evaluate does: per label, the means of its rows are evaluate's.
+   */
+  @Test
+  void batchRowsOfMaskedFindingsAverageToEvaluatesScores() throws IOException {
+    String[] quality = {"--quality", "hit-rate,deletion", "--quality-steps", "4"};
+    JsonNode scores = evaluate("npy.csv", java.util.stream.Stream.concat(java.util.stream.Stream.of(
+        "--explanations", "gradcam"), java.util.Arrays.stream(quality)).toArray(String[]::new))
+        .get("explanations").get("gradcam");
+    Path out = dir.resolve("batch");
+    List<String> args = new java.util.ArrayList<>(List.of("batch", model.toString(), dir.resolve("npy.csv").toString(),
+        "-o", out.toString(), "-m", "gradcam", "--all"));
+    args.addAll(List.of(quality));
+    CliTest.Run r = lumen(args.toArray(String[]::new));
+    assertEquals(0, r.code(), r.err());
+    List<ResultRow> rows = ResultTable.readAll(out.resolve(BatchJob.RESULTS));
+    // batch explains every label of a study at once, evaluate its findings: the maps agree to float rounding
+    assertEquals(STUDIES * LABELS.size(), rows.size());
+    for (String label : LABELS) {
+      List<ResultRow> masked = rows.stream().filter(x -> x.target().equals(label) && x.pointing() != null).toList();
+      JsonNode expected = scores.get(label);
+      assertEquals(expected.get("cases").asInt(), masked.size(), label);
+      assertEquals(expected.get("pointingGame").asDouble(), masked.stream().mapToDouble(x -> x.pointing() ? 1 : 0)
+          .average().orElseThrow(), 1e-6, label);
+      assertEquals(expected.get("energyInside").asDouble(), masked.stream().mapToDouble(ResultRow::energyInside)
+          .average().orElseThrow(), 1e-6, label);
+      for (String field : List.of("hitRate", "deletionAuc")) {
+        assertEquals(expected.get(field).asDouble(), masked.stream().mapToDouble(x -> x.quality().get(field))
+            .average().orElseThrow(), 1e-6, label + " " + field);
+      }
+    }
+  }
+
+  /** A mask that is not a volume, or not of its study's shape, is refused naming it; so is a measure of image models. */
+  @Test
+  void masksOfAnotherKindOrShapeAreRefused() throws IOException {
+    Files.writeString(dir.resolve("flat.csv"), "image,label,mask:a\nv0.npy,a,flat.png\n");
+    javax.imageio.ImageIO.write(new java.awt.image.BufferedImage(8, 8, java.awt.image.BufferedImage.TYPE_BYTE_GRAY),
+        "png", dir.resolve("flat.png").toFile());
+    CliTest.Run flat = lumen("evaluate", model.toString(), dir.resolve("flat.csv").toString(), "--explanations", "cam");
+    assertEquals(3, flat.code(), flat.err());
+    assertTrue(flat.err().contains("flat.png") && flat.err().contains("is not a mask volume"), flat.err());
+
+    Tensor reference = Npy.read(dir.resolve("v0.npy")).tensor();
+    Npy.writeUint8(dir.resolve("short.npy"), new byte[(int) (reference.size() / reference.dim(0))], 1,
+        reference.dim(1), reference.dim(2));
+    Files.writeString(dir.resolve("short.csv"), "image,label,mask:a\nv0.npy,a,short.npy\n");
+    CliTest.Run shorter = lumen("evaluate", model.toString(), dir.resolve("short.csv").toString(), "--explanations",
+        "cam");
+    assertEquals(3, shorter.code(), shorter.err());
+    assertTrue(shorter.err().contains("short.npy") && shorter.err().contains("mask is 1x"), shorter.err());
+
+    CliTest.Run sensitivity = lumen("evaluate", model.toString(), dir.resolve("npy.csv").toString(),
+        "--explanations", "cam", "--quality", "sensitivity");
+    assertEquals(2, sensitivity.code(), sensitivity.err());
+    assertTrue(sensitivity.err().contains("--quality sensitivity is taken on image models"), sensitivity.err());
+  }
+}
