@@ -104,7 +104,7 @@ class AnnotationApiTest extends ServerTestBase {
     assertTrue(run.out().matches("(?s).*cam\\s+opacity\\s+cases\\s+1 .*"), run.out());
   }
 
-  /** An annotated knee exam is exported to volumes.csv with a mask volume, which {@code lumen evaluate} scores against. */
+  /** An annotated knee exam goes to volumes.csv with a mask volume, which {@code lumen evaluate} scores against. */
   @Test
   void anExportedExamIsADatasetThatLumenEvaluateScoresMapsAgainst() throws Exception {
     Path knee = data.resolve("knee");

@@ -221,7 +221,7 @@ class LabelledVolumesTest {
     }
   }
 
-  /** A mask that is not a volume, or not of its study's shape, is refused naming it; so is a measure of image models. */
+  /** A mask that is not a volume, or not of its study's shape, is refused naming it; so is an image-model measure. */
   @Test
   void masksOfAnotherKindOrShapeAreRefused() throws IOException {
     Files.writeString(dir.resolve("flat.csv"), "image,label,mask:a\nv0.npy,a,flat.png\n");

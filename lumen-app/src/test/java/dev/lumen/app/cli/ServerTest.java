@@ -91,6 +91,13 @@ class ServerTest extends ServerTestBase {
         .toFile());
     assertEquals(study.getWidth(), drawn.getWidth());
     assertEquals(study.getHeight(), drawn.getHeight());
+
+    // a wait shorter than the job answers 202 with the job, which goes on to finish
+    String slow = "{\"model\": \"" + model + "\", \"study\": \"" + api.studyId("study-2-opacity.png")
+        + "\", \"method\": \"rise\", \"labels\": [\"opacity\"], \"settings\": {\"masks\": 2000}}";
+    JsonNode queued = api.json("POST", "/api/explanations?wait=1", slow, 202);
+    assertEquals("done", api.waitFor(queued.get("job").get("id").asText()).get("state").asText());
+    assertEquals(1, api.json("POST", "/api/explanations", slow, 200).get("explanations").size());
   }
 
   @Test

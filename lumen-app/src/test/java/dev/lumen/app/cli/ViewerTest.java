@@ -271,6 +271,54 @@ class ViewerTest extends ServerTestBase {
     assertEquals(expected, browser.findElements(By.cssSelector("#case-list li")).size(), "the cell's cases");
   }
 
+  /**
+   * An evaluation with quality measures: the dashboard's table gains their columns with the
+   * report's values, and the chosen curve is drawn for every method on the chosen label, each
+   * line through the report's points.
+   */
+  @Test
+  void theDashboardShowsTheQualityMeasuresAndPlotsEachMethodsCurve() throws Exception {
+    String chest = null;
+    for (var d : api.json("GET", "/api/datasets", null, 200)) {
+      chest = d.get("kind").asText().equals("labels") ? d.get("id").asText() : chest;
+    }
+    var job = api.json("POST", "/api/evaluations", "{\"dataset\": \"" + chest + "\", \"model\": \""
+        + api.modelId("chest-findings.onnx") + "\", \"explanations\": [\"cam\", \"gradcam\"], \"quality\": "
+        + "[\"deletion\", \"insertion\"]}", 202);
+    var done = api.waitFor(job.get("job").get("id").asText());
+    assertEquals("done", done.get("state").asText(), done.toString());
+    String evaluation = done.get("result").get("evaluation").asText();
+    var scores = api.json("GET", "/api/evaluations/" + evaluation, null, 200).get("report").get("explanations");
+    open("#evaluation?dataset=" + chest + "&evaluation=" + evaluation + "&label=nodule&curve=insertion");
+    waiting().until(b -> !"[]".equals(String.valueOf(js("return document.getElementById('curves').dataset.lines;")))
+        && js("return document.getElementById('curves').dataset.lines;") != null);
+    assertEquals("[\"cam\",\"gradcam\"]", js("return document.getElementById('curves').dataset.lines;"));
+    assertEquals(List.of("deletion", "insertion"), browser.findElements(By.cssSelector("#curve option")).stream()
+        .map(WebElement::getText).toList());
+    String header = browser.findElement(By.cssSelector("#explanations tr")).getText();
+    assertTrue(header.contains("deletionAuc") && header.contains("insertionAuc"), header);
+    String camRow = browser.findElement(By.cssSelector("#explanations tr[data-method=cam][data-label=nodule]"))
+        .getText();
+    assertTrue(camRow.contains(String.format(java.util.Locale.ROOT, "%.3f", scores.get("cam").get("nodule")
+        .get("insertionAuc").asDouble())), camRow);
+    // every point of every line is drawn where the report puts it (480x360 canvas, 34 px margins)
+    for (String method : List.of("cam", "gradcam")) {
+      var curve = scores.get(method).get("nodule").get("curves").get("insertion");
+      for (int k = 0; k < curve.get("fractions").size(); k++) {
+        long x = Math.round(34 + curve.get("fractions").get(k).asDouble() * (480 - 68));
+        long y = Math.round(360 - 34 - curve.get("probabilities").get(k).asDouble() * (360 - 68));
+        Object background = js("const d = document.getElementById('curves').getContext('2d')"
+            + ".getImageData(arguments[0] - 1, arguments[1] - 1, 3, 3).data; let bg = true;"
+            + "for (let i = 0; i < d.length; i += 4) { bg = bg && d[i] === 0x1b && d[i + 1] === 0x20; } return bg;", x, y);
+        assertEquals(Boolean.FALSE, background, method + " point " + k + " at " + x + "," + y);
+      }
+    }
+    js("document.getElementById('curves').scrollIntoView({block: 'center'});");
+    screenshot("quality-curves.png");
+    js("const s = document.getElementById('curve'); s.value = 'deletion'; s.dispatchEvent(new Event('change'));");
+    waiting().until(b -> b.getCurrentUrl().contains("curve=deletion"));
+  }
+
   @Test
   void anAnnotationDrawnWithTheMouseIsStoredAndItsAgreementRowAppears() throws Exception {
     String study = api.studyId("study-5-opacity.png");

@@ -1,12 +1,18 @@
 // The evaluation dashboard: a dataset's evaluations; for one, per label the AUC and ROC curve,
-// the confusion counts at a threshold slider (a cell opens the case browser on its cases), and
-// the explanation scores of every method evaluated.
+// the confusion counts at a threshold slider (a cell opens the case browser on its cases), the
+// explanation scores of every method evaluated with its quality measures, and the mean quality
+// curves (deletion, insertion, ROAD, pixel flipping) of every method on the chosen label.
 
 import { getJson } from './api.js';
 import { LABEL_COLOURS } from './colormaps.js';
 import { CELLS, counts } from './confusion.js';
 import { element, fmt } from './dom.js';
 
+/** The fields of a method's scores the table shows first, and those it does not show as columns. */
+const AGREEMENT = ['pointingGame', 'energyInside', 'iou'];
+const NOT_COLUMNS = ['cases', 'curves', ...AGREEMENT];
+/** The margin of a plot's axes inside its canvas, in pixels. */
+const PLOT_MARGIN = 34;
 
 /** ROC points [fpr, tpr] of scores against truth, from the highest threshold down (ties together). */
 export function roc(scores, truth) {
@@ -45,6 +51,10 @@ export class Dashboard {
           <h3>ROC</h3><canvas id="roc" width="360" height="360"></canvas>
           <h3>Confusion at the threshold</h3><table id="confusion" class="table confusion"></table>
           <div id="explanations"></div>
+          <div id="quality-curves" hidden>
+            <h3>Quality curves <select id="curve"></select></h3>
+            <canvas id="curves" width="480" height="360"></canvas>
+          </div>
         </main>
       </div>`;
     this.$ = (id) => root.querySelector('#' + id);
@@ -59,6 +69,7 @@ export class Dashboard {
     this.$('dataset').addEventListener('change', () => this.openDataset());
     this.$('evaluation').addEventListener('change', () => this.openEvaluation());
     this.$('label').addEventListener('change', () => this.show());
+    this.$('curve').addEventListener('change', () => this.show());
     this.$('threshold').value = this.state.threshold ?? 0.5;
     this.$('threshold').addEventListener('input', () => this.show());
     await this.openDataset();
@@ -123,24 +134,45 @@ export class Dashboard {
       return;
     }
     box.appendChild(element('h3', {}, 'Explanations against the masks'));
+    const entries = this.scoreEntries(explanations);
+    // the quality measures the evaluation took, in the report's order
+    const measures = [...new Set(entries.flatMap((e) => Object.keys(e.scores)))]
+      .filter((f) => !NOT_COLUMNS.includes(f));
     const table = element('table', { class: 'table' });
     const head = element('tr');
-    head.append(...['method', 'plane', 'label', 'cases', 'pointing game', 'energy inside', 'IoU']
+    const planeColumn = this.exams ? ['plane'] : [];
+    head.append(...['method', ...planeColumn, 'label', 'cases', 'pointing game', 'energy inside', 'IoU', ...measures]
       .map((h) => element('th', {}, h)));
     table.appendChild(head);
-    for (const [method, inner] of Object.entries(explanations)) {
-      // exams: method -> plane -> label; studies: method -> label
+    for (const { method, plane, label, scores } of entries) {
+      const tr = element('tr', { 'data-method': method, 'data-label': label });
+      const values = [...AGREEMENT, ...measures].map((f) => fmt(scores[f]));
+      const where = this.exams ? [plane] : [];
+      tr.append(...[method, ...where, label, String(scores.cases), ...values].map((v) => element('td', {}, v)));
+      table.appendChild(tr);
+    }
+    box.appendChild(table);
+    const curves = [...new Set(entries.flatMap((e) => Object.keys(e.scores.curves ?? {})))];
+    this.$('quality-curves').hidden = curves.length === 0;
+    const chosen = this.state.curve;
+    this.$('curve').replaceChildren(...curves.map((c) => element('option', { value: c }, c)));
+    if (curves.includes(chosen)) {
+      this.$('curve').value = chosen;
+    }
+  }
+
+  /** Every (method, plane, label) entry of the scores: exams nest method, plane, label; studies method, label. */
+  scoreEntries(explanations) {
+    const out = [];
+    for (const [method, inner] of Object.entries(explanations ?? {})) {
       const planes = this.exams ? Object.entries(inner) : [['', inner]];
       for (const [plane, perLabel] of planes) {
-        for (const [label, s] of Object.entries(perLabel)) {
-          const tr = element('tr');
-          tr.append(...[method, plane, label, String(s.cases), fmt(s.pointingGame), fmt(s.energyInside), fmt(s.iou)]
-            .map((v) => element('td', {}, v)));
-          table.appendChild(tr);
+        for (const [label, scores] of Object.entries(perLabel)) {
+          out.push({ method, plane, label, scores });
         }
       }
     }
-    box.appendChild(table);
+    return out;
   }
 
   /** The ROC curves and the confusion counts of the chosen label at the threshold. */
@@ -148,9 +180,11 @@ export class Dashboard {
     const label = this.$('label').value;
     const threshold = Number(this.$('threshold').value);
     this.$('threshold-value').textContent = threshold.toFixed(2);
-    this.state = { dataset: this.dataset.id, evaluation: this.$('evaluation').value, label, threshold };
+    const curve = this.$('curve').value;
+    this.state = { dataset: this.dataset.id, evaluation: this.$('evaluation').value, label, threshold, curve };
     this.save(this.state);
     this.drawRoc(label);
+    this.drawCurves(label, curve);
     const count = counts(this.rows, label, threshold);
     const table = this.$('confusion');
     const cell = (key) => {
@@ -170,28 +204,13 @@ export class Dashboard {
 
   drawRoc(chosen) {
     const canvas = this.$('roc');
-    const c = canvas.getContext('2d');
-    const size = canvas.width;
-    const margin = 34;
-    const span = size - 2 * margin;
-    const at = (x, y) => [margin + x * span, size - margin - y * span];
-    c.fillStyle = '#1b2027';
-    c.fillRect(0, 0, size, size);
-    c.strokeStyle = '#38414d';
-    c.lineWidth = 1;
-    c.strokeRect(margin, margin, span, span);
+    const { c, at } = plotFrame(canvas, 'false positive rate', 'true positive rate');
     c.beginPath();
     c.moveTo(...at(0, 0));
     c.lineTo(...at(1, 1));
     c.stroke();
-    c.fillStyle = '#8a96a3';
-    c.font = '12px sans-serif';
-    c.fillText('false positive rate', size / 2 - 50, size - 10);
-    c.save();
-    c.translate(14, size / 2 + 45);
-    c.rotate(-Math.PI / 2);
-    c.fillText('true positive rate', 0, 0);
-    c.restore();
+    const size = canvas.width;
+    const margin = PLOT_MARGIN;
     // the chosen label last, so that it lies on top where curves coincide
     const order = [...this.labels.filter((l) => l !== chosen), ...this.labels.filter((l) => l === chosen)];
     order.forEach((label) => {
@@ -207,6 +226,33 @@ export class Dashboard {
     });
   }
 
+  /**
+   * The mean curve {@code name} of every method (and plane) on {@code label}: the target's
+   * probability against the share of pixels perturbed; the lines drawn are named in the canvas's
+   * data-lines, in order.
+   */
+  drawCurves(label, name) {
+    const canvas = this.$('curves');
+    const lines = this.scoreEntries(this.evaluation.report.explanations)
+      .filter((e) => e.label === label && e.scores.curves?.[name]);
+    canvas.dataset.lines = JSON.stringify(lines.map((e) => (e.plane ? e.method + ' ' + e.plane : e.method)));
+    if (!name) {
+      return;
+    }
+    const { c, at } = plotFrame(canvas, 'share of pixels perturbed', 'probability of ' + label);
+    lines.forEach((e, n) => {
+      const { fractions, probabilities } = e.scores.curves[name];
+      c.strokeStyle = LABEL_COLOURS[n % LABEL_COLOURS.length];
+      c.lineWidth = 2;
+      c.beginPath();
+      probabilities.forEach((p, k) => (k ? c.lineTo(...at(fractions[k], p)) : c.moveTo(...at(fractions[k], p))));
+      c.stroke();
+      c.fillStyle = c.strokeStyle;
+      c.fillText(e.plane ? e.method + ' ' + e.plane : e.method, canvas.width - PLOT_MARGIN - 130,
+        canvas.height - PLOT_MARGIN - 10 - 16 * n);
+    });
+  }
+
   /** The case browser on this evaluation's models, dataset, label and threshold, showing one confusion cell. */
   openCell(cell, label, threshold) {
     const models = this.evaluation.models;
@@ -218,4 +264,30 @@ export class Dashboard {
     }
     location.hash = '#cases?' + new URLSearchParams(state);
   }
+}
+
+/**
+ * Clears {@code canvas} to a plot of [0, 1] × [0, 1] with its frame and axis names; returns its
+ * context and the map from plot coordinates to canvas pixels.
+ */
+function plotFrame(canvas, xName, yName) {
+  const c = canvas.getContext('2d');
+  const width = canvas.width;
+  const height = canvas.height;
+  const at = (x, y) => [PLOT_MARGIN + x * (width - 2 * PLOT_MARGIN),
+    height - PLOT_MARGIN - y * (height - 2 * PLOT_MARGIN)];
+  c.fillStyle = '#1b2027';
+  c.fillRect(0, 0, width, height);
+  c.strokeStyle = '#38414d';
+  c.lineWidth = 1;
+  c.strokeRect(PLOT_MARGIN, PLOT_MARGIN, width - 2 * PLOT_MARGIN, height - 2 * PLOT_MARGIN);
+  c.fillStyle = '#8a96a3';
+  c.font = '12px sans-serif';
+  c.fillText(xName, width / 2 - 50, height - 10);
+  c.save();
+  c.translate(14, height / 2 + 45);
+  c.rotate(-Math.PI / 2);
+  c.fillText(yName, 0, 0);
+  c.restore();
+  return { c, at };
 }
