@@ -193,31 +193,39 @@ public record LabelledStudies(Path file, List<Study> studies, List<Integer> anno
 
 
   /**
-   * A mask volume, {@code .npy} or NIfTI (read as volume studies are, so it lies on its study's
-   * slices), as {@code [slices, height, width]}, non-zero on the finding.
+   * A mask of a volume, as {@code [slices, height, width]} non-zero on the finding, which must be
+   * of the volume's shape.
    *
-   * @throws LumenException naming the mask when it is of another kind or shape than its study
+   * @throws LumenException naming the mask when it cannot be read or is of another shape than its study
    */
   public static Tensor maskVolume(Path file, Volume study) {
-    String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
-    Volume mask;
-    if (name.endsWith(".npy")) {
-      mask = Images.readNpyVolume(file);
-    } else if (Images.isNifti(file)) {
-      mask = Images.niftiVolume(Nifti.read(file));
-    } else {
-      throw new LumenException(file, "is not a mask volume: give a .npy array [slices, height, width] or a NIfTI "
-          + "volume");
-    }
+    Tensor mask = maskStack(file);
     Image first = study.slices().get(0);
-    Image maskFirst = mask.slices().get(0);
-    if (mask.depth() != study.depth() || maskFirst.width() != first.width() || maskFirst.height() != first.height()) {
-      throw new LumenException(file, "mask is " + mask.depth() + "x" + maskFirst.height() + "x" + maskFirst.width()
+    if (mask.dim(0) != study.depth() || mask.dim(1) != first.height() || mask.dim(2) != first.width()) {
+      throw new LumenException(file, "mask is " + mask.dim(0) + "x" + mask.dim(1) + "x" + mask.dim(2)
           + " but its study is " + study.depth() + "x" + first.height() + "x" + first.width()
           + " (slices x height x width)");
     }
-    return Tensor.stack(mask.slices().stream().map(s -> Tensor.of(maskPlane(s), first.height(), first.width()))
-        .toList());
+    return mask;
+  }
+
+  /**
+   * A mask file as {@code [slices, height, width]}, non-zero on the finding: a {@code .npy} array
+   * ({@code [height, width]} or {@code [slices, height, width]}) or a NIfTI volume, read as volume
+   * studies are so that it lies on its study's slices, or an image (one slice, any channel set).
+   *
+   * @throws LumenException naming the file when it cannot be read as any of these
+   */
+  public static Tensor maskStack(Path file) {
+    List<Image> slices;
+    if (file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".npy")) {
+      slices = Images.readNpyVolume(file).slices();
+    } else if (Images.isNifti(file)) {
+      slices = Images.niftiVolume(Nifti.read(file)).slices();
+    } else {
+      slices = List.of(Images.read(file));
+    }
+    return Tensor.stack(slices.stream().map(s -> Tensor.of(maskPlane(s), s.height(), s.width())).toList());
   }
 
   /** A mask image as one plane, non-zero on the finding; it must have the study's size. */

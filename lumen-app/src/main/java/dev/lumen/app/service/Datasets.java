@@ -4,8 +4,6 @@ import dev.lumen.app.evaluate.LabelledStudies;
 import dev.lumen.app.exam.MrnetSplit;
 import dev.lumen.app.store.DatasetRow;
 import dev.lumen.core.LumenException;
-import dev.lumen.core.image.Image;
-import dev.lumen.core.image.Images;
 import dev.lumen.core.io.Hashes;
 import dev.lumen.core.io.Npy;
 import dev.lumen.core.tensor.Tensor;
@@ -181,25 +179,7 @@ public final class Datasets {
       throw new NotFoundException("mask", key + "' of case '" + c.id() + "' (it has " + c.masks().keySet() + ")");
     }
     Path real = service.allowed(file.toString());
-    Tensor values;
-    if (StudyKind.isNpy(real)) {
-      values = Npy.read(real).tensor();
-      if (values.rank() == 2) {
-        values = values.reshape(1, values.dim(0), values.dim(1));
-      }
-    } else {
-      Image image = Images.read(real);
-      int plane = image.width() * image.height();
-      float[] px = image.pixels().unsafeData();
-      float[] any = new float[plane];
-      for (int i = 0; i < px.length; i++) {
-        any[i % plane] = Math.max(any[i % plane], px[i]);
-      }
-      values = Tensor.of(any, 1, image.height(), image.width());
-    }
-    if (values.rank() != 3) {
-      throw new LumenException(real, "mask has " + values.rank() + " dimensions; Lumen reads 2 or 3");
-    }
+    Tensor values = LabelledStudies.maskStack(real);
     float[] v = values.unsafeData();
     byte[] body = new byte[v.length];
     for (int i = 0; i < v.length; i++) {

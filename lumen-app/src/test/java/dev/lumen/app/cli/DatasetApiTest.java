@@ -14,10 +14,13 @@ import org.junit.jupiter.api.Test;
 
 /** Datasets and evaluation jobs over the real API: the same numbers as {@code lumen evaluate} and {@code evaluate-mrnet}. */
 class DatasetApiTest extends ServerTestBase {
+  /** The demo's datasets by kind; those a test registers are named "test: ...". */
   private static Map<String, JsonNode> datasetsByKind() throws Exception {
     Map<String, JsonNode> out = new HashMap<>();
     for (JsonNode d : api.json("GET", "/api/datasets", null, 200)) {
-      out.put(d.get("kind").asText(), d);
+      if (!d.get("name").asText().startsWith("test: ")) {
+        out.put(d.get("kind").asText(), d);
+      }
     }
     return out;
   }
@@ -148,6 +151,60 @@ class DatasetApiTest extends ServerTestBase {
     assertEquals(logit[0] - logit[1], total[0] - total[1], 1e-3);
     api.json("GET", "/api/studies/" + api.studyId("study-1-nodule.png") + "/evidence?model="
         + api.modelId("chest-demo.onnx") + "&label=nodule", null, 400);
+  }
+
+  /**
+   * A labels CSV of knee exams with a NIfTI mask volume: the mask is served slice by slice as
+   * drawn, and the server's evaluation of a plane model gives {@code lumen evaluate}'s scores.
+   */
+  @Test
+  void aCsvOfVolumesWithNiftiMasksIsServedAndEvaluatedAsTheCliDoes() throws Exception {
+    Path knee = data.resolve("knee-volumes");
+    dev.lumen.app.demodata.KneeDataset.write(knee, 4, 13, 64, 0.5);
+    java.util.List<Path> exams;
+    try (var files = Files.list(knee.resolve("train/sagittal"))) {
+      exams = files.sorted().toList();
+    }
+    var volume = Images.readNpyVolume(exams.get(0));
+    int depth = volume.depth();
+    byte[] box = new byte[depth * 64 * 64];
+    for (int z = 2; z < depth - 2; z++) {
+      for (int y = 8; y < 30; y++) {
+        for (int x = 20; x < 50; x++) {
+          box[(z * 64 + y) * 64 + x] = 1;
+        }
+      }
+    }
+    Path npyMask = knee.resolve("acl-box.npy");
+    Npy.writeUint8(npyMask, box, depth, 64, 64);
+    dev.lumen.core.io.NiftiWriter.write(knee.resolve("acl-box.nii.gz"), Images.readNpyVolume(npyMask),
+        new double[][] {{1, 0, 0, 0}, {0, 1, 0, 0}, {0, 0, 3, 0}, {0, 0, 0, 1}});
+    Path csv = Files.writeString(knee.resolve("volumes.csv"), "image,acl,mask:acl\n"
+        + knee.relativize(exams.get(0)) + ",1,acl-box.nii.gz\n" + knee.relativize(exams.get(1)) + ",0,\n");
+    JsonNode dataset = api.json("POST", "/api/datasets", "{\"path\": \"" + csv + "\", \"name\": \"test: knee volumes\"}",
+        201);
+    JsonNode cases = api.json("GET", "/api/datasets/" + dataset.get("id").asText() + "/cases", null, 200);
+    Path served = Files.write(data.resolve("acl-box-served.npy"), api.send("GET", cases.get(0).get("masks").get("acl")
+        .asText(), null).body());
+    var mask = Npy.read(served).tensor();
+    assertEquals(java.util.List.of((long) depth, 64L, 64L), java.util.Arrays.stream(mask.shape()).boxed().toList());
+    for (int i = 0; i < box.length; i++) {
+      assertEquals(box[i], mask.unsafeData()[i], "voxel " + i);
+    }
+    String model = api.modelId("knee-sagittal.onnx");
+    JsonNode job = api.json("POST", "/api/evaluations", "{\"dataset\": \"" + dataset.get("id").asText()
+        + "\", \"model\": \"" + model + "\", \"explanations\": [\"cam\"]}", 202);
+    JsonNode done = api.waitFor(job.get("job").get("id").asText());
+    assertEquals("done", done.get("state").asText(), done.toString());
+    JsonNode report = api.json("GET", "/api/evaluations/" + done.get("result").get("evaluation").asText(), null, 200)
+        .get("report");
+    Path json = data.resolve("volumes-report.json");
+    CliTest.Run cli = CliTest.lumen("evaluate", data.resolve("demo/knee-sagittal.onnx").toString(), csv.toString(),
+        "--explanations", "cam", "--json", json.toString());
+    assertEquals(0, cli.code(), cli.err());
+    JsonNode expected = TestServer.JSON.readTree(json.toFile());
+    assertEquals(1, expected.get("explanations").get("cam").get("acl").get("cases").asInt());
+    assertEquals(expected.get("explanations"), report.get("explanations"));
   }
 
   @Test
