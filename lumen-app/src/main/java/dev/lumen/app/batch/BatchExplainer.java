@@ -230,7 +230,7 @@ public final class BatchExplainer implements AutoCloseable {
       if (mask == null && BatchSettings.MASK_MEASURES.contains(measure)) {
         continue;
       }
-      double[] values = QualityMeasures.score(measure, copies, explainer, image, e, heat, mask,
+      double[] values = QualityMeasures.score(measure, copies, explainer, image, volume, e, heat, mask,
           settings.qualitySettings()).values();
       List<String> fields = QualityMeasures.fields(List.of(measure));
       for (int i = 0; i < fields.size(); i++) {

@@ -81,6 +81,12 @@ public final class MethodScores {
    */
   public void add(String label, Image image, Explanation e, float[] heat, float[] mask, double iouThreshold,
       CopyScorer scorer, Explainer explainer) {
+    add(label, image, null, e, heat, mask, iouThreshold, scorer, explainer);
+  }
+
+  /** {@link #add} of a finding on {@code image}, the slice of {@code volume} its map ranks hottest (null: none). */
+  private void add(String label, Image image, Volume volume, Explanation e, float[] heat, float[] mask,
+      double iouThreshold, CopyScorer scorer, Explainer explainer) {
     LabelSums sums = labels.computeIfAbsent(label, k -> new LabelSums());
     sums.cases++;
     sums.hits += MapAgreement.pointingHit(heat, mask, image.width(),
@@ -88,7 +94,8 @@ public final class MethodScores {
     sums.energy += MapAgreement.energyInside(heat, mask);
     sums.iou += MapAgreement.iou(heat, mask, iouThreshold);
     for (String measure : quality) {
-      QualityMeasures.Scored scored = QualityMeasures.score(measure, scorer, explainer, image, e, heat, mask, settings);
+      QualityMeasures.Scored scored = QualityMeasures.score(measure, scorer, explainer, image, volume, e, heat, mask,
+          settings);
       double[] sum = sums.measures.computeIfAbsent(measure, k -> new double[scored.values().length]);
       for (int i = 0; i < sum.length; i++) {
         sum[i] += scored.values()[i];
@@ -116,8 +123,8 @@ public final class MethodScores {
           + Arrays.toString(mask.shape()) + " but the exam is " + Arrays.toString(shape) + " (slices, height, width)");
     }
     int slice = HottestSlice.of(map);
-    add(label, volume.slices().get(slice), map, map.heatmap(slice).unsafeData(), mask.slice(slice).unsafeData(),
-        iouThreshold, CopyScorer.slice(model, volume, slice), explainer);
+    add(label, volume.slices().get(slice), volume, map, map.heatmap(slice).unsafeData(),
+        mask.slice(slice).unsafeData(), iouThreshold, CopyScorer.slice(model, volume, slice), explainer);
   }
 
   /** Per label: cases, the means, and the mean curves under {@code curves} when there are any. */

@@ -3,6 +3,7 @@ package dev.lumen.app.evaluate;
 import dev.lumen.core.explain.Explainer;
 import dev.lumen.core.explain.Explanation;
 import dev.lumen.core.image.Image;
+import dev.lumen.core.image.Volume;
 import dev.lumen.core.metrics.MapAgreement;
 import dev.lumen.core.quality.Complexity;
 import dev.lumen.core.quality.CopyScorer;
@@ -39,7 +40,7 @@ import java.util.stream.IntStream;
  *       upper bound for new ones);
  *   <li>{@code sparseness}, {@code entropy}: how concentrated the map is ({@link Complexity});
  *   <li>{@code sensitivity}: the average and the largest change of the raw map under small
- *       uniform noise ({@link Robustness});
+ *       uniform noise ({@link Robustness}; of a volume, over the whole volume);
  *   <li>{@code sanity}: the model randomisation tests, cascading and layer by layer, per method
  *       rather than per finding ({@link dev.lumen.core.quality.SanityCheck});
  *   <li>{@code data-randomisation}: the maps of a head trained on the labels against those of a
@@ -156,7 +157,7 @@ public final class QualityMeasures {
    * @throws IllegalArgumentException for the measures that need an image model
    */
   public static List<String> onExams(List<String> measures) {
-    List<String> imageOnly = List.of("sensitivity", "sanity", "data-randomisation");
+    List<String> imageOnly = List.of("sanity", "data-randomisation");
     if (measures.containsAll(FIELDS.keySet())) {
       return measures.stream().filter(m -> !imageOnly.contains(m)).toList();
     }
@@ -206,10 +207,12 @@ public final class QualityMeasures {
   /**
    * {@code measure} for the explanation {@code e} of a finding on {@code image} ({@code heat} its
    * heat map, {@code mask} the finding), made by {@code explainer}; {@code scorer} scores the
-   * perturbed copies of {@code image}.
+   * perturbed copies of {@code image}. When {@code image} is the slice of {@code volume} the map
+   * ranks hottest ({@code volume} null for an image), the sensitivity is taken over the whole
+   * volume, whose noisy copies are explained whole.
    */
-  public static Scored score(String measure, CopyScorer scorer, Explainer explainer, Image image, Explanation e,
-      float[] heat, float[] mask, Settings settings) {
+  public static Scored score(String measure, CopyScorer scorer, Explainer explainer, Image image, Volume volume,
+      Explanation e, float[] heat, float[] mask, Settings settings) {
     int label = e.target().index();
     return switch (measure) {
       case "deletion" -> curve("deletion", Faithfulness.deletion(scorer, image, label, heat, settings.faithfulness()),
@@ -231,8 +234,9 @@ public final class QualityMeasures {
       case "sparseness" -> new Scored(Complexity.sparseness(heat));
       case "entropy" -> new Scored(Complexity.entropy(heat));
       case "sensitivity" -> {
-        Robustness r = Robustness.of(explainer, image, label, settings.sensitivitySamples(),
-            settings.sensitivityRadius(), 0);
+        Robustness r = volume != null
+            ? Robustness.of(explainer, volume, label, settings.sensitivitySamples(), settings.sensitivityRadius(), 0)
+            : Robustness.of(explainer, image, label, settings.sensitivitySamples(), settings.sensitivityRadius(), 0);
         yield new Scored(r.average(), r.maximum());
       }
       default -> throw new IllegalArgumentException("unknown quality measure '" + measure + "'");

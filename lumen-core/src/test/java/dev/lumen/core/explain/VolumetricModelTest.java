@@ -64,6 +64,48 @@ class VolumetricModelTest {
     }
   }
 
+  /**
+   * A 3D model's sensitivity is Yeh et al.'s over the whole volume: each copy moves every voxel of
+   * every slice by the seeded uniform noise, slice by slice, and its raw map is compared whole.
+   */
+  @Test
+  void sensitivityOfA3dMapMovesEveryVoxelAndComparesTheWholeMap(@TempDir Path tmp) throws IOException {
+    try (Model model = TestModels.volumetric("cnn3d", tmp)) {
+      Volume volume = TestModels.exam("cnn3d");
+      Explainer saliency = dev.lumen.core.explain.gradient.InputGradients.of(model,
+          dev.lumen.core.explain.gradient.InputGradients.Kind.SALIENCY);
+      var robustness = dev.lumen.core.quality.Robustness.of(saliency, volume, 1, 3, 0.05, 7);
+      Targets target = Targets.labels(List.of("1"));
+      float[] base = saliency.explain(volume, target).get(0).raw().toArray();
+      java.util.Random random = new java.util.Random(7);
+      double sum = 0;
+      double max = 0;
+      for (int s = 0; s < 3; s++) {
+        List<dev.lumen.core.image.Image> slices = new java.util.ArrayList<>();
+        for (dev.lumen.core.image.Image slice : volume.slices()) {
+          float[] px = slice.pixels().toArray();
+          for (int i = 0; i < px.length; i++) {
+            px[i] += (random.nextFloat() * 2 - 1) * (float) (0.05 * slice.maxValue());
+          }
+          slices.add(new dev.lumen.core.image.Image(slice.source(), Tensor.of(px, slice.pixels().shape()),
+              slice.maxValue()));
+        }
+        float[] moved = saliency.explain(new Volume(volume.source(), slices), target).get(0).raw().toArray();
+        double d = 0;
+        double n = 0;
+        for (int i = 0; i < base.length; i++) {
+          d += (double) (moved[i] - base[i]) * (moved[i] - base[i]);
+          n += (double) base[i] * base[i];
+        }
+        sum += Math.sqrt(d / n);
+        max = Math.max(max, Math.sqrt(d / n));
+      }
+      assertEquals(sum / 3, robustness.average(), 1e-9);
+      assertEquals(max, robustness.maximum(), 1e-9);
+      assertTrue(robustness.average() > 0, "the noise moves the saliency of a nonlinear 3D model");
+    }
+  }
+
   private static double relativeL2(Tensor expected, Tensor actual) {
     assertEquals(expected.size(), actual.size());
     double error = 0;
