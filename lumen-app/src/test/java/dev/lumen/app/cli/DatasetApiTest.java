@@ -25,6 +25,15 @@ class DatasetApiTest extends ServerTestBase {
     return out;
   }
 
+  /** The report of the evaluation job {@code request} asks for, once it is done. */
+  private static JsonNode evaluated(String request) throws Exception {
+    JsonNode queued = api.json("POST", "/api/evaluations", request, 202);
+    JsonNode done = api.waitFor(queued.get("job").get("id").asText());
+    assertEquals("done", done.get("state").asText(), done.toString());
+    return api.json("GET", "/api/evaluations/" + done.get("result").get("evaluation").asText(), null, 200)
+        .get("report");
+  }
+
   @Test
   void theDemoDatasetsAreRegisteredWithTheirCasesStudiesAndMasks() throws Exception {
     Map<String, JsonNode> datasets = datasetsByKind();
@@ -77,13 +86,8 @@ class DatasetApiTest extends ServerTestBase {
   void anEvaluationJobGivesTheNumbersOfLumenEvaluate() throws Exception {
     JsonNode chest = datasetsByKind().get("labels");
     String model = api.modelId("chest-findings.onnx");
-    JsonNode queued = api.json("POST", "/api/evaluations", "{\"dataset\": \"" + chest.get("id").asText()
-        + "\", \"model\": \"" + model + "\", \"explanations\": [\"cam\"], \"quality\": [\"insertion\", "
-        + "\"relevance-rank\"]}", 202);
-    JsonNode done = api.waitFor(queued.get("job").get("id").asText());
-    assertEquals("done", done.get("state").asText(), done.toString());
-    String id = done.get("result").get("evaluation").asText();
-    JsonNode report = api.json("GET", "/api/evaluations/" + id, null, 200).get("report");
+    JsonNode report = evaluated("{\"dataset\": \"" + chest.get("id").asText() + "\", \"model\": \"" + model
+        + "\", \"explanations\": [\"cam\"], \"quality\": [\"insertion\", \"relevance-rank\"]}");
     assertEquals(12, report.get("cases").size());
     Path json = data.resolve("cli-report.json");
     CliTest.Run run = CliTest.lumen("evaluate", data.resolve("demo/chest-findings.onnx").toString(),
@@ -103,12 +107,7 @@ class DatasetApiTest extends ServerTestBase {
     JsonNode knee = datasetsByKind().get("mrnet");
     String planes = "{\"axial\": \"" + api.modelId("knee-axial.onnx") + "\", \"coronal\": \""
         + api.modelId("knee-coronal.onnx") + "\", \"sagittal\": \"" + api.modelId("knee-sagittal.onnx") + "\"}";
-    JsonNode queued = api.json("POST", "/api/evaluations", "{\"dataset\": \"" + knee.get("id").asText()
-        + "\", \"planes\": " + planes + "}", 202);
-    JsonNode done = api.waitFor(queued.get("job").get("id").asText());
-    assertEquals("done", done.get("state").asText(), done.toString());
-    JsonNode report = api.json("GET", "/api/evaluations/" + done.get("result").get("evaluation").asText(), null, 200)
-        .get("report");
+    JsonNode report = evaluated("{\"dataset\": \"" + knee.get("id").asText() + "\", \"planes\": " + planes + "}");
     assertEquals(4, report.get("exams").size());
     JsonNode exam = report.get("exams").get(0);
     assertTrue(exam.get("planes").has("sagittal") && exam.get("combined").has("acl"), exam.toString());
@@ -192,12 +191,8 @@ class DatasetApiTest extends ServerTestBase {
       assertEquals(box[i], mask.unsafeData()[i], "voxel " + i);
     }
     String model = api.modelId("knee-sagittal.onnx");
-    JsonNode job = api.json("POST", "/api/evaluations", "{\"dataset\": \"" + dataset.get("id").asText()
-        + "\", \"model\": \"" + model + "\", \"explanations\": [\"cam\"]}", 202);
-    JsonNode done = api.waitFor(job.get("job").get("id").asText());
-    assertEquals("done", done.get("state").asText(), done.toString());
-    JsonNode report = api.json("GET", "/api/evaluations/" + done.get("result").get("evaluation").asText(), null, 200)
-        .get("report");
+    JsonNode report = evaluated("{\"dataset\": \"" + dataset.get("id").asText() + "\", \"model\": \"" + model
+        + "\", \"explanations\": [\"cam\"]}");
     Path json = data.resolve("volumes-report.json");
     CliTest.Run cli = CliTest.lumen("evaluate", data.resolve("demo/knee-sagittal.onnx").toString(), csv.toString(),
         "--explanations", "cam", "--json", json.toString());
