@@ -165,8 +165,16 @@ public final class StudyEvaluation {
     return new Result(report, scoredLabels, curves);
   }
 
-  /** A 2D study: an image file, or a {@code [height, width]} array. */
+  /**
+   * A 2D study: an image file, or a {@code [height, width]} array.
+   *
+   * @throws LumenException naming a folder, which only a volume model reads (as a DICOM series)
+   */
   private static Image image(Path file) {
+    if (java.nio.file.Files.isDirectory(file)) {
+      throw new LumenException(file, "is a folder, which is a study (a DICOM series) only for a volume model; "
+          + "this model takes single images");
+    }
     return file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".npy") ? Images.readNpyImage(file)
         : Images.read(file);
   }

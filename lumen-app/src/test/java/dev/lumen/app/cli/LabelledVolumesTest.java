@@ -224,7 +224,10 @@ class LabelledVolumesTest {
     }
   }
 
-  /** A mask of another shape than its volume is refused naming it; so is an image-model measure. */
+  /**
+   * A mask of another shape than its volume is refused naming it; so is an image-model measure,
+   * and a folder named as an image model's study.
+   */
   @Test
   void masksOfAnotherKindOrShapeAreRefused() throws IOException {
     Files.writeString(dir.resolve("flat.csv"), "image,label,mask:a\nv0.npy,a,flat.png\n");
@@ -242,6 +245,15 @@ class LabelledVolumesTest {
         "cam");
     assertEquals(3, shorter.code(), shorter.err());
     assertTrue(shorter.err().contains("short.npy") && shorter.err().contains("mask is 1x"), shorter.err());
+
+    Path imageModel = DemoResources.copy("chest-demo.onnx", dir);
+    DemoResources.copy("chest-demo.lumen.json", dir);
+    Files.createDirectories(dir.resolve("series"));
+    Files.writeString(dir.resolve("folder.csv"), "image,nodule\nseries,1\n");
+    CliTest.Run folder = lumen("evaluate", imageModel.toString(), dir.resolve("folder.csv").toString());
+    assertEquals(3, folder.code(), folder.err());
+    assertTrue(folder.err().contains("series: is a folder") && folder.err().contains("only for a volume model"),
+        folder.err());
 
     CliTest.Run sanity = lumen("evaluate", model.toString(), dir.resolve("npy.csv").toString(),
         "--explanations", "cam", "--quality", "sanity");
