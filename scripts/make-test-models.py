@@ -305,7 +305,68 @@ def occlusion3d(model, x, top, window, stride):
     return total / count
 
 
-def volumetric(name, model, layer, volume, size, channels, out_dir, occlusion=False):
+def eigen_projection(f):
+    """Eigen-CAM's map of a 3D feature map [K, d, h, w]: every voxel an observation of K channels,
+    centred, projected on the first right singular vector (its sign making the projection covary
+    positively with the channel sum, as Lumen orients it), ReLU."""
+    positions = f.reshape(f.shape[0], -1).T
+    centred = positions - positions.mean(0)
+    projection = centred @ torch.linalg.svd(centred, full_matrices=False)[2][0]
+    total = positions.sum(1)
+    if float(projection @ (total - total.mean())) < 0:
+        projection = -projection
+    return torch.relu(projection).reshape(f.shape[1:])
+
+
+def guided_backprop(model, x, top):
+    """Guided backpropagation: every ReLU passes back only positive gradients where its input was positive."""
+    hooks = [mod.register_full_backward_hook(lambda mod, grad_in, grad_out: (grad_in[0].clamp(min=0),))
+             for mod in model.modules() if isinstance(mod, nn.ReLU)]
+    with torch.enable_grad():
+        xg = x.clone().requires_grad_(True)
+        grad = torch.autograd.grad(model(xg)[0, top], xg)[0]
+    for h in hooks:
+        h.remove()
+    return grad[0]
+
+
+def fullgrad3d(model, x, top):
+    """FullGrad of a 3D CNN as pytorch-grad-cam defines it in 2D, over three axes: |x * dS/dx| and,
+    for each biased convolution of the model as exported (batch normalisation folded into the
+    convolution before it), |dS/dz * b|; each term's channels min-max normalised over the volume
+    and summed, the bias terms resized trilinearly to the input, all terms added: [D, H, W]."""
+    fused = copy.deepcopy(model)
+    layers = list(fused.features)
+    for i, layer in enumerate(layers[:-1]):
+        if isinstance(layer, nn.Conv3d) and isinstance(layers[i + 1], nn.BatchNorm3d):
+            fused.features[i] = torch.nn.utils.fusion.fuse_conv_bn_eval(layer, layers[i + 1])
+            fused.features[i + 1] = nn.Identity()
+    convs = [mod for mod in fused.modules() if isinstance(mod, nn.Conv3d) and mod.bias is not None]
+    outputs = []
+    hooks = [conv.register_forward_hook(lambda mod, i, o: outputs.append(o)) for conv in convs]
+    with torch.enable_grad():
+        xg = x.clone().requires_grad_(True)
+        score = fused(xg)[0, top]
+        grads = torch.autograd.grad(score, [xg] + outputs)
+    for h in hooks:
+        h.remove()
+
+    def channel_sum(term):
+        flat = term.reshape(term.shape[0], -1)
+        low = flat.min(1, keepdim=True)[0]
+        span = flat.max(1, keepdim=True)[0] - low
+        return torch.where(span > 0, (flat - low) / span.clamp(min=1e-300), torch.zeros_like(flat)).sum(0) \
+            .reshape(term.shape[1:])
+
+    total = channel_sum((x[0] * grads[0][0]).abs())
+    for conv, grad in zip(convs, grads[1:]):
+        term = channel_sum((grad[0] * conv.bias.view(-1, 1, 1, 1)).abs())
+        total = total + F.interpolate(term[None, None], size=tuple(x.shape[2:]), mode="trilinear",
+                                      align_corners=False)[0, 0]
+    return total
+
+
+def volumetric(name, model, layer, volume, size, channels, out_dir, definitions=False):
     """A 3D CNN with the references of one exam, computed in float64 by autograd:
 
       NAME.onnx             the model ([N, C, D, H, W], dynamic batch)
@@ -319,11 +380,17 @@ def volumetric(name, model, layer, volume, size, channels, out_dir, occlusion=Fa
                             to the exam: [slices, height, width]
       NAME.grad_input.npy   the top logit's gradient with respect to the input
       NAME.grad_input32.npy the same gradient by float32 autograd: how far float32 alone lands from it
-      NAME.occlusion.npy    with occlusion: occlusion of the top class with 8-voxel cubes at stride 4,
+      NAME.occlusion.npy    with definitions: occlusion of the top class with 8-voxel cubes at stride 4,
                             zero fill, at the input's resolution [D, H, W]; and NAME.ablationcam.npy,
                             NAME.scorecam.npy: Ablation-CAM and Score-CAM of the top class at the
                             layer, each channel ablated (masked with its trilinearly upsampled,
-                            min-max normalised map) through the whole volume
+                            min-max normalised map) through the whole volume; NAME.crm.npy: CRM's
+                            class-based map, (S - S(z,y,x))^2 with voxel (z,y,x) zeroed in every channel
+      NAME.eigencam.npy     Eigen-CAM at the layer, the principal component of the whole volume's
+                            activations; NAME.eigengradcam.npy the same of G * F: [d, h, w]
+      NAME.guidedgradcam.npy  guided backpropagation (summed over channels) times the Grad-CAM map
+                            upsampled trilinearly to the input: [D, H, W]
+      NAME.fullgrad.npy     FullGrad over three axes (fullgrad3d): [D, H, W]
     """
     model = model.eval()
     x = F.interpolate(volume[None, None], size=size, mode="trilinear", align_corners=False).repeat(1, channels, 1, 1, 1)
@@ -348,7 +415,7 @@ def volumetric(name, model, layer, volume, size, channels, out_dir, occlusion=Fa
     cam = (m.fc.weight[top].detach().view(-1, 1, 1, 1) * f).sum(0)
     norm = (gradcam - gradcam.min()) / (gradcam.max() - gradcam.min())
     heat = F.interpolate(norm[None, None], size=tuple(volume.shape), mode="trilinear", align_corners=False)[0, 0]
-    if occlusion:
+    if definitions:
         with torch.no_grad():
             np.save(os.path.join(out_dir, name + ".occlusion.npy"),
                     occlusion3d(m, x.double(), top, 8, 4).numpy().astype(np.float32))
@@ -369,6 +436,19 @@ def volumetric(name, model, layer, volume, size, channels, out_dir, occlusion=Fa
             weights = torch.softmax(torch.stack(score), 0)
             np.save(os.path.join(out_dir, name + ".scorecam.npy"),
                     torch.relu((weights.view(-1, 1, 1, 1) * f).sum(0)).numpy().astype(np.float32))
+            crm = []
+            for z, r, c in np.ndindex(*f.shape[1:]):
+                removed = f.clone()
+                removed[:, z, r, c] = 0
+                crm.append((out[0, top].detach() - head(removed[None])) ** 2)
+            np.save(os.path.join(out_dir, name + ".crm.npy"),
+                    torch.stack(crm).view(f.shape[1:]).numpy().astype(np.float32))
+        guided = guided_backprop(m, x.double(), top).sum(0)
+        upsampled = F.interpolate(gradcam.detach()[None, None], size=size, mode="trilinear", align_corners=False)[0, 0]
+        np.save(os.path.join(out_dir, name + ".guidedgradcam.npy"), (guided * upsampled).numpy().astype(np.float32))
+        np.save(os.path.join(out_dir, name + ".fullgrad.npy"), fullgrad3d(m, x.double(), top).numpy().astype(np.float32))
+    np.save(os.path.join(out_dir, name + ".eigencam.npy"), eigen_projection(f).numpy().astype(np.float32))
+    np.save(os.path.join(out_dir, name + ".eigengradcam.npy"), eigen_projection(g * f).numpy().astype(np.float32))
     for suffix, array in {"volume": volume, "input": x, "scores": out.detach(), "cam": cam, "gradcam": gradcam,
                           "heat": heat, "grad_input": grad_input, "grad_input32": grad_input32}.items():
         np.save(os.path.join(out_dir, name + "." + suffix + ".npy"), array.numpy().astype(np.float32))
@@ -403,7 +483,7 @@ def main():
         torch.onnx.export(Segmenter().eval(), torch.randn(1, 3, 32, 32), os.path.join(out_dir, "segmenter.onnx"),
                           input_names=["input"], output_names=["mask"], opset_version=OPSET)
         volumetric("cnn3d", Cnn3d(), lambda m: m.features, smooth_volume(20, 40, 1), (16, 32, 32), 1, out_dir,
-                   occlusion=True)
+                   definitions=True)
         r3d = torchvision.models.video.r3d_18(num_classes=4)
         volumetric("r3d_18", r3d, lambda m: m.layer4, smooth_volume(20, 128, 2), (16, 112, 112), 3, out_dir)
     dtype_arrays(out_dir)

@@ -50,6 +50,22 @@ public record FeatureSlices(Tensor features, Layout layout) {
     return height() * width();
   }
 
+  /**
+   * Every slice at once as {@code [K][slices*h*w]}, slice after slice: a 3D model's feature map
+   * read as one map whose positions are its voxels.
+   */
+  public float[][] whole() {
+    int plane = plane();
+    float[][] out = new float[channels()][slices() * plane];
+    for (int s = 0; s < slices(); s++) {
+      float[][] slice = slice(s);
+      for (int c = 0; c < slice.length; c++) {
+        System.arraycopy(slice[c], 0, out[c], s * plane, plane);
+      }
+    }
+    return out;
+  }
+
   /** Slice {@code s} as {@code [K][h*w]}. */
   public float[][] slice(int s) {
     int k = channels();

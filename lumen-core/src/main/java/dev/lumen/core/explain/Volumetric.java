@@ -17,12 +17,6 @@ import java.util.function.UnaryOperator;
  * pytorch-grad-cam does for 3D Grad-CAM.
  */
 public final class Volumetric {
-  /** The methods that explain 3D convolutional models, for messages. */
-  public static final String METHODS = "cam, gradcam, gradcam++, xgradcam, hirescam, gradcam-elementwise, layercam, "
-      + "ablationcam, scorecam, saliency, inputxgradient, guidedbackprop, deconvnet, integratedgradients, the SmoothGrad "
-      + "family, the lrp-* composites, deeplift, deepliftshap, gradientshap, occlusion, rise, lime, kernelshap, "
-      + "featureablation and shapleysampling";
-
   private Volumetric() {}
 
   /**
@@ -33,7 +27,7 @@ public final class Volumetric {
   public static void require(Model model, String method, boolean explains) {
     if (model.input().volumetric() && !explains) {
       throw new LumenException(model.name() + " is a 3D convolutional model, which " + method + " does not explain "
-          + "yet; " + METHODS + " do");
+          + "yet; every method but cnnfixations does (the Grad-CAM family at one layer at a time)");
     }
   }
 

@@ -163,14 +163,53 @@ class VolumetricModelTest {
     }
   }
 
-  /** Methods whose maps are not yet defined in 3D refuse such a model, naming it and the methods that do. */
+  /**
+   * Eigen-CAM and Eigen-Grad-CAM of a 3D layer take one principal component of all its voxels
+   * (pytorch-grad-cam's flattening), not one per depth slice: PyTorch's SVD of {@code F} and
+   * {@code G * F} in float64.
+   */
   @Test
-  void otherMethodsRefuseA3dModel(@TempDir Path tmp) throws IOException {
+  void eigenCamsProjectTheWholeVolumeOnOneComponent(@TempDir Path tmp) throws IOException {
+    for (String name : MODELS) {
+      try (Model model = TestModels.volumetric(name, tmp)) {
+        Volume volume = TestModels.exam(name);
+        Explanation eigen = dev.lumen.core.explain.cam.EigenCam.of(model).explain(volume, Targets.top1()).get(0);
+        TestModels.assertClose(TestModels.array(name, "eigencam"), eigen.raw(), 1e-4, name + " Eigen-CAM");
+        Explanation eigenGrad = dev.lumen.core.explain.gradient.EigenGradCam.of(model).explain(volume, Targets.top1())
+            .get(0);
+        TestModels.assertClose(TestModels.array(name, "eigengradcam"), eigenGrad.raw(), 1e-3, name + " Eigen-Grad-CAM");
+        assertEquals(volume.depth(), eigenGrad.slices(), "one heat map slice per slice of the exam");
+      }
+    }
+  }
+
+  /**
+   * Guided Grad-CAM is guided backpropagation's volume times Grad-CAM's upsampled trilinearly, and
+   * FullGrad's terms are normalised and resized over three axes: both against PyTorch (guided
+   * ReLUs by backward hooks; FullGrad's bias terms on the model as exported, batch normalisation
+   * folded into its convolution).
+   */
+  @Test
+  void guidedGradCamAndFullGradAreAutogradsIn3d(@TempDir Path tmp) throws IOException {
     try (Model model = TestModels.volumetric("cnn3d", tmp)) {
-      var eigen = dev.lumen.core.explain.cam.EigenCam.of(model);
+      Volume volume = TestModels.exam("cnn3d");
+      Explanation guided = dev.lumen.core.explain.gradient.GuidedGradCam.of(model).explain(volume, Targets.top1()).get(0);
+      TestModels.assertClose(TestModels.array("cnn3d", "guidedgradcam"), guided.raw(), 1e-4, "3D Guided Grad-CAM");
+      assertEquals(volume.depth(), guided.slices(), "one heat map slice per slice of the exam");
+      Explanation fullGrad = dev.lumen.core.explain.gradient.FullGrad.of(model).explain(volume, Targets.top1()).get(0);
+      TestModels.assertClose(TestModels.array("cnn3d", "fullgrad"), fullGrad.raw(), 1e-4, "3D FullGrad");
+    }
+  }
+
+  /** CNN-Fixations, whose trace is written for 2D layers, refuses a 3D model, naming it and what does explain it. */
+  @Test
+  void cnnFixationsRefuseA3dModel(@TempDir Path tmp) throws IOException {
+    try (Model model = TestModels.volumetric("cnn3d", tmp)) {
+      var fixations = dev.lumen.core.explain.fixations.CnnFixations.of(model,
+          dev.lumen.core.explain.fixations.CnnFixations.Settings.defaults());
       dev.lumen.core.LumenException e = org.junit.jupiter.api.Assertions.assertThrows(
-          dev.lumen.core.LumenException.class, () -> eigen.explain(TestModels.exam("cnn3d"), Targets.top1()));
-      assertTrue(e.getMessage().contains("3D convolutional model") && e.getMessage().contains("gradcam"),
+          dev.lumen.core.LumenException.class, () -> fixations.explain(TestModels.exam("cnn3d"), Targets.top1()));
+      assertTrue(e.getMessage().contains("3D convolutional model") && e.getMessage().contains("every method but"),
           e.getMessage());
     }
   }

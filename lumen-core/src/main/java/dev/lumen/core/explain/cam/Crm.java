@@ -19,7 +19,7 @@ import java.util.List;
  * <p>Cost: for a head of global average pooling + linear layer whose output is the model's output
  * (logits), the closed form {@code S_c - S_c(l,m) = CAM_c(l,m) / (h w)} needs no extra run. Any
  * other head is re-evaluated on the modified features: one run per spatial element (per slice
- * for volumes) of only the layers above the explained layer, batched.
+ * for volumes, per voxel for 3D models) of only the layers above the explained layer, batched.
  */
 public final class Crm extends FeatureMapExplainer {
   private final boolean combined;
@@ -73,6 +73,12 @@ public final class Crm extends FeatureMapExplainer {
     }
   }
 
+  /** A 3D model's voxels are removed one at a time, through every channel. */
+  @Override
+  boolean explainsVolumetric() {
+    return true;
+  }
+
   @Override
   List<Tensor> rawMaps(Tensor features, Tensor scores, Tensor input, List<LabelScore> targets,
                        Progress progress) {
@@ -103,7 +109,8 @@ public final class Crm extends FeatureMapExplainer {
   private float[][] closedFormDrops(Tensor features, int classes) {
     Tensor weights = linearHead.weights().orElseThrow();
     int k = channels(features);
-    float area = height(features) * width(features);
+    // the head averages over every voxel of a 3D model's map, over one slice's positions otherwise
+    float area = (model.input().volumetric() ? features.dim(0) : 1) * height(features) * width(features);
     float[][] drops = new float[classes][];
     for (int c = 0; c < classes; c++) {
       float[] row = new float[k];

@@ -37,20 +37,39 @@ public final class EigenCam extends FeatureMapExplainer {
     return "eigencam";
   }
 
+  /** The principal component of the whole volume's activations for a 3D model, of each slice's otherwise. */
+  @Override
+  boolean explainsVolumetric() {
+    return true;
+  }
+
   @Override
   List<Tensor> rawMaps(Tensor features, Tensor scores, Tensor input, List<LabelScore> targets,
                        Progress progress) {
-    FeatureSlices a = FeatureSlices.of(features, layout);
-    float[] out = new float[a.slices() * a.plane()];
-    for (int s = 0; s < a.slices(); s++) {
-      float[] projection = PrincipalComponent.projection(a.slice(s));
-      for (int p = 0; p < projection.length; p++) {
-        out[s * a.plane() + p] = Math.max(projection[p], 0);
-      }
-    }
-    Tensor map = Tensor.of(out, a.slices(), a.height(), a.width());
+    Tensor map = projection(FeatureSlices.of(features, layout), model.input().volumetric());
     List<Tensor> maps = new ArrayList<>();
     targets.forEach(t -> maps.add(map));
     return maps;
+  }
+
+  /**
+   * The ReLU of {@code maps} projected on their first principal component: {@code [slices, h, w]},
+   * one component per slice (an image, a slice of an exam), or one for the whole stack when it is
+   * a 3D model's volume ({@code wholeVolume}) — as pytorch-grad-cam flattens a 3D layer's voxels.
+   */
+  public static Tensor projection(FeatureSlices maps, boolean wholeVolume) {
+    int plane = maps.plane();
+    float[] out = new float[maps.slices() * plane];
+    if (wholeVolume) {
+      System.arraycopy(PrincipalComponent.projection(maps.whole()), 0, out, 0, out.length);
+    } else {
+      for (int s = 0; s < maps.slices(); s++) {
+        System.arraycopy(PrincipalComponent.projection(maps.slice(s)), 0, out, s * plane, plane);
+      }
+    }
+    for (int p = 0; p < out.length; p++) {
+      out[p] = Math.max(out[p], 0);
+    }
+    return Tensor.of(out, maps.slices(), maps.height(), maps.width());
   }
 }

@@ -3,8 +3,8 @@ package dev.lumen.core.explain.gradient;
 import dev.lumen.core.autodiff.Autodiff;
 import dev.lumen.core.explain.FeatureSlices;
 import dev.lumen.core.explain.LayerChoice;
+import dev.lumen.core.explain.cam.EigenCam;
 import dev.lumen.core.model.Model;
-import dev.lumen.core.postprocess.PrincipalComponent;
 import dev.lumen.core.preprocess.Layout;
 import dev.lumen.core.tensor.Tensor;
 import java.util.List;
@@ -53,24 +53,21 @@ public final class EigenGradCam extends GradientExplainer {
     return List.of(layer);
   }
 
+  /** The principal component runs over the whole volume's voxels, as Eigen-CAM's does. */
+  @Override
+  boolean explainsVolumetric() {
+    return true;
+  }
+
   @Override
   Tensor rawMap(Map<String, Tensor> item) {
-    FeatureSlices a = FeatureSlices.of(item.get(layer), layout);
-    FeatureSlices g = FeatureSlices.of(item.get(Autodiff.gradientOf(layer)), layout);
-    float[] out = new float[a.slices() * a.plane()];
-    for (int s = 0; s < a.slices(); s++) {
-      float[][] weighted = a.slice(s);
-      float[][] gradients = g.slice(s);
-      for (int c = 0; c < weighted.length; c++) {
-        for (int p = 0; p < weighted[c].length; p++) {
-          weighted[c][p] *= gradients[c][p];
-        }
-      }
-      float[] projection = PrincipalComponent.projection(weighted);
-      for (int p = 0; p < projection.length; p++) {
-        out[s * a.plane() + p] = Math.max(projection[p], 0);
-      }
+    float[] a = item.get(layer).unsafeData();
+    float[] g = item.get(Autodiff.gradientOf(layer)).unsafeData();
+    float[] weighted = new float[a.length];
+    for (int i = 0; i < a.length; i++) {
+      weighted[i] = a[i] * g[i];
     }
-    return Tensor.of(out, a.slices(), a.height(), a.width());
+    return EigenCam.projection(FeatureSlices.of(Tensor.of(weighted, item.get(layer).shape()), layout),
+        model.input().volumetric());
   }
 }

@@ -18,13 +18,14 @@ import java.util.Map;
  * term {@code |x ⊙ dS/dx|} plus, for every convolution with a bias and every batch
  * normalisation (whose bias is {@code B − mean · scale / sqrt(var + eps)}), the bias term
  * {@code |dS/dz ⊙ b|} of its output {@code z}; each term's channels are min–max normalised,
- * summed, and resized to the input, and the terms added. All of it is written as ONNX nodes
+ * summed, and resized to the input, and the terms added. A 3D model's terms are volumes: normalised
+ * over all three axes and resized trilinearly. All of it is written as ONNX nodes
  * after the gradient graph, so one run gives the map of every target.
  *
  * <p>Cost: one forward and backward pass to the input per batch, for every target together.
  */
 public final class FullGrad extends GradientExplainer {
-  /** The output holding the maps, {@code [K, N, H, W]}. */
+  /** The output holding the maps, {@code [K, N, H, W]} ({@code [K, N, D, H, W]} for a 3D model). */
   static final String MAP = "lumen_fullgrad";
 
   private final List<Node> biased;
@@ -32,9 +33,10 @@ public final class FullGrad extends GradientExplainer {
   private FullGrad(Model model) {
     super(model);
     List<Node> found = new ArrayList<>();
+    int rank = model.input().volumetric() ? 5 : 4;
     for (Node node : model.graph().nodes()) {
       boolean convBias = node.opType().equals("Conv") && node.input(2).flatMap(model.graph()::constant).isPresent();
-      if ((convBias || node.opType().equals("BatchNormalization")) && model.shapes().of(node.output()).length == 4) {
+      if ((convBias || node.opType().equals("BatchNormalization")) && model.shapes().of(node.output()).length == rank) {
         found.add(node);
       }
     }
@@ -73,27 +75,36 @@ public final class FullGrad extends GradientExplainer {
     return List.of(MAP);
   }
 
+  /** Each term's channels are min–max normalised over the whole volume of a 3D model, and resized trilinearly. */
+  @Override
+  boolean explainsVolumetric() {
+    return true;
+  }
+
   @Override
   OnnxGraph compile(GradientRequest request, TensorShapes shapes) {
     OnnxGraph gradients = Autodiff.compile(model.graph(), shapes, request);
     GraphEmitter e = new GraphEmitter(model.graph().opset(), "lumen_fullgrad_");
-    int[] size = {model.input().height(), model.input().width()};
+    boolean volumetric = model.input().volumetric();
+    // gradients are [K, N, C, (d,) h, w]: the map's axes follow the channel axis
+    long[] spatial = volumetric ? new long[] {3, 4, 5} : new long[] {3, 4};
     String x = model.input().name();
     boolean nhwc = model.input().layout() == Layout.NHWC;
     String inputTerm = e.op("Abs", List.of(e.op("Mul", List.of(Autodiff.gradientOf(x), x))));
-    if (model.input().rank() == 5) {
+    if (model.input().rank() == 5 && !volumetric) {
       // [K, 1, S, ...] -> [K, S, ...]: an exam's slices are its maps
       long[] image = java.util.Arrays.copyOfRange(model.input().shape(1), 2, 5);
       inputTerm = e.op("Reshape", List.of(inputTerm, e.ints(0, -1, image[0], image[1], image[2])));
     }
-    long[] plane = nhwc ? new long[] {2, 3} : new long[] {3, 4};
+    long[] plane = nhwc ? new long[] {2, 3} : spatial;
     long[] channel = nhwc ? new long[] {4} : new long[] {2};
-    List<String> terms = new ArrayList<>();
-    terms.add(e.reduceSum(GraphMaps.minMax(e, inputTerm, plane), channel, false));
+    String inputMap = e.reduceSum(GraphMaps.minMax(e, inputTerm, plane), channel, false);
+    List<String> terms = new ArrayList<>(List.of(inputMap));
     for (Node node : biased) {
-      String term = e.op("Abs", List.of(e.op("Mul", List.of(Autodiff.gradientOf(node.output()), bias(e, node)))));
-      String summed = e.reduceSum(GraphMaps.minMax(e, term, new long[] {3, 4}), new long[] {2}, false);
-      terms.add(GraphMaps.resize(e, summed, size));
+      String term = e.op("Abs", List.of(e.op("Mul", List.of(Autodiff.gradientOf(node.output()),
+          bias(e, node, spatial.length)))));
+      String summed = e.reduceSum(GraphMaps.minMax(e, term, spatial), new long[] {2}, false);
+      terms.add(GraphMaps.resizeLike(e, summed, inputMap));
     }
     e.opNamed(MAP, "Sum", terms);
     List<ai.onnx.proto.OnnxMl.NodeProto> nodes = new ArrayList<>(gradients.nodeProtos());
@@ -101,8 +112,8 @@ public final class FullGrad extends GradientExplainer {
     return gradients.rebuilt(nodes, e.constants(), List.of(), List.of(MAP));
   }
 
-  /** The node's per-channel bias shaped {@code [C, 1, 1]}. */
-  private static String bias(GraphEmitter e, Node node) {
+  /** The node's per-channel bias shaped {@code [C, 1, 1]} ({@code [C, 1, 1, 1]} over three axes). */
+  private static String bias(GraphEmitter e, Node node, int axes) {
     String b;
     if (node.opType().equals("Conv")) {
       b = node.inputs().get(2);
@@ -112,7 +123,10 @@ public final class FullGrad extends GradientExplainer {
       String shift = e.op("Div", List.of(e.op("Mul", List.of(node.inputs().get(3), node.inputs().get(1))), std));
       b = e.op("Sub", List.of(node.inputs().get(2), shift));
     }
-    return e.op("Reshape", List.of(b, e.ints(-1, 1, 1)));
+    long[] shape = new long[axes + 1];
+    java.util.Arrays.fill(shape, 1);
+    shape[0] = -1;
+    return e.op("Reshape", List.of(b, e.ints(shape)));
   }
 
   @Override

@@ -16,6 +16,16 @@ final class GraphMaps {
     return e.op("Div", List.of(e.op("Sub", List.of(x, min)), range));
   }
 
+  /**
+   * Maps {@code [K, N, ...]} resized linearly along each axis after the first two (half-pixel
+   * centres: bilinear for planes, trilinear for volumes) to the shape of {@code like}.
+   */
+  static String resizeLike(GraphEmitter e, String maps, String like) {
+    return e.op("Resize", List.of(maps, e.floats(new float[0], 0), e.floats(new float[0], 0),
+        e.op("Shape", List.of(like))), Attributes.text("mode", "linear"),
+        Attributes.text("coordinate_transformation_mode", "half_pixel"));
+  }
+
   /** Maps {@code [K, N, h, w]} resized bilinearly (half-pixel centres) to {@code size} ({@code {H, W}}). */
   static String resize(GraphEmitter e, String maps, int[] size) {
     String outer = e.op("Slice", List.of(e.op("Shape", List.of(maps)), e.ints(0), e.ints(2), e.ints(0)));

@@ -11,17 +11,20 @@ import dev.lumen.core.image.Volume;
 import dev.lumen.core.model.Model;
 import dev.lumen.core.postprocess.Maps;
 import dev.lumen.core.preprocess.Bilinear;
+import dev.lumen.core.preprocess.DepthResample;
 import dev.lumen.core.preprocess.Geometry;
 import dev.lumen.core.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 
 /**
  * Guided Grad-CAM (Selvaraju et al., ICCV 2017): guided backpropagation (summed over colour
  * channels, at the input's resolution) multiplied element-wise by the Grad-CAM map upsampled
  * bilinearly to the input. High-resolution and class-discriminative; shown with Captum's
- * normalisation like other input attributions.
+ * normalisation like other input attributions. For 3D models both maps are volumes and the
+ * Grad-CAM map is upsampled trilinearly.
  *
  * <p>Cost: Grad-CAM's run plus guided backpropagation's, each for every target together.
  */
@@ -62,29 +65,35 @@ public final class GuidedGradCam implements Explainer {
     List<List<Explanation>> backprops = guided.explain(images, targets, progress);
     List<List<Explanation>> out = new ArrayList<>();
     for (int i = 0; i < images.size(); i++) {
-      out.add(combine(cams.get(i), backprops.get(i), model.preprocessor().geometry(images.get(i))));
+      Geometry geometry = model.preprocessor().geometry(images.get(i));
+      out.add(combine(cams.get(i), backprops.get(i), raw -> Maps.toImageSpace(raw, geometry, Maps::attributionScale)));
     }
     return out;
   }
 
+  /** A 3D model's map is guided backpropagation's volume times Grad-CAM's, upsampled trilinearly. */
   @Override
   public List<Explanation> explain(Volume volume, Targets targets, Progress progress) {
-    Volumetric.require(model, method(), false);
-    return combine(gradCam.explain(volume, targets, progress), guided.explain(volume, targets, progress),
-        model.preprocessor().geometry(volume.slices().get(0)));
+    Geometry geometry = model.preprocessor().geometry(volume.slices().get(0));
+    UnaryOperator<Tensor> heatmap = model.input().volumetric()
+        ? raw -> Volumetric.heatmap(raw, volume.depth(), geometry, Maps::attributionScale)
+        : raw -> Maps.toImageSpace(raw, geometry, Maps::attributionScale);
+    return combine(gradCam.explain(volume, targets, progress), guided.explain(volume, targets, progress), heatmap);
   }
 
-  private List<Explanation> combine(List<Explanation> cams, List<Explanation> backprops, Geometry geometry) {
+  private List<Explanation> combine(List<Explanation> cams, List<Explanation> backprops, UnaryOperator<Tensor> heatmap) {
     List<Explanation> out = new ArrayList<>();
     for (int t = 0; t < cams.size(); t++) {
       Explanation cam = cams.get(t);
       Explanation backprop = backprops.get(t);
-      Tensor raw = times(backprop.raw(), cam.raw());
-      Tensor heatmap = Maps.toImageSpace(raw, geometry, Maps::attributionScale);
+      // a 3D model's Grad-CAM has the layer's depth; linear along it, bilinear in each slice, is trilinear
+      Tensor coarse = DepthResample.to(cam.raw(), backprop.raw().dim(0));
+      Tensor raw = times(backprop.raw(), coarse);
       Provenance provenance = new Provenance(cam.provenance().model(), cam.provenance().modelSha256(), method(),
           layer(), cam.provenance().lumenVersion());
-      Optional<Tensor> perChannel = backprop.attribution().map(a -> timesPerChannel(a, cam.raw()));
-      out.add(new Explanation(cam.source(), cam.prediction(), cam.target(), raw, heatmap, provenance, perChannel));
+      Optional<Tensor> perChannel = backprop.attribution().map(a -> timesPerChannel(a, coarse));
+      out.add(new Explanation(cam.source(), cam.prediction(), cam.target(), raw, heatmap.apply(raw), provenance,
+          perChannel));
     }
     return out;
   }
