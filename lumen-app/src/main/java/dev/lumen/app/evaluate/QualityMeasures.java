@@ -42,7 +42,7 @@ import java.util.stream.IntStream;
  *   <li>{@code sensitivity}: the average and the largest change of the raw map under small
  *       uniform noise ({@link Robustness}; of a volume, over the whole volume);
  *   <li>{@code sanity}: the model randomisation tests, cascading and layer by layer, per method
- *       rather than per finding ({@link dev.lumen.core.quality.SanityCheck});
+ *       rather than per finding, a volume's maps compared whole ({@link dev.lumen.core.quality.SanityCheck});
  *   <li>{@code data-randomisation}: the maps of a head trained on the labels against those of a
  *       head trained on them shuffled, per method ({@link dev.lumen.core.quality.DataRandomisation}).
  * </ul>
@@ -151,21 +151,20 @@ public final class QualityMeasures {
   }
 
   /**
-   * {@code measures} checked for exams, where each is taken on a slice within its exam; every
-   * measure ({@code all}) stands for every measure an exam takes.
+   * {@code measures} checked for exams and volumes, where each is taken on a slice within its
+   * exam, or over the whole volume; every measure ({@code all}) stands for every measure they take.
    *
-   * @throws IllegalArgumentException for the measures that need an image model
+   * @throws IllegalArgumentException for the data randomisation test, whose heads are trained on
+   *     an image model's pooled features
    */
   public static List<String> onExams(List<String> measures) {
-    List<String> imageOnly = List.of("sanity", "data-randomisation");
+    String imageOnly = "data-randomisation";
     if (measures.containsAll(FIELDS.keySet())) {
-      return measures.stream().filter(m -> !imageOnly.contains(m)).toList();
+      return measures.stream().filter(m -> !m.equals(imageOnly)).toList();
     }
-    List<String> asked = measures.stream().filter(imageOnly::contains).toList();
-    if (!asked.isEmpty()) {
-      throw new IllegalArgumentException("--quality " + String.join(",", asked) + " is taken on image models; "
-          + "for exams and volumes choose from " + FIELDS.keySet().stream()
-          .filter(m -> !imageOnly.contains(m)).toList());
+    if (measures.contains(imageOnly)) {
+      throw new IllegalArgumentException("--quality " + imageOnly + " is taken on image models; for exams and "
+          + "volumes choose from " + FIELDS.keySet().stream().filter(m -> !m.equals(imageOnly)).toList());
     }
     return measures;
   }

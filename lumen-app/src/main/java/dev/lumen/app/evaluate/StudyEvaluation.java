@@ -17,8 +17,7 @@ import dev.lumen.core.model.Model;
 import dev.lumen.core.model.Prediction;
 import dev.lumen.core.quality.CopyScorer;
 import dev.lumen.core.quality.DataRandomisation;
-import dev.lumen.core.quality.SanityCheck;
-import dev.lumen.core.quality.Similarity;
+import dev.lumen.core.quality.Finding;
 import dev.lumen.core.tensor.Tensor;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -290,9 +289,10 @@ public final class StudyEvaluation {
     List<String> quality = QualityMeasures.perFinding(request.quality());
     for (String method : request.explanations()) {
       MethodScores scores = new MethodScores(quality, request.qualitySettings());
-      List<Image> explainedStudies = new ArrayList<>();
-      List<Integer> explainedLabels = new ArrayList<>();
+      // the findings explained, and their maps, for the randomisation tests
+      List<Finding> findings = new ArrayList<>();
       List<Explanation> explainedMaps = new ArrayList<>();
+      boolean sanity = request.quality().contains("sanity");
       try (Explainer explainer = models.size() == 1 ? Methods.create(method, model, request.settings(), null)
           : Ensemble.of(models, m -> Methods.create(method, m, request.settings(), null))) {
         int studies = data.studies().size();
@@ -317,6 +317,10 @@ public final class StudyEvaluation {
                   : study.masks().get(labels.get(t)), volume);
               scores.addHottestSlice(model.labels().get(labels.get(t)), model, volume, explained.get(t), mask,
                   request.iouThreshold(), explainer);
+              if (sanity) {
+                findings.add(Finding.of(() -> Studies.volume(model, study.image()), model.labels().get(labels.get(t))));
+                explainedMaps.add(explained.get(t));
+              }
             }
             continue;
           }
@@ -324,8 +328,7 @@ public final class StudyEvaluation {
           // one explanation of every masked finding of the study
           var explained = explainer.explain(image, targets);
           for (int t = 0; t < labels.size(); t++) {
-            explainedStudies.add(image);
-            explainedLabels.add(labels.get(t));
+            findings.add(Finding.of(image, model.labels().get(labels.get(t))));
             explainedMaps.add(explained.get(t));
             float[] heat = explained.get(t).heatmap(0).unsafeData();
             float[] region = LabelledStudies.maskPlane(againstMask != null ? againstMask : study.masks().get(labels.get(t)), image);
@@ -339,27 +342,15 @@ public final class StudyEvaluation {
       Function<Model, Explainer> factory = m -> Methods.create(method, m, request.settings(), null);
       if (outputs.heads() != null) {
         // the findings of the labels the heads were trained on
-        List<Image> studies = new ArrayList<>();
-        List<String> names = new ArrayList<>();
-        for (int i = 0; i < explainedStudies.size(); i++) {
-          String name = model.labels().get(explainedLabels.get(i));
-          if (outputs.heads().trained().labels().contains(name)) {
-            studies.add(explainedStudies.get(i));
-            names.add(name);
-          }
-        }
-        outputs.dataRandomisation().put(method, similarity(DataRandomisation.compare(outputs.heads(), factory, studies,
-            names)));
+        List<Finding> trained = findings.stream().filter(f -> outputs.heads().trained().labels().contains(f.target()))
+            .toList();
+        outputs.dataRandomisation().put(method, RandomisationReport.similarity(DataRandomisation.compare(outputs.heads(),
+            factory, trained)));
       }
-      if (request.quality().contains("sanity")) {
-        int depth = request.qualitySettings().sanityLayers();
-        Map<String, Object> tests = new LinkedHashMap<>();
+      if (sanity) {
         // the trained model's maps are the ones just scored
-        tests.put("cascading", rows(SanityCheck.cascading(model, factory, explainedStudies, explainedLabels,
-            explainedMaps, depth, 0, progress)));
-        tests.put("independent", rows(SanityCheck.independent(model, factory, explainedStudies, explainedLabels,
-            explainedMaps, depth, 0, progress)));
-        outputs.sanity().put(method, tests);
+        outputs.sanity().put(method, RandomisationReport.sanity(model, factory, findings, explainedMaps,
+            request.qualitySettings().sanityLayers(), progress));
       }
       afterEachMethod.run();
     }
@@ -368,25 +359,6 @@ public final class StudyEvaluation {
   /** Where the explanation scores go: per method and label, the sanity checks, the data randomisation test. */
   private record Outputs(Map<String, Object> scores, Map<String, Object> sanity, Map<String, Object> dataRandomisation,
                          DataRandomisation.Heads heads) {}
-
-  private static List<Map<String, Object>> rows(List<SanityCheck.Step> steps) {
-    return steps.stream().map(step -> {
-      Map<String, Object> row = new LinkedHashMap<>();
-      row.put("layer", step.layer());
-      row.put("randomisedLayers", step.randomised());
-      row.putAll(similarity(step.similarity()));
-      return row;
-    }).toList();
-  }
-
-  private static Map<String, Object> similarity(Similarity s) {
-    Map<String, Object> out = new LinkedHashMap<>();
-    out.put("spearmanOfAbsolute", s.spearmanOfAbsolute());
-    out.put("spearman", s.spearman());
-    out.put("ssim", s.ssim());
-    out.put("hog", s.hog());
-    return out;
-  }
 
   /**
    * The data randomisation test's heads, on every study and each label the CSV annotates with

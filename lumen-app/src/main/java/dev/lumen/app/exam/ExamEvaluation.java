@@ -2,6 +2,7 @@ package dev.lumen.app.exam;
 
 import dev.lumen.app.evaluate.MethodScores;
 import dev.lumen.app.evaluate.QualityMeasures;
+import dev.lumen.app.evaluate.RandomisationReport;
 import dev.lumen.app.service.Methods;
 import dev.lumen.core.LumenException;
 import dev.lumen.core.explain.Explainer;
@@ -13,6 +14,7 @@ import dev.lumen.core.image.Volume;
 import dev.lumen.core.io.Npy;
 import dev.lumen.core.metrics.Roc;
 import dev.lumen.core.model.Model;
+import dev.lumen.core.quality.Finding;
 import dev.lumen.core.tensor.Tensor;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,7 +32,8 @@ import java.util.stream.IntStream;
  * plane probabilities fitted on the training split and its validation AUC, every validation
  * exam's plane and combined probabilities, and optionally per method, plane and label the scores
  * of the maps against the findings' masks on the slice each map ranks hottest (a 3D pointing
- * game, energy inside, IoU) and the quality measures asked for.
+ * game, energy inside, IoU) and the quality measures asked for; with {@code sanity}, per method
+ * and plane the model randomisation tests of that plane's model on the exams' maps.
  */
 public final class ExamEvaluation {
   /** The report (nested maps, ready for JSON) and the fitted plane combination. */
@@ -86,20 +89,40 @@ public final class ExamEvaluation {
     if (!explained.isEmpty()) {
       Map<String, Object> scores = new LinkedHashMap<>();
       report.put("explanations", scores);
+      boolean sanity = measures.contains("sanity");
+      Map<String, Object> sanityChecks = new LinkedHashMap<>();
+      if (sanity) {
+        report.put("sanity", sanityChecks);
+      }
       for (String method : explained) {
         Map<String, Object> perPlane = new LinkedHashMap<>();
+        Map<String, Object> sanityPerPlane = new LinkedHashMap<>();
         for (String plane : MrnetSplit.PLANES) {
-          try (Explainer explainer = Methods.create(method, models.model(plane), settings, null)) {
-            perPlane.put(plane, mapScores(explainer, models.model(plane), method, plane, labels, valid, measures,
-                qualitySettings, progress));
+          Model model = models.model(plane);
+          Function<Model, Explainer> factory = m -> Methods.create(method, m, settings, null);
+          Explained maps = new Explained(new ArrayList<>(), new ArrayList<>());
+          try (Explainer explainer = factory.apply(model)) {
+            perPlane.put(plane, mapScores(explainer, model, method, plane, labels, valid,
+                QualityMeasures.perFinding(measures), qualitySettings, sanity ? maps : null, progress));
+          }
+          if (sanity && !maps.findings().isEmpty()) {
+            // the plane model's own layers, re-drawn; its maps of the findings just scored are the originals
+            sanityPerPlane.put(plane, RandomisationReport.sanity(model, factory, maps.findings(), maps.maps(),
+                qualitySettings.sanityLayers(), progress));
           }
         }
         scores.put(method, perPlane);
+        if (sanity) {
+          sanityChecks.put(method, sanityPerPlane);
+        }
         partial.accept(result);
       }
     }
     return result;
   }
+
+  /** The findings a plane's maps were scored on, with the maps, kept for the sanity checks. */
+  private record Explained(List<Finding> findings, List<Explanation> maps) {}
 
   /** Per label: the weights of the axial, coronal and sagittal probabilities and the intercept. */
   private static Map<String, Object> combination(PlaneCombination combination) {
@@ -175,7 +198,7 @@ public final class ExamEvaluation {
    */
   private static Map<String, Object> mapScores(Explainer explainer, Model model, String method, String plane,
       List<String> labels, MrnetSplit valid, List<String> measures, QualityMeasures.Settings qualitySettings,
-      Progress progress) {
+      Explained explained, Progress progress) {
     String stage = method + " " + plane;
     MethodScores scores = new MethodScores(measures, qualitySettings);
     for (int e = 0; e < valid.ids().size(); e++) {
@@ -192,6 +215,10 @@ public final class ExamEvaluation {
           int l = found.get(t);
           Tensor mask = Npy.read(valid.mask(id, plane, labels.get(l))).tensor();
           scores.addHottestSlice(labels.get(l), model, volume, maps.get(t), mask, 0.5, explainer);
+          if (explained != null) {
+            explained.findings().add(Finding.of(() -> Images.readNpyVolume(valid.stack(id, plane)), labels.get(l)));
+            explained.maps().add(maps.get(t));
+          }
         }
       }
     }

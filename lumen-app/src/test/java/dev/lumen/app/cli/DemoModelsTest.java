@@ -117,8 +117,8 @@ class DemoModelsTest {
 
   /**
    * evaluate-mrnet's quality measures on the slice each map ranks hottest, perturbed within its
-   * exam: every field in its range, the curves plotted per plane and label; the measures that need
-   * an image model are refused for exams.
+   * exam: every field in its range, the curves plotted per plane and label; the data randomisation
+   * test, which trains heads on an image model's features, is refused for exams.
    */
   @Test
   void examMapsGetTheQualityMeasures(@TempDir Path tmp) throws Exception {
@@ -155,23 +155,23 @@ class DemoModelsTest {
     assertTrue(r.out().contains("roadGap"), r.out());
     List<String> refused = new java.util.ArrayList<>(List.of("evaluate-mrnet", data.toString()));
     refused.addAll(planes);
-    refused.addAll(List.of("--explanations", "cam", "--quality", "sanity"));
-    CliTest.Run sanity = lumen(refused.toArray(String[]::new));
-    assertEquals(2, sanity.code(), sanity.err());
-    assertTrue(sanity.err().contains("--quality sanity is taken on image models"), sanity.err());
+    refused.addAll(List.of("--explanations", "cam", "--quality", "data-randomisation"));
+    CliTest.Run heads = lumen(refused.toArray(String[]::new));
+    assertEquals(2, heads.code(), heads.err());
+    assertTrue(heads.err().contains("--quality data-randomisation is taken on image models"), heads.err());
   }
 
   /**
    * A labelled CSV of volumes — the knee validation exams of one plane with their mask stacks —
-   * evaluated with that plane's model gives evaluate-mrnet's numbers for the plane: the AUCs, and
-   * every map score and quality curve, taken on the same hottest slices.
+   * evaluated with that plane's model gives evaluate-mrnet's numbers for the plane: the AUCs,
+   * every map score and quality curve, taken on the same hottest slices, and the sanity check.
    */
   @Test
   void labelledVolumesScoreAsEvaluateMrnetDoes(@TempDir Path tmp) throws Exception {
     Path data = tmp.resolve("knee");
     KneeDataset.write(data, 16, 77, 64, 0.5);
-    List<String> quality = List.of("--explanations", "cam", "--quality", "deletion,road,hit-rate,relevance-rank",
-        "--quality-steps", "4", "--road-percentages", "30,70");
+    List<String> quality = List.of("--explanations", "cam", "--quality", "deletion,road,hit-rate,relevance-rank,sanity",
+        "--quality-steps", "4", "--road-percentages", "30,70", "--sanity-layers", "2");
     List<String> mrnet = new java.util.ArrayList<>(List.of("evaluate-mrnet", data.toString(), "--axial",
         shipped("knee-axial.onnx").toString(), "--coronal", shipped("knee-coronal.onnx").toString(), "--sagittal",
         shipped("knee-sagittal.onnx").toString(), "-o", tmp.resolve("k.lumen-exams.json").toString(), "--json",
@@ -208,6 +208,9 @@ class DemoModelsTest {
     JsonNode planeScores = byPlane.get("explanations").get("cam").get("axial");
     assertTrue(planeScores.size() > 0, planeScores.toString());
     assertEquals(planeScores, byCsv.get("explanations").get("cam"));
+    JsonNode planeSanity = byPlane.get("sanity").get("cam").get("axial");
+    assertEquals(2, planeSanity.get("cascading").size(), planeSanity.toString());
+    assertEquals(planeSanity, byCsv.get("sanity").get("cam"), "the plane model's sanity check, either way");
 
     // another plane's masks are of another shape: refused naming the mask
     Files.writeString(labelled, Files.readString(labelled).replace("masks/axial/", "masks/coronal/"));
@@ -216,10 +219,10 @@ class DemoModelsTest {
     assertEquals(3, wrongMasks.code(), wrongMasks.err());
     assertTrue(wrongMasks.err().contains("masks/coronal/") && wrongMasks.err().contains("but its study is"),
         wrongMasks.err());
-    CliTest.Run sanity = lumen("evaluate", shipped("knee-axial.onnx").toString(), labelled.toString(),
-        "--explanations", "cam", "--quality", "sanity");
-    assertEquals(2, sanity.code(), sanity.err());
-    assertTrue(sanity.err().contains("--quality sanity is taken on image models"), sanity.err());
+    CliTest.Run heads = lumen("evaluate", shipped("knee-axial.onnx").toString(), labelled.toString(),
+        "--explanations", "cam", "--quality", "data-randomisation");
+    assertEquals(2, heads.code(), heads.err());
+    assertTrue(heads.err().contains("--quality data-randomisation is taken on image models"), heads.err());
   }
 
   /**

@@ -175,7 +175,8 @@ class LabelledVolumesTest {
 
   /**
    * {@code --quality all} on a volume model takes every measure an exam takes, each finite, the
-   * sensitivity included, and not the randomisation tests.
+   * sensitivity and the sanity check (a step per learned layer, whole volumes compared) included,
+   * and not the data randomisation test.
    */
   @Test
   void allQualityMeasuresOfAVolumeModelAreTheExamOnes() throws IOException {
@@ -183,11 +184,22 @@ class LabelledVolumesTest {
         "--road-percentages", "30,70", "--aopc-steps", "4", "--sensitivity-samples", "2");
     JsonNode scores = report.get("explanations").get("gradcam").get("a");
     List<String> exams = QualityMeasures.onExams(QualityMeasures.named(List.of("all")));
-    assertTrue(exams.contains("sensitivity") && !exams.contains("sanity"), exams.toString());
+    assertTrue(exams.contains("sensitivity") && exams.contains("sanity") && !exams.contains("data-randomisation"),
+        exams.toString());
     for (String field : QualityMeasures.fields(exams)) {
       assertTrue(scores.has(field) && Double.isFinite(scores.get(field).asDouble()), field + " in " + scores);
     }
-    assertTrue(!report.has("sanity") && !report.has("dataRandomisation"), report.fieldNames().next());
+    assertTrue(!report.has("dataRandomisation"), report.toString());
+    for (String test : List.of("cascading", "independent")) {
+      JsonNode steps = report.get("sanity").get("gradcam").get(test);
+      assertEquals(3, steps.size(), "the 3D CNN's three learned layers: " + steps);
+      for (JsonNode step : steps) {
+        for (String field : List.of("spearmanOfAbsolute", "spearman", "ssim", "hog")) {
+          double v = step.get(field).asDouble();
+          assertTrue(v >= -1 && v <= 1, test + " " + field + " " + v);
+        }
+      }
+    }
   }
 
   /**
@@ -255,9 +267,9 @@ class LabelledVolumesTest {
     assertTrue(folder.err().contains("series: is a folder") && folder.err().contains("only for a volume model"),
         folder.err());
 
-    CliTest.Run sanity = lumen("evaluate", model.toString(), dir.resolve("npy.csv").toString(),
-        "--explanations", "cam", "--quality", "sanity");
-    assertEquals(2, sanity.code(), sanity.err());
-    assertTrue(sanity.err().contains("--quality sanity is taken on image models"), sanity.err());
+    CliTest.Run heads = lumen("evaluate", model.toString(), dir.resolve("npy.csv").toString(),
+        "--explanations", "cam", "--quality", "data-randomisation");
+    assertEquals(2, heads.code(), heads.err());
+    assertTrue(heads.err().contains("--quality data-randomisation is taken on image models"), heads.err());
   }
 }

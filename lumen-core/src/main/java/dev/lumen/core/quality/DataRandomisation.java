@@ -91,14 +91,10 @@ public final class DataRandomisation {
         fit(noise, features, shuffled));
   }
 
-  /**
-   * The mean similarity of the maps of {@code targets.get(i)} (label names) on
-   * {@code studies.get(i)}, made by {@code explainer} on the two heads.
-   */
-  public static Similarity compare(Heads heads, Function<Model, Explainer> explainer, List<Image> studies,
-      List<String> targets) {
-    return Similarity.mean(SanityCheck.maps(heads.trained(), explainer, studies, targets),
-        SanityCheck.maps(heads.shuffled(), explainer, studies, targets), studies);
+  /** The mean similarity of the maps of {@code findings} (of labels the heads know), made by {@code explainer} on the two heads. */
+  public static Similarity compare(Heads heads, Function<Model, Explainer> explainer, List<Finding> findings) {
+    return Similarity.mean(SanityCheck.maps(heads.trained(), explainer, findings),
+        SanityCheck.maps(heads.shuffled(), explainer, findings));
   }
 
   private static Model load(Path file, Model backbone) {

@@ -75,8 +75,29 @@ public final class MapSimilarity {
    * maps' histograms of oriented gradients ({@link HogDescriptor}); 0 when either has no edges.
    */
   public static double hog(float[] a, float[] b, int width) {
-    check(a, b);
-    return pearson(HogDescriptor.of(a, width), HogDescriptor.of(b, width));
+    return hog(new float[][] {a}, new float[][] {b}, width);
+  }
+
+  /**
+   * The HOG similarity of two stacks of slices ({@code [slices][h*w]}, rows of {@code width}): the
+   * Pearson correlation of the slices' descriptors put end to end, so no block spans two slices.
+   */
+  public static double hog(float[][] a, float[][] b, int width) {
+    if (a.length != b.length) {
+      throw new IllegalArgumentException("stacks differ in slices: " + a.length + " and " + b.length);
+    }
+    double[][] da = new double[a.length][];
+    double[][] db = new double[b.length][];
+    for (int s = 0; s < a.length; s++) {
+      check(a[s], b[s]);
+      da[s] = HogDescriptor.of(a[s], width);
+      db[s] = HogDescriptor.of(b[s], width);
+    }
+    return pearson(concat(da), concat(db));
+  }
+
+  private static double[] concat(double[][] parts) {
+    return java.util.Arrays.stream(parts).flatMapToDouble(java.util.Arrays::stream).toArray();
   }
 
   private static double[] ranks(float[] v) {

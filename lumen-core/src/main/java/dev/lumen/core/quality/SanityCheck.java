@@ -3,8 +3,6 @@ package dev.lumen.core.quality;
 import dev.lumen.core.explain.Explainer;
 import dev.lumen.core.explain.Explanation;
 import dev.lumen.core.explain.Progress;
-import dev.lumen.core.explain.Targets;
-import dev.lumen.core.image.Image;
 import dev.lumen.core.model.Model;
 import dev.lumen.core.onnx.Node;
 import java.util.ArrayList;
@@ -33,81 +31,63 @@ public final class SanityCheck {
 
   /**
    * The cascade over the top {@code depth} learned layers of {@code model} (all of them when
-   * {@code depth} is 0 or more than there are), the maps of {@code targets[i]} on
-   * {@code images[i]} made by {@code explainer} for each model and compared with
-   * {@code original[i]}, the trained model's maps (made by the caller, who usually has them).
+   * {@code depth} is 0 or more than there are), the maps of {@code findings} made by
+   * {@code explainer} for each model and compared with {@code original[i]}, the trained model's
+   * maps (made by the caller, who usually has them).
    *
-   * @throws IllegalArgumentException for a model without learned layers, or images, targets and
-   *     maps that differ in number
+   * @throws IllegalArgumentException for a model without learned layers, or findings and maps
+   *     that differ in number
    */
-  public static List<Step> cascading(Model model, Function<Model, Explainer> explainer, List<Image> images,
-      List<Integer> targets, List<Explanation> original, int depth, long seed, Progress progress) {
-    return test(model, explainer, images, targets, original, depth, seed, true, progress);
+  public static List<Step> cascading(Model model, Function<Model, Explainer> explainer, List<Finding> findings,
+      List<Explanation> original, int depth, long seed, Progress progress) {
+    return test(model, explainer, findings, original, depth, seed, true, progress);
   }
 
   /**
    * The same test with each of the top {@code depth} learned layers re-drawn alone (Adebayo et
    * al.'s independent randomisation), top first.
    */
-  public static List<Step> independent(Model model, Function<Model, Explainer> explainer, List<Image> images,
-      List<Integer> targets, List<Explanation> original, int depth, long seed, Progress progress) {
-    return test(model, explainer, images, targets, original, depth, seed, false, progress);
+  public static List<Step> independent(Model model, Function<Model, Explainer> explainer, List<Finding> findings,
+      List<Explanation> original, int depth, long seed, Progress progress) {
+    return test(model, explainer, findings, original, depth, seed, false, progress);
   }
 
-  private static List<Step> test(Model model, Function<Model, Explainer> explainer, List<Image> images,
-      List<Integer> targets, List<Explanation> original, int depth, long seed, boolean cascade, Progress progress) {
-    if (original.size() != images.size()) {
-      throw new IllegalArgumentException("the sanity check needs one original map per study, got " + original.size()
-          + " for " + images.size());
-    }
-    List<Node> layers = layers(model, images, targets);
-    int steps = depth <= 0 ? layers.size() : Math.min(depth, layers.size());
-    List<List<Node>> redrawn = new ArrayList<>();
-    for (int k = 1; k <= steps; k++) {
-      redrawn.add(cascade ? layers.subList(layers.size() - k, layers.size()) : List.of(layers.get(layers.size() - k)));
-    }
-    return steps(model, explainer, images, targets, original, redrawn, seed,
-        cascade ? "sanity check, cascading" : "sanity check, layer by layer", progress);
-  }
-
-  private static List<Node> layers(Model model, List<Image> images, List<Integer> targets) {
-    if (images.size() != targets.size() || images.isEmpty()) {
-      throw new IllegalArgumentException("the sanity check needs one target per study, got " + targets.size()
-          + " for " + images.size());
+  private static List<Step> test(Model model, Function<Model, Explainer> explainer, List<Finding> findings,
+      List<Explanation> original, int depth, long seed, boolean cascade, Progress progress) {
+    if (original.size() != findings.size() || findings.isEmpty()) {
+      throw new IllegalArgumentException("the sanity check needs one original map per finding, got " + original.size()
+          + " for " + findings.size());
     }
     List<Node> layers = ParameterRandomisation.layers(model.graph());
     if (layers.isEmpty()) {
       throw new IllegalArgumentException(model.name() + " has no learned layers (convolutions or dense layers with "
           + "constant weights) to randomise");
     }
-    return layers;
-  }
-
-  /** One step per set of layers: the maps on the model with that set re-drawn, against the original maps. */
-  private static List<Step> steps(Model model, Function<Model, Explainer> explainer, List<Image> images,
-      List<Integer> targets, List<Explanation> original, List<List<Node>> redrawn, long seed, String phase,
-      Progress progress) {
+    int steps = depth <= 0 ? layers.size() : Math.min(depth, layers.size());
+    List<List<Node>> redrawn = new ArrayList<>();
+    for (int k = 1; k <= steps; k++) {
+      redrawn.add(cascade ? layers.subList(layers.size() - k, layers.size()) : List.of(layers.get(layers.size() - k)));
+    }
+    String phase = cascade ? "sanity check, cascading" : "sanity check, layer by layer";
     List<Step> out = new ArrayList<>();
     for (int k = 0; k < redrawn.size(); k++) {
       progress.advance(phase, k, redrawn.size());
       List<Node> set = redrawn.get(k);
       try (Model randomised = model.withGraph(ParameterRandomisation.randomised(model.graph(), set, seed),
           model.name() + " (" + set.size() + " layers randomised)")) {
-        List<Explanation> maps = maps(randomised, explainer, images, targets);
-        out.add(new Step(set.get(0).name(), set.size(), Similarity.mean(original, maps, images)));
+        out.add(new Step(set.get(0).name(), set.size(), Similarity.mean(original, maps(randomised, explainer, findings))));
       }
     }
     progress.advance(phase, redrawn.size(), redrawn.size());
     return out;
   }
 
-  /** The maps of {@code targets} (label names or numbers) on {@code images} by the method on {@code model}. */
-  static List<Explanation> maps(Model model, Function<Model, Explainer> factory, List<Image> images,
-      List<?> targets) {
+  /** The maps of {@code findings} by the method on {@code model}. */
+  static List<Explanation> maps(Model model, Function<Model, Explainer> factory, List<Finding> findings) {
     List<Explanation> out = new ArrayList<>();
     try (Explainer explainer = factory.apply(model)) {
-      for (int i = 0; i < images.size(); i++) {
-        out.add(explainer.explain(images.get(i), Targets.labels(List.of(String.valueOf(targets.get(i))))).get(0));
+      for (Finding finding : findings) {
+        out.add(finding.explain(explainer));
       }
     }
     return out;

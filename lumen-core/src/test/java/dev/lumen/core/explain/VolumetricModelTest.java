@@ -106,6 +106,51 @@ class VolumetricModelTest {
     }
   }
 
+  /**
+   * The sanity check of a 3D model re-draws its learned layers from the top and compares the
+   * whole volumes: the first step's similarities are recomputed by hand on the model with its
+   * dense layer re-drawn (Spearman over every voxel of the raw maps, SSIM the mean over the heat
+   * map's slices, HOG over the slices' descriptors end to end), and with every layer re-drawn
+   * Grad-CAM's map no longer ranks the voxels as it did.
+   */
+  @Test
+  void theSanityCheckOfA3dModelComparesWholeVolumes(@TempDir Path tmp) throws IOException {
+    try (Model model = TestModels.volumetric("cnn3d", tmp)) {
+      Volume volume = TestModels.exam("cnn3d");
+      java.util.function.Function<Model, Explainer> gradcam = m -> dev.lumen.core.explain.gradient.GradientCam.of(m,
+          dev.lumen.core.explain.gradient.CamFormula.GRADCAM);
+      Explanation original = gradcam.apply(model).explain(volume, Targets.top1()).get(0);
+      var finding = dev.lumen.core.quality.Finding.of(() -> volume, String.valueOf(original.target().index()));
+      var steps = dev.lumen.core.quality.SanityCheck.cascading(model, gradcam, List.of(finding), List.of(original), 0,
+          0, Progress.none());
+      var layers = dev.lumen.core.quality.ParameterRandomisation.layers(model.graph());
+      assertEquals(layers.size(), steps.size(), "one step per learned layer");
+      try (Model top = model.withGraph(dev.lumen.core.quality.ParameterRandomisation.randomised(model.graph(),
+          layers.subList(layers.size() - 1, layers.size()), 0), "top re-drawn")) {
+        Explanation redrawn = finding.explain(gradcam.apply(top));
+        float[] a = original.raw().toArray();
+        float[] b = redrawn.raw().toArray();
+        double ssim = 0;
+        float[][] heatA = new float[volume.depth()][];
+        float[][] heatB = new float[volume.depth()][];
+        int width = volume.slices().get(0).width();
+        for (int s = 0; s < volume.depth(); s++) {
+          heatA[s] = original.heatmap(s).toArray();
+          heatB[s] = redrawn.heatmap(s).toArray();
+          ssim += dev.lumen.core.quality.MapSimilarity.ssim(heatA[s], heatB[s], width) / volume.depth();
+        }
+        var first = steps.get(0).similarity();
+        assertEquals(layers.get(layers.size() - 1).name(), steps.get(0).layer());
+        assertEquals(dev.lumen.core.quality.MapSimilarity.spearman(a, b), first.spearman(), 1e-12);
+        assertEquals(dev.lumen.core.quality.MapSimilarity.spearmanOfAbsolute(a, b), first.spearmanOfAbsolute(), 1e-12);
+        assertEquals(ssim, first.ssim(), 1e-12);
+        assertEquals(dev.lumen.core.quality.MapSimilarity.hog(heatA, heatB, width), first.hog(), 1e-12);
+      }
+      double last = steps.get(steps.size() - 1).similarity().spearmanOfAbsolute();
+      assertTrue(last < 0.9, "Grad-CAM of the fully re-drawn model ranks the voxels otherwise: " + last);
+    }
+  }
+
   private static double relativeL2(Tensor expected, Tensor actual) {
     assertEquals(expected.size(), actual.size());
     double error = 0;
