@@ -218,7 +218,7 @@ final class ExplainCommand implements Callable<Integer> {
                 ? ExplanationWriter.niftiMaps(explanations, exam.affine()) : ExplanationWriter.NO_EXTRAS;
             if (dicomObjects) {
               extras = extras.and(writer.dicomObjects(volume.slices(), explanations,
-                  Studies.dicomSources(exam.dicomFiles()), dicomThreshold));
+                  exam.dicomSources().get(), dicomThreshold));
             }
             Path written = limeResults != null
                 ? writer.writeLime(study, volume.slices(),

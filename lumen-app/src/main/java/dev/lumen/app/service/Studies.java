@@ -94,10 +94,10 @@ public final class Studies {
   /**
    * One exam of a volume model and, when its source has a geometry (a NIfTI file, a DICOM
    * series), the affine of its (column, row, slice) indices to world coordinates (RAS mm), else
-   * null; the DICOM files of its slices in volume order (its series', or its one multi-frame
-   * file), else none.
+   * null; the DICOM data sets of its slices in volume order without their pixel data (its
+   * series', kept from the reading, or its one multi-frame file's, parsed when asked for), else none.
    */
-  public record Exam(Volume volume, double[][] affine, List<Path> dicomFiles) {}
+  public record Exam(Volume volume, double[][] affine, java.util.function.Supplier<List<DicomDataset>> dicomSources) {}
 
   /**
    * Reads one exam of a volume model: a {@code .npy} array, a NIfTI file, a folder holding a
@@ -125,7 +125,7 @@ public final class Studies {
   /** {@code exam} resliced into {@code plane}; its slices are no longer the source files' own. */
   public static Exam resliced(Path file, Exam exam, Reslice.Plane plane) {
     Reslice.Resliced r = Reslice.of(file, exam.volume(), exam.affine(), plane);
-    return new Exam(r.volume(), r.affine(), List.of());
+    return new Exam(r.volume(), r.affine(), List::of);
   }
 
   /**
@@ -144,17 +144,17 @@ public final class Studies {
     Images.requireFramed(file, frame);
     if (Files.isDirectory(file) || DicomDirectory.isDirectory(file)) {
       DicomSeries series = DicomSeries.read(file, window);
-      return new Exam(series.volume(), series.affine(), series.files());
+      return new Exam(series.volume(), series.affine(), series::headers);
     }
     if (Images.isNifti(file)) {
       Nifti nifti = Nifti.read(file);
-      return new Exam(Images.niftiVolume(nifti, frame), Images.niftiSliceAffine(nifti), List.of());
+      return new Exam(Images.niftiVolume(nifti, frame), Images.niftiSliceAffine(nifti), List::of);
     }
     if (Images.isDicom(file)) {
       List<Image> frames = DicomImages.read(file, window).frames();
-      return new Exam(new Volume(file.getFileName().toString(), frames), null, List.of(file));
+      return new Exam(new Volume(file.getFileName().toString(), frames), null, () -> dicomSources(List.of(file)));
     }
-    return new Exam(Images.readNpyVolume(file), null, List.of());
+    return new Exam(Images.readNpyVolume(file), null, List::of);
   }
 
   /**

@@ -18,6 +18,13 @@ import java.util.Optional;
  */
 public record DicomDataset(Path file, String transferSyntax, Map<Integer, DicomElement> elements,
                            List<byte[]> encapsulated) {
+  /** The same attributes without the pixel data: what objects derived from the file refer to, in far less memory. */
+  public DicomDataset withoutPixelData() {
+    Map<Integer, DicomElement> rest = new java.util.LinkedHashMap<>(elements);
+    rest.remove(DicomDictionary.PIXEL_DATA);
+    return new DicomDataset(file, transferSyntax, java.util.Collections.unmodifiableMap(rest), null);
+  }
+
   /** The attribute {@code tag}, when present. */
   public Optional<DicomElement> element(int tag) {
     return Optional.ofNullable(elements.get(tag));

@@ -32,10 +32,12 @@ import java.util.stream.Stream;
  * @param pixelSpacing the spacing between rows and between columns (mm)
  * @param sliceSpacing the spacing between slices along the normal (mm)
  * @param window the window the slices were shown through
+ * @param headers each slice's attributes without its pixel data, in volume order: what DICOM
+ *     objects over the series refer to, kept so that writing them reads no file again
  */
 public record DicomSeries(String seriesUid, List<Path> files, Volume volume, List<double[]> position,
                           double[] rowDirection, double[] columnDirection, double[] pixelSpacing, double sliceSpacing,
-                          DicomImages.Window window) {
+                          DicomImages.Window window, List<DicomDataset> headers) {
   private record Slice(Path file, DicomDataset data, DicomPixels pixels, double[] position, double along) {}
 
   /**
@@ -157,7 +159,7 @@ public record DicomSeries(String seriesUid, List<Path> files, Volume volume, Lis
     return new DicomSeries(uid, slices.stream().map(Slice::file).toList(),
         new Volume(DicomDirectory.isDirectory(folder) ? folder.toAbsolutePath().getParent().getFileName() + "/"
             + folder.getFileName() : folder.getFileName().toString(), images), slices.stream().map(Slice::position).toList(), row, column,
-        pixelSpacing, spacing, window);
+        pixelSpacing, spacing, window, slices.stream().map(s -> s.data().withoutPixelData()).toList());
   }
 
   /** The files' window when they all have the same one, else a robust window over every slice's values. */

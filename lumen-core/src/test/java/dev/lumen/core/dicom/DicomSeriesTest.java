@@ -50,6 +50,14 @@ class DicomSeriesTest {
         }
       }
       assertTrue(s.sliceSpacing() > 0, "spacing from the positions");
+      for (int z = 0; z < s.files().size(); z++) {
+        // the headers kept for derived objects: each slice's own attributes, in volume order, without pixels
+        DicomDataset parsed = DicomParser.read(s.files().get(z));
+        DicomDataset kept = s.headers().get(z);
+        assertTrue(kept.element(DicomDictionary.PIXEL_DATA).isEmpty() && kept.encapsulated() == null, entry[0]);
+        assertEquals(parsed.elements().size() - 1, kept.elements().size(), entry[0] + " slice " + z);
+        assertEquals(parsed.text(DicomDictionary.SOP_INSTANCE_UID, "?"), kept.text(DicomDictionary.SOP_INSTANCE_UID, ""));
+      }
       read++;
     }
     assertTrue(read >= 1, "read " + read + " series");
