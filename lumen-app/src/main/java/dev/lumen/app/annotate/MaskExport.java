@@ -4,6 +4,7 @@ import com.fasterxml.jackson.dataformat.csv.CsvGenerator;
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 import dev.lumen.app.service.LumenService;
+import dev.lumen.app.service.SeriesArchive;
 import dev.lumen.app.service.StudyKind;
 import dev.lumen.app.store.StudyRow;
 import java.awt.image.BufferedImage;
@@ -70,8 +71,13 @@ public final class MaskExport {
       StudyRow study = service.study(id);
       String ext = StudyKind.extension(service.studyFile(id));
       String stem = study.name().replaceFirst("\\.[A-Za-z]+$", "").replaceAll("[^A-Za-z0-9._-]+", "_");
-      String image = "studies/" + id + "-" + stem + "." + ext;
-      entry(zip, image, Files.readAllBytes(service.studyFile(id)));
+      String image = "studies/" + id + "-" + stem + (ext.equals("zip") ? "" : "." + ext);
+      if (ext.equals("zip")) {
+        // a DICOM series is exported as the folder of its files, which lumen evaluate reads as a study
+        SeriesArchive.eachFile(service.studyFile(id), (file, data) -> entry(zip, image + "/" + file, data.readAllBytes()));
+      } else {
+        entry(zip, image, Files.readAllBytes(service.studyFile(id)));
+      }
       int[] shape = service.studyShape(id);
       List<String> truth = new ArrayList<>();
       List<String> masks = new ArrayList<>();

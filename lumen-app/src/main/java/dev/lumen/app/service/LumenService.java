@@ -211,7 +211,8 @@ public final class LumenService implements AutoCloseable {
    */
   public StudyRow registerStudy(String name, byte[] bytes) throws IOException {
     String kind = StudyKind.of(bytes).orElseThrow(() -> new LumenException(Path.of(name),
-        "is neither a PNG, JPEG or DICOM image nor a NumPy .npy array nor a NIfTI volume"));
+        "is neither a PNG, JPEG or DICOM image nor a NumPy .npy array nor a NIfTI volume nor a ZIP archive of a "
+            + "DICOM series"));
     // named for what the readers go by: .npy and .nii by name, images and DICOM by content
     Path probe = Files.createTempFile("lumen-study", switch (kind) {
       case "npy" -> ".npy";
@@ -224,6 +225,10 @@ public final class LumenService implements AutoCloseable {
         case "npy" -> Npy.read(probe).tensor().rank() == 2 ? "image" : "volume";
         case "nifti" -> {
           Images.niftiVolume(Nifti.read(probe));
+          yield "volume";
+        }
+        case "series" -> {
+          SeriesArchive.read(name, bytes);
           yield "volume";
         }
         default -> {
@@ -484,9 +489,13 @@ public final class LumenService implements AutoCloseable {
     return new Volume(study.name(), studySlices(study.id()));
   }
 
-  /** A stored volume: a NIfTI file or a NumPy array, told by content. */
+  /** A stored volume: a NIfTI file, a ZIP archive of a DICOM series or a NumPy array, told by content. */
   private static Volume readVolume(Path file) {
-    return StudyKind.extension(file).equals("nii") ? Images.niftiVolume(Nifti.read(file)) : Images.readNpyVolume(file);
+    return switch (StudyKind.extension(file)) {
+      case "nii" -> Images.niftiVolume(Nifti.read(file));
+      case "zip" -> SeriesArchive.read(file);
+      default -> Images.readNpyVolume(file);
+    };
   }
 
   /** Closes the open explainers and every loaded model. Safe to call twice. */

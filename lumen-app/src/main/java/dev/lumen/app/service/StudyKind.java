@@ -19,9 +19,13 @@ public final class StudyKind {
 
   /**
    * {@code image} for PNG, JPEG and DICOM, {@code npy} for NumPy arrays, {@code nifti} for NIfTI
-   * volumes (gzipped or not), empty for anything else.
+   * volumes (gzipped or not), {@code series} for a ZIP archive (of a DICOM series'
+   * files, {@link SeriesArchive}), empty for anything else.
    */
   static Optional<String> of(byte[] bytes) {
+    if (SeriesArchive.looksLikeArchive(bytes)) {
+      return Optional.of("series");
+    }
     if (startsWith(bytes, PNG) || startsWith(bytes, JPEG) || DicomParser.looksLikeDicom(bytes)) {
       return Optional.of("image");
     }
@@ -39,13 +43,14 @@ public final class StudyKind {
 
   /**
    * The file name extension {@code file}'s content calls for, which Lumen's readers go by:
-   * {@code png}, {@code jpg}, {@code npy}, {@code dcm} or {@code nii} (empty when it is none of them).
+   * {@code png}, {@code jpg}, {@code npy}, {@code dcm}, {@code nii} or {@code zip} (empty when it is none of them).
    */
   public static String extension(Path file) {
     try (InputStream in = Files.newInputStream(file)) {
       byte[] head = in.readNBytes(1 << 16);
       return startsWith(head, PNG) ? "png" : startsWith(head, JPEG) ? "jpg" : startsWith(head, NPY) ? "npy"
-          : DicomParser.looksLikeDicom(head) ? "dcm" : Nifti.looksLikeNifti(head) ? "nii" : "";
+          : DicomParser.looksLikeDicom(head) ? "dcm" : Nifti.looksLikeNifti(head) ? "nii"
+          : SeriesArchive.looksLikeArchive(head) ? "zip" : "";
     } catch (IOException e) {
       return "";
     }

@@ -129,6 +129,29 @@ class AnnotationApiTest extends ServerTestBase {
     assertTrue(run.out().matches("(?s).*cam\\s+acl\\s+cases\\s+1 .*hitRate.*"), run.out());
   }
 
+  /** An uploaded DICOM series is exported as the folder of its files, which {@code lumen evaluate} reads as the exam. */
+  @Test
+  void anExportedSeriesIsAFolderThatLumenEvaluateReads() throws Exception {
+    Path folder = DicomStudiesTest.pydicomFile("dicomdirtests/98892001/CT5N");
+    HttpResponse<byte[]> uploaded = api.send("POST", "/api/studies?name=ct5n.zip", ServerTest.seriesZip(folder, null));
+    assertEquals(201, uploaded.statusCode(), new String(uploaded.body()));
+    String id = TestServer.JSON.readTree(uploaded.body()).get("id").asText();
+    api.json("POST", "/api/studies/" + id + "/annotations", "{\"slice\": 2, \"label\": \"acl\", \"shape\": \"box\", "
+        + "\"box\": [2, 2, 12, 12], \"author\": \"dr. a\"}", 201);
+    Path out = unzip(api.send("GET", "/api/exports/annotations.zip?study=" + id, null).body(),
+        Files.createDirectories(data.resolve("series-export")));
+    List<String> csv = Files.readAllLines(out.resolve("volumes.csv"));
+    Path exported = out.resolve(csv.get(1).split(",")[0]);
+    assertTrue(Files.isDirectory(exported), csv.toString());
+    assertEquals(dev.lumen.core.dicom.DicomSeries.read(folder).position().stream().map(java.util.Arrays::toString)
+        .toList(), dev.lumen.core.dicom.DicomSeries.read(exported).position().stream().map(java.util.Arrays::toString)
+        .toList(), "the same slices");
+    CliTest.Run run = CliTest.lumen("evaluate", data.resolve("demo/knee-sagittal.onnx").toString(),
+        out.resolve("volumes.csv").toString(), "--explanations", "cam", "--quality", "hit-rate");
+    assertEquals(0, run.code(), run.err());
+    assertTrue(run.out().matches("(?s).*cam\\s+acl\\s+cases\\s+1 .*hitRate.*"), run.out());
+  }
+
   @Test
   void everyStoredMapOfTheLabelIsScoredAgainstTheAnnotation() throws Exception {
     String study = api.studyId("study-4-nodule.png");

@@ -168,6 +168,61 @@ class ServerTest extends ServerTestBase {
     assertEquals(128, pixels.getInt());
   }
 
+  /**
+   * A DICOM series uploaded as a ZIP of its files — in a folder, in reverse name order — is one
+   * volume study, ordered by position as the series folder is read: its slices and the plane
+   * model's prediction are those of the folder. An archive holding two series, or not an archive
+   * at all behind its first bytes, is refused naming the upload.
+   */
+  @Test
+  void aZippedDicomSeriesIsOneVolumeStudy() throws Exception {
+    Path folder = DicomStudiesTest.pydicomFile("dicomdirtests/98892001/CT5N");
+    HttpResponse<byte[]> r = api.send("POST", "/api/studies?name=ct5n.zip", seriesZip(folder, null));
+    assertEquals(201, r.statusCode(), new String(r.body()));
+    JsonNode study = TestServer.JSON.readTree(r.body());
+    assertEquals("volume", study.get("kind").asText());
+    String id = study.get("id").asText();
+    dev.lumen.core.image.Volume expected = dev.lumen.core.dicom.DicomSeries.read(folder).volume();
+    ByteBuffer pixels = ByteBuffer.wrap(api.send("GET", "/api/studies/" + id + "/pixels.u8", null).body());
+    assertEquals(expected.depth(), pixels.getInt());
+    assertEquals(16, pixels.getInt());
+    assertEquals(16, pixels.getInt());
+    JsonNode p = api.json("POST", "/api/predictions", "{\"model\": \"" + api.modelId("knee-sagittal.onnx")
+        + "\", \"study\": \"" + id + "\"}", 200);
+    try (Model m = Model.load(data.resolve("demo/knee-sagittal.onnx"))) {
+      assertEquals(m.predict(expected).score(0).probability(), p.get("scores").get(0).get("probability").floatValue(),
+          1e-6f, "the slices in the positions' order, as the folder gives them");
+    }
+    HttpResponse<byte[]> mixed = api.send("POST", "/api/studies?name=mixed.zip",
+        seriesZip(folder, DicomStudiesTest.pydicomFile("CT_small.dcm")));
+    assertEquals(422, mixed.statusCode(), new String(mixed.body()));
+    assertTrue(new String(mixed.body()).contains("mixed.zip: holds 2 series"), new String(mixed.body()));
+    byte[] broken = java.util.Arrays.copyOf(new byte[] {'P', 'K', 3, 4}, 200);
+    HttpResponse<byte[]> junk = api.send("POST", "/api/studies?name=junk.zip", broken);
+    assertEquals(422, junk.statusCode(), new String(junk.body()));
+    assertTrue(new String(junk.body()).contains("junk.zip"), new String(junk.body()));
+  }
+
+  /** The files of {@code folder} (and {@code extra}, when not null) zipped under {@code series/}, last name first. */
+  static byte[] seriesZip(Path folder, Path extra) throws java.io.IOException {
+    List<Path> files;
+    try (var list = Files.list(folder)) {
+      files = new java.util.ArrayList<>(list.sorted(java.util.Comparator.reverseOrder()).toList());
+    }
+    if (extra != null) {
+      files.add(extra);
+    }
+    var bytes = new java.io.ByteArrayOutputStream();
+    try (var zip = new java.util.zip.ZipOutputStream(bytes)) {
+      for (Path f : files) {
+        zip.putNextEntry(new java.util.zip.ZipEntry("series/" + f.getFileName()));
+        zip.write(Files.readAllBytes(f));
+        zip.closeEntry();
+      }
+    }
+    return bytes.toByteArray();
+  }
+
   @Test
   void aNiftiUploadIsAVolumeStudyAndA4dOneIsRefused() throws Exception {
     Path references = Path.of(System.getProperty("lumen.dicomReferences", "build/dicom-references"));
