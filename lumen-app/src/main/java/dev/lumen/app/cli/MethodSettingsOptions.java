@@ -69,6 +69,10 @@ final class MethodSettingsOptions {
   @Option(names = "--features", description = "lime: at most this many superpixels in the surrogate (default: all).")
   int features = DEFAULTS.features();
 
+  @Option(names = "--lime-tolerance", description = "lime: stop scoring samples (checked every 100) once no target's "
+      + "weights move by more than this fraction; 0 scores every sample (default: ${DEFAULT-VALUE}).")
+  double limeTolerance = DEFAULTS.limeTolerance();
+
   @Option(names = "--lrp-epsilon", description = "lrp-*: the epsilon rule's epsilon (default: ${DEFAULT-VALUE}).")
   double lrpEpsilon = DEFAULTS.lrpEpsilon();
 
@@ -98,7 +102,8 @@ final class MethodSettingsOptions {
   /** The settings as the options' plain values. */
   MethodSettings values() {
     return new MethodSettings(window, stride, fill, masks, grid, keep, steps, rule, baseline, pointsPerRun, samples,
-        noise, limeSamples, segmentation, segments, hide, kernelWidth, selection, features, lrpEpsilon, lrpGamma,
+        noise, limeSamples, segmentation, segments, hide, kernelWidth, selection, features, limeTolerance, lrpEpsilon,
+        lrpGamma,
         lrpRules, baselines, permutations, seed);
   }
 }

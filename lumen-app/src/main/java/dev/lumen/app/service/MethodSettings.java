@@ -28,7 +28,7 @@ import java.util.Map;
 public record MethodSettings(int window, int stride, String fill, int masks, int grid, double keep, int steps,
                              String rule, String baseline, int pointsPerRun, int samples, double noise,
                              int limeSamples, String segmentation, int segments, String hide, double kernelWidth,
-                             String selection, int features, double lrpEpsilon, double lrpGamma,
+                             String selection, int features, double limeTolerance, double lrpEpsilon, double lrpGamma,
                              Map<String, String> lrpRules, List<String> baselines, int permutations, long seed) {
   public MethodSettings {
     lrpRules = lrpRules == null ? Map.of() : Map.copyOf(lrpRules);
@@ -37,13 +37,13 @@ public record MethodSettings(int window, int stride, String fill, int masks, int
 
   /**
    * Occlusion 16/8 zero; RISE 4000 masks, grid 7, keep 0.5; IG 50 Gauss-Legendre points from
-   * zero; SmoothGrad 25 at 15 %; LIME 1000 samples, SLIC 100, mean, 0.25, auto; LRP zennit's
+   * zero; SmoothGrad 25 at 15 %; LIME 1000 samples, SLIC 100, mean, 0.25, auto, no early stop; LRP zennit's
    * epsilon 1e-6 and gamma 0.25; DeepLIFT-SHAP and GradientSHAP over the zero, black and blurred
    * baselines; Shapley value sampling 25 permutations (Captum's).
    */
   public static MethodSettings defaults() {
     return new MethodSettings(16, 8, "zero", 4000, 7, 0.5, 50, "gauss-legendre", "zero", 1, 25, 0.15, 1000, "slic",
-        100, "mean", 0.25, "auto", Integer.MAX_VALUE, Composite.EPSILON, Composite.GAMMA, Map.of(),
+        100, "mean", 0.25, "auto", Integer.MAX_VALUE, 0, Composite.EPSILON, Composite.GAMMA, Map.of(),
         List.of("zero", "black", "blur"), 25, 0);
   }
 
@@ -92,6 +92,6 @@ public record MethodSettings(int window, int stride, String fill, int masks, int
       default -> throw new IllegalArgumentException("unknown selection '" + selection
           + "': auto, highest-weights, forward-selection or none");
     };
-    return new Lime.Settings(cut, hidden, limeSamples, kernelWidth, chosen, features, seed);
+    return new Lime.Settings(cut, hidden, limeSamples, kernelWidth, chosen, features, seed, limeTolerance);
   }
 }

@@ -330,6 +330,17 @@ class CliTest {
         .get("studies").get(0).get("explanations").get(0).get("lime");
     assertTrue(lime.get("r2").isNumber() && lime.get("superpixels").asInt() > 10, lime.toString());
     assertEquals(lime.get("superpixels").asInt(), lime.get("weights").size());
+    assertEquals(64, lime.get("samples").asInt(), "without a tolerance every sample is fitted");
+    Run early = lumen("explain", model.toString(), nodule.toString(), "--method", "lime", "--lime-samples", "1000",
+        "--segments", "30", "--lime-tolerance", "0.5", "-o", tmp.resolve("early").toString());
+    assertEquals(0, early.code(), early.err());
+    int used = new ObjectMapper().readTree(tmp.resolve("early/manifest.json").toFile()).get("studies").get(0)
+        .get("explanations").get(0).get("lime").get("samples").asInt();
+    assertTrue(used >= 200 && used < 1000 && used % 100 == 0, "stopped early, at a check: " + used);
+    Run loose = lumen("explain", model.toString(), nodule.toString(), "--method", "lime", "--lime-tolerance", "1",
+        "-o", tmp.resolve("loose").toString());
+    assertEquals(2, loose.code());
+    assertTrue(loose.err().contains("tolerance must lie in [0, 1)"), loose.err());
     for (String view : List.of("region", "prosAndCons", "hideRest")) {
       assertTrue(Files.size(tmp.resolve(lime.get("views").get(view).asText())) > 0, view);
     }

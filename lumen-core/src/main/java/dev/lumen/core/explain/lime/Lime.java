@@ -28,7 +28,8 @@ import java.util.List;
  * whose superpixels are those of every slice ({@link Coalitions}). Grey studies need no conversion: segmentation works on any number of channels.
  * Deterministic given the seed. Cost: one forward pass per distinct sample (a row drawn twice,
  * likely with few superpixels, is scored once), batched, shared by all targets; one surrogate fit
- * per target.
+ * per target. With a tolerance ({@link Settings#tolerance}) the samples are the first of the same
+ * seeded neighbourhood, as many as the weights needed to settle.
  */
 public final class Lime implements Explainer {
 
@@ -40,14 +41,26 @@ public final class Lime implements Explainer {
    * @param selection which superpixels the surrogate uses
    * @param features at most this many superpixels in the surrogate
    * @param seed the sampling seed
+   * @param tolerance 0 to fit on every sample; else an early stop: the samples are scored
+   *     {@value #CHECK_EVERY} at a time, the surrogates refitted after each, and scoring stops when
+   *     no target's weights moved by more than this fraction (relative L2) since the last fit
    */
   public record Settings(Segmentation segmentation, Hide hide, int samples, double kernelWidth,
-                         FeatureSelection selection, int features, long seed) {
+                         FeatureSelection selection, int features, long seed, double tolerance) {
     public Settings {
       if (samples < 2 || !(kernelWidth > 0) || features < 1) {
         throw new IllegalArgumentException("LIME needs samples >= 2, a positive kernel width and features >= 1, got "
             + samples + ", " + kernelWidth + " and " + features);
       }
+      if (!(tolerance >= 0 && tolerance < 1)) {
+        throw new IllegalArgumentException("LIME's tolerance must lie in [0, 1) (0: every sample), got " + tolerance);
+      }
+    }
+
+    /** Every sample scored (no early stop). */
+    public Settings(Segmentation segmentation, Hide hide, int samples, double kernelWidth, FeatureSelection selection,
+                    int features, long seed) {
+      this(segmentation, hide, samples, kernelWidth, selection, features, seed, 0);
     }
 
     /** The reference library's defaults (1000 samples, width 0.25, mean hiding, all features) with SLIC. */
@@ -56,6 +69,9 @@ public final class Lime implements Explainer {
           Integer.MAX_VALUE, 0);
     }
   }
+
+  /** How many more samples are scored between two checks of an early stop. */
+  static final int CHECK_EVERY = 100;
 
   private final Model model;
   private final Settings settings;
@@ -119,33 +135,71 @@ public final class Lime implements Explainer {
     int features = game.features();
     Neighbourhood neighbourhood = Neighbourhood.sample(settings.samples(), features, settings.kernelWidth(),
         settings.seed());
-    float[][] scores = game.scores(neighbourhood.rows(), progress, "lime samples");
-    long sampled = System.nanoTime();
-    List<Prediction> predictions = new ArrayList<>();
-    for (float[] row : scores) {
-      predictions.add(model.prediction(source, Tensor.of(row, 1, row.length), 0));
+    List<LimeResult> out = null;
+    long sampling = 0;
+    long fitting = 0;
+    // with a tolerance, samples are scored CHECK_EVERY at a time until two fits' weights agree
+    int step = settings.tolerance() > 0 ? CHECK_EVERY : settings.samples();
+    for (int n = Math.min(step, settings.samples()); ; n = Math.min(n + step, settings.samples())) {
+      long before = System.nanoTime();
+      boolean[][] rows = java.util.Arrays.copyOf(neighbourhood.rows(), n);
+      List<Prediction> predictions = new ArrayList<>();
+      for (float[] row : game.scores(rows, progress, "lime samples")) {
+        predictions.add(model.prediction(source, Tensor.of(row, 1, row.length), 0));
+      }
+      long scored = System.nanoTime();
+      List<LimeResult> fits = surrogates(predictions, rows, java.util.Arrays.copyOf(neighbourhood.weights(), n),
+          targets, game, geometry, volumetricSlices);
+      fitting += System.nanoTime() - scored;
+      sampling += scored - before;
+      boolean settled = out != null && change(out, fits) < settings.tolerance();
+      out = fits;
+      if (settled || n == settings.samples()) {
+        break;
+      }
     }
+    double inference = game.inferenceMillis();
+    Phases phases = new Phases((segmented - start) / 1e6, sampling / 1e6 - inference, inference, fitting / 1e6);
+    return out.stream().map(r -> r.withPhases(phases)).toList();
+  }
+
+  /** The surrogate of every target on the scored samples {@code rows}, of kernel {@code weights}. */
+  private List<LimeResult> surrogates(List<Prediction> predictions, boolean[][] rows, double[] weights,
+                                      Targets targets, Coalitions game, Geometry geometry, int volumetricSlices) {
     Prediction prediction = predictions.get(0);
     List<LabelScore> chosen = targets.select(model, prediction);
-    double[][] design = new double[settings.samples()][features];
-    for (int s = 0; s < design.length; s++) {
-      for (int f = 0; f < features; f++) {
-        design[s][f] = neighbourhood.rows()[s][f] ? 1 : 0;
+    double[][] design = new double[rows.length][game.features()];
+    for (int s = 0; s < rows.length; s++) {
+      for (int f = 0; f < design[s].length; f++) {
+        design[s][f] = rows[s][f] ? 1 : 0;
       }
     }
     List<LimeResult> out = new ArrayList<>();
     for (LabelScore target : chosen) {
-      double[] y = new double[settings.samples()];
+      double[] y = new double[rows.length];
       for (int s = 0; s < y.length; s++) {
         y[s] = predictions.get(s).score(target.index()).probability();
       }
-      out.add(surrogate(prediction, target, design, y, neighbourhood.weights(), game, geometry, volumetricSlices));
+      out.add(surrogate(prediction, target, design, y, weights, game, geometry, volumetricSlices));
     }
-    long fitted = System.nanoTime();
-    double inference = game.inferenceMillis();
-    Phases phases = new Phases((segmented - start) / 1e6, (sampled - segmented) / 1e6 - inference, inference,
-        (fitted - sampled) / 1e6);
-    return out.stream().map(r -> r.withPhases(phases)).toList();
+    return out;
+  }
+
+  /** The largest relative change of a target's weights between two fits: {@code |b - a| / |b|} in L2. */
+  private static double change(List<LimeResult> a, List<LimeResult> b) {
+    double worst = 0;
+    for (int t = 0; t < b.size(); t++) {
+      double[] before = a.get(t).weights();
+      double[] after = b.get(t).weights();
+      double diff = 0;
+      double norm = 0;
+      for (int f = 0; f < after.length; f++) {
+        diff += (after[f] - before[f]) * (after[f] - before[f]);
+        norm += after[f] * after[f];
+      }
+      worst = Math.max(worst, norm == 0 ? (diff == 0 ? 0 : 1) : Math.sqrt(diff / norm));
+    }
+    return worst;
   }
 
   private LimeResult surrogate(Prediction prediction, LabelScore target, double[][] design, double[] y,
@@ -160,6 +214,6 @@ public final class Lime implements Explainer {
     Explanation explanation = game.explanations(method(), layer(), prediction, List.of(target),
         List.of(game.map(featureWeights)), geometry, volumetricSlices).get(0);
     return new LimeResult(explanation, game.segments(), featureWeights, fit.intercept(), fit.r2(columns, y, weights),
-        fit.predict(columns[0]), target.probability(), null);
+        fit.predict(columns[0]), target.probability(), y.length, null);
   }
 }

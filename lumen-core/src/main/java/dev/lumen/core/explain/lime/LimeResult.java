@@ -15,10 +15,12 @@ import java.util.List;
  * @param r2 the surrogate's weighted R² on the samples: how well it mimics the model locally
  * @param localPrediction the surrogate's prediction for the unperturbed image
  * @param modelPrediction the model's probability of the target for the unperturbed image
+ * @param samples the samples the surrogate was fitted on: all of them, or fewer when the weights
+ *     settled first ({@link Lime.Settings#tolerance})
  * @param phases where the study's explanation spent its time (shared by its targets)
  */
 public record LimeResult(Explanation explanation, List<Segments> segments, double[] weights, double intercept,
-                         double r2, double localPrediction, double modelPrediction, Phases phases) {
+                         double r2, double localPrediction, double modelPrediction, int samples, Phases phases) {
   public LimeResult {
     segments = List.copyOf(segments);
     weights = weights.clone();
@@ -27,7 +29,7 @@ public record LimeResult(Explanation explanation, List<Segments> segments, doubl
   /**
    * What the surrogate learnt, as a report or manifest writes it: {@code r2}, {@code intercept},
    * {@code localPrediction}, {@code modelPrediction}, {@code superpixels} (their count),
-   * {@code weights} and {@code phasesMs}.
+   * {@code samples}, {@code weights} and {@code phasesMs}.
    */
   public java.util.Map<String, Object> summary() {
     java.util.Map<String, Object> out = new java.util.LinkedHashMap<>();
@@ -36,6 +38,7 @@ public record LimeResult(Explanation explanation, List<Segments> segments, doubl
     out.put("localPrediction", localPrediction);
     out.put("modelPrediction", modelPrediction);
     out.put("superpixels", segments.stream().mapToInt(Segments::count).sum());
+    out.put("samples", samples);
     out.put("weights", weights());
     out.put("phasesMs", phases);
     return out;
@@ -43,7 +46,8 @@ public record LimeResult(Explanation explanation, List<Segments> segments, doubl
 
   /** This result with {@code phases}. */
   LimeResult withPhases(Phases phases) {
-    return new LimeResult(explanation, segments, weights, intercept, r2, localPrediction, modelPrediction, phases);
+    return new LimeResult(explanation, segments, weights, intercept, r2, localPrediction, modelPrediction, samples,
+        phases);
   }
 
   @Override

@@ -50,6 +50,45 @@ class LimeTest {
     }
   }
 
+  /**
+   * An early stop scores the seeded neighbourhood's first samples, {@value Lime#CHECK_EVERY} at a
+   * time, until two fits agree: its result is the full method's on that many samples, it stops
+   * at the first check where the weights moved less than the tolerance, and no earlier.
+   */
+  @Test
+  void anEarlyStopIsLimeOnTheFirstSamplesAtTheFirstSettledCheck(@TempDir Path tmp) throws IOException {
+    Path file = SyntheticModels.regionSum(tmp.resolve("region.onnx"), 32, 20, 4, 8, 8);
+    Image flat = dev.lumen.core.TestImages.squareOnBlack(32, 20, 4, 8, 8f);
+    double tolerance = 0.05;
+    try (Model model = Model.load(file)) {
+      java.util.function.IntFunction<LimeResult> full = n -> Lime.of(model, new Lime.Settings(Segmentation.slic(16),
+          Hide.ZERO, n, 0.25, FeatureSelection.AUTO, Integer.MAX_VALUE, 4)).explainDetailed(List.of(flat),
+          Targets.top1(), Progress.none()).get(0).get(0);
+      LimeResult early = Lime.of(model, new Lime.Settings(Segmentation.slic(16), Hide.ZERO, 2000, 0.25,
+          FeatureSelection.AUTO, Integer.MAX_VALUE, 4, tolerance)).explainDetailed(List.of(flat), Targets.top1(),
+          Progress.none()).get(0).get(0);
+      int n = early.samples();
+      assertTrue(n < 2000 && n >= 2 * Lime.CHECK_EVERY && n % Lime.CHECK_EVERY == 0, "stopped at " + n);
+      assertEquals(n, early.summary().get("samples"));
+      assertArrayEquals(full.apply(n).weights(), early.weights(), "LIME on the first " + n + " samples");
+      assertTrue(change(full.apply(n - Lime.CHECK_EVERY), full.apply(n)) < tolerance, "settled at " + n);
+      for (int k = 2 * Lime.CHECK_EVERY; k < n; k += Lime.CHECK_EVERY) {
+        assertTrue(change(full.apply(k - Lime.CHECK_EVERY), full.apply(k)) >= tolerance, "not yet settled at " + k);
+      }
+      assertEquals(2000, full.apply(2000).samples(), "without a tolerance every sample is fitted");
+    }
+  }
+
+  private static double change(LimeResult a, LimeResult b) {
+    double diff = 0;
+    double norm = 0;
+    for (int f = 0; f < b.weights().length; f++) {
+      diff += Math.pow(b.weights()[f] - a.weights()[f], 2);
+      norm += Math.pow(b.weights()[f], 2);
+    }
+    return Math.sqrt(diff / norm);
+  }
+
   @Test
   void runsOnGreyAndColourModelsAndVolumes() {
     try (Model model = Model.load(TestModels.model("resnet18"))) {
