@@ -74,7 +74,8 @@ public final class MaskExport {
       String image = "studies/" + id + "-" + stem + (ext.equals("zip") ? "" : "." + ext);
       if (ext.equals("zip")) {
         // a DICOM series is exported as the folder of its files, which lumen evaluate reads as a study
-        SeriesArchive.eachFile(service.studyFile(id), (file, data) -> entry(zip, image + "/" + file, data.readAllBytes()));
+        SeriesArchive.eachFile(service.studyFile(id),
+            (file, data) -> entry(zip, image + "/" + file, data.readAllBytes()));
       } else {
         entry(zip, image, Files.readAllBytes(service.studyFile(id)));
       }

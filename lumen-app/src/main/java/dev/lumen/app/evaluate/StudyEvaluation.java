@@ -344,8 +344,8 @@ public final class StudyEvaluation {
         // the findings of the labels the heads were trained on
         List<Finding> trained = findings.stream().filter(f -> outputs.heads().trained().labels().contains(f.target()))
             .toList();
-        outputs.dataRandomisation().put(method, RandomisationReport.similarity(DataRandomisation.compare(outputs.heads(),
-            factory, trained)));
+        outputs.dataRandomisation().put(method,
+            RandomisationReport.similarity(DataRandomisation.compare(outputs.heads(), factory, trained)));
       }
       if (sanity) {
         // the trained model's maps are the ones just scored

@@ -129,7 +129,7 @@ class AnnotationApiTest extends ServerTestBase {
     assertTrue(run.out().matches("(?s).*cam\\s+acl\\s+cases\\s+1 .*hitRate.*"), run.out());
   }
 
-  /** An uploaded DICOM series is exported as the folder of its files, which {@code lumen evaluate} reads as the exam. */
+  /** An uploaded DICOM series is exported as the folder of its files, which {@code lumen evaluate} reads. */
   @Test
   void anExportedSeriesIsAFolderThatLumenEvaluateReads() throws Exception {
     Path folder = DicomStudiesTest.pydicomFile("dicomdirtests/98892001/CT5N");

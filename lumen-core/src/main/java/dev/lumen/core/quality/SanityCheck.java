@@ -75,7 +75,8 @@ public final class SanityCheck {
       List<Node> set = redrawn.get(k);
       try (Model randomised = model.withGraph(ParameterRandomisation.randomised(model.graph(), set, seed),
           model.name() + " (" + set.size() + " layers randomised)")) {
-        out.add(new Step(set.get(0).name(), set.size(), Similarity.mean(original, maps(randomised, explainer, findings))));
+        Similarity similarity = Similarity.mean(original, maps(randomised, explainer, findings));
+        out.add(new Step(set.get(0).name(), set.size(), similarity));
       }
     }
     progress.advance(phase, redrawn.size(), redrawn.size());

@@ -56,7 +56,8 @@ class DicomSeriesTest {
         DicomDataset kept = s.headers().get(z);
         assertTrue(kept.element(DicomDictionary.PIXEL_DATA).isEmpty() && kept.encapsulated() == null, entry[0]);
         assertEquals(parsed.elements().size() - 1, kept.elements().size(), entry[0] + " slice " + z);
-        assertEquals(parsed.text(DicomDictionary.SOP_INSTANCE_UID, "?"), kept.text(DicomDictionary.SOP_INSTANCE_UID, ""));
+        assertEquals(parsed.text(DicomDictionary.SOP_INSTANCE_UID, "?"),
+            kept.text(DicomDictionary.SOP_INSTANCE_UID, ""));
       }
       read++;
     }

@@ -238,7 +238,8 @@ class VolumetricModelTest {
   void guidedGradCamAndFullGradAreAutogradsIn3d(@TempDir Path tmp) throws IOException {
     try (Model model = TestModels.volumetric("cnn3d", tmp)) {
       Volume volume = TestModels.exam("cnn3d");
-      Explanation guided = dev.lumen.core.explain.gradient.GuidedGradCam.of(model).explain(volume, Targets.top1()).get(0);
+      Explanation guided = dev.lumen.core.explain.gradient.GuidedGradCam.of(model).explain(volume, Targets.top1())
+          .get(0);
       TestModels.assertClose(TestModels.array("cnn3d", "guidedgradcam"), guided.raw(), 1e-4, "3D Guided Grad-CAM");
       assertEquals(volume.depth(), guided.slices(), "one heat map slice per slice of the exam");
       Explanation fullGrad = dev.lumen.core.explain.gradient.FullGrad.of(model).explain(volume, Targets.top1()).get(0);

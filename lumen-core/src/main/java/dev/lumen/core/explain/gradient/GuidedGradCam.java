@@ -81,7 +81,8 @@ public final class GuidedGradCam implements Explainer {
     return combine(gradCam.explain(volume, targets, progress), guided.explain(volume, targets, progress), heatmap);
   }
 
-  private List<Explanation> combine(List<Explanation> cams, List<Explanation> backprops, UnaryOperator<Tensor> heatmap) {
+  private List<Explanation> combine(List<Explanation> cams, List<Explanation> backprops,
+                                    UnaryOperator<Tensor> heatmap) {
     List<Explanation> out = new ArrayList<>();
     for (int t = 0; t < cams.size(); t++) {
       Explanation cam = cams.get(t);
