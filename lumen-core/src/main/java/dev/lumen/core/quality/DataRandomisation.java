@@ -91,7 +91,7 @@ public final class DataRandomisation {
         fit(noise, features, shuffled));
   }
 
-  /** The mean similarity of the maps of {@code findings} (of labels the heads know) by {@code explainer} on the heads. */
+  /** The mean similarity of the maps of {@code findings} (labels the heads know) by {@code explainer} on the heads. */
   public static Similarity compare(Heads heads, Function<Model, Explainer> explainer, List<Finding> findings) {
     return Similarity.mean(SanityCheck.maps(heads.trained(), explainer, findings),
         SanityCheck.maps(heads.shuffled(), explainer, findings));
