@@ -25,18 +25,11 @@ import java.util.zip.ZipInputStream;
  * unpacked size is bounded so an archive that inflates without end is refused.
  */
 public final class SeriesArchive {
-  /** A ZIP local file header's first bytes. */
-  private static final byte[] MAGIC = {'P', 'K', 3, 4};
   /** The most an archive may unpack to, and the most files it may hold. */
   private static final long MAX_BYTES = 4L << 30;
   private static final int MAX_FILES = 100_000;
 
   private SeriesArchive() {}
-
-  /** Whether {@code bytes} begin like a ZIP archive. */
-  public static boolean looksLikeArchive(byte[] bytes) {
-    return bytes.length >= MAGIC.length && java.util.Arrays.equals(java.util.Arrays.copyOf(bytes, MAGIC.length), MAGIC);
-  }
 
   /**
    * The series in the archive {@code bytes}, named {@code name} in messages.

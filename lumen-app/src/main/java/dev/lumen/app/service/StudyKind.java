@@ -14,6 +14,8 @@ public final class StudyKind {
   private static final byte[] PNG = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
   private static final byte[] JPEG = {(byte) 0xff, (byte) 0xd8, (byte) 0xff};
   private static final byte[] NPY = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
+  /** A ZIP archive's first local file header. */
+  private static final byte[] ZIP = {'P', 'K', 3, 4};
 
   private StudyKind() {}
 
@@ -23,7 +25,7 @@ public final class StudyKind {
    * files, {@link SeriesArchive}), empty for anything else.
    */
   static Optional<String> of(byte[] bytes) {
-    if (SeriesArchive.looksLikeArchive(bytes)) {
+    if (startsWith(bytes, ZIP)) {
       return Optional.of("series");
     }
     if (startsWith(bytes, PNG) || startsWith(bytes, JPEG) || DicomParser.looksLikeDicom(bytes)) {
@@ -50,7 +52,7 @@ public final class StudyKind {
       byte[] head = in.readNBytes(1 << 16);
       return startsWith(head, PNG) ? "png" : startsWith(head, JPEG) ? "jpg" : startsWith(head, NPY) ? "npy"
           : DicomParser.looksLikeDicom(head) ? "dcm" : Nifti.looksLikeNifti(head) ? "nii"
-          : SeriesArchive.looksLikeArchive(head) ? "zip" : "";
+          : startsWith(head, ZIP) ? "zip" : "";
     } catch (IOException e) {
       return "";
     }

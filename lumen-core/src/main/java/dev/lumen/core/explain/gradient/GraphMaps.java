@@ -21,15 +21,17 @@ final class GraphMaps {
    * centres: bilinear for planes, trilinear for volumes) to the shape of {@code like}.
    */
   static String resizeLike(GraphEmitter e, String maps, String like) {
-    return e.op("Resize", List.of(maps, e.floats(new float[0], 0), e.floats(new float[0], 0),
-        e.op("Shape", List.of(like))), Attributes.text("mode", "linear"),
-        Attributes.text("coordinate_transformation_mode", "half_pixel"));
+    return linearResize(e, maps, e.op("Shape", List.of(like)));
   }
 
   /** Maps {@code [K, N, h, w]} resized bilinearly (half-pixel centres) to {@code size} ({@code {H, W}}). */
   static String resize(GraphEmitter e, String maps, int[] size) {
     String outer = e.op("Slice", List.of(e.op("Shape", List.of(maps)), e.ints(0), e.ints(2), e.ints(0)));
-    String sizes = e.op("Concat", List.of(outer, e.ints(size[0], size[1])), Attributes.integer("axis", 0));
+    return linearResize(e, maps, e.op("Concat", List.of(outer, e.ints(size[0], size[1])),
+        Attributes.integer("axis", 0)));
+  }
+
+  private static String linearResize(GraphEmitter e, String maps, String sizes) {
     return e.op("Resize", List.of(maps, e.floats(new float[0], 0), e.floats(new float[0], 0), sizes),
         Attributes.text("mode", "linear"), Attributes.text("coordinate_transformation_mode", "half_pixel"));
   }

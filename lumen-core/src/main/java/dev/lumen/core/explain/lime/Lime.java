@@ -42,7 +42,7 @@ public final class Lime implements Explainer {
    * @param features at most this many superpixels in the surrogate
    * @param seed the sampling seed
    * @param tolerance 0 to fit on every sample; else an early stop: the samples are scored
-   *     {@value #CHECK_EVERY} at a time, the surrogates refitted after each, and scoring stops when
+   *     {@value Lime#CHECK_EVERY} at a time, the surrogates refitted after each, and scoring stops when
    *     no target's weights moved by more than this fraction (relative L2) since the last fit
    */
   public record Settings(Segmentation segmentation, Hide hide, int samples, double kernelWidth,
