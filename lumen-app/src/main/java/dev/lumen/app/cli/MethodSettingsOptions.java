@@ -69,8 +69,8 @@ final class MethodSettingsOptions {
   @Option(names = "--features", description = "lime: at most this many superpixels in the surrogate (default: all).")
   int features = DEFAULTS.features();
 
-  @Option(names = "--lime-tolerance", description = "lime: stop scoring samples (checked every 100) once no target's "
-      + "weights move by more than this fraction; 0 scores every sample (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--lime-tolerance", description = "lime, kernelshap: stop scoring samples (checked every 100) once "
+      + "no target's weights move by more than this fraction; 0 scores every sample (default: ${DEFAULT-VALUE}).")
   double limeTolerance = DEFAULTS.limeTolerance();
 
   @Option(names = "--lrp-epsilon", description = "lrp-*: the epsilon rule's epsilon (default: ${DEFAULT-VALUE}).")

@@ -351,6 +351,10 @@ public final class ExplanationWriter {
         }
         entry.put("boxes", perSlice);
       }
+      if (!e.details().isEmpty()) {
+        // what the method reports of how it made the map, under its name (kernelshap.coalitions, ...)
+        entry.put(e.provenance().method(), e.details());
+      }
       entry.putAll(extras.write(studyDir, stem, base, index));
       entries.add(entry);
     }

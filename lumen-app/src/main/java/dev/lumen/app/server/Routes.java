@@ -219,9 +219,11 @@ final class Routes {
     files.put("overlay", base + "overlay.png");
     files.put("compact", base + "map.u8");
     files.put("boxes", base + "boxes.json");
-    if (row.detailsBlob() != null) {
+    if (row.detailsBlob() != null && row.method().equals("lime")) {
       files.put("lime", base + "lime.json");
       files.put("segments", base + "segments.npy");
+    } else if (row.detailsBlob() != null) {
+      files.put("details", base + "details.json");
     }
     out.put("files", files);
     return out;
@@ -241,11 +243,11 @@ final class Routes {
       case "overlay.png" -> ctx.contentType("image/png").result(Files.readAllBytes(service.overlay(row)));
       case "map.u8" -> ctx.contentType("application/octet-stream").result(compact(row));
       case "boxes.json" -> ctx.json(boxes(row, (float) LumenServer.rangeParameter(ctx, "threshold", 0.01, 1, 0.5)));
-      case "lime.json" -> send(ctx, details(row), "application/json");
+      case "lime.json", "details.json" -> send(ctx, details(row), "application/json");
       case "segments.npy" -> send(ctx, LumenServer.JSON.readTree(Files.readAllBytes(blob(details(row))))
           .get("segments").asText(), "application/octet-stream");
       default -> throw new NotFoundException("file", file + " (raw.npy, map.npy, overlay.png, map.u8, boxes.json, "
-          + "lime.json, segments.npy)");
+          + "lime.json, segments.npy, details.json)");
     }
   }
 
@@ -271,7 +273,7 @@ final class Routes {
 
   private static String details(ExplanationRow row) {
     if (row.detailsBlob() == null) {
-      throw new NotFoundException("LIME details", row.cacheKey() + "' (method " + row.method() + " has none");
+      throw new NotFoundException("details", row.cacheKey() + "' (method " + row.method() + " has none");
     }
     return row.detailsBlob();
   }

@@ -347,7 +347,7 @@ public final class LumenService implements AutoCloseable {
       ExplanationRow row = new ExplanationRow(plan.keys().get(t), request.model(), request.study(),
           explainer.method(), explainer.layer(), plan.settingsJson(), e.target().label(), e.target().index(),
           e.target().probability(), blobs.put(Npy.encode(e.raw())), blobs.put(Npy.encode(e.heatmap())), null,
-          System.currentTimeMillis(), lime == null ? null : limeDetails(lime.get(t)));
+          System.currentTimeMillis(), lime != null ? limeDetails(lime.get(t)) : details(e));
       store.putExplanation(row);
       rows.add(store.explanation(row.cacheKey()).orElse(row));
     }
@@ -393,6 +393,11 @@ public final class LumenService implements AutoCloseable {
     details.put("segments", blobs.put(Npy.encode("<i4", new long[] {r.segments().size(), first.height(), first.width()},
         labels.array())));
     return blobs.put(JSON.writeValueAsBytes(details));
+  }
+
+  /** What the method reports of how it made {@code e} ({@link Explanation#details}) as a JSON blob, or null. */
+  private String details(Explanation e) throws IOException {
+    return e.details().isEmpty() ? null : blobs.put(JSON.writeValueAsBytes(e.details()));
   }
 
   /** The labels, settings and cache keys of a request, resolved against its model. */

@@ -66,7 +66,7 @@ public record MethodSettings(int window, int stride, String fill, int masks, int
         new SmoothGrad.Settings(samples, noise, seed), lime,
         new Lrp.Settings((float) lrpEpsilon, (float) lrpGamma, lrpRules), new DeepLift.Settings(set),
         new GradientShap.Settings(set, samples, noise, seed),
-        new KernelShap.Settings(lime.segmentation(), lime.hide(), limeSamples, seed),
+        new KernelShap.Settings(lime.segmentation(), lime.hide(), limeSamples, seed, limeTolerance),
         new ShapleySampling.Settings(lime.segmentation(), lime.hide(), permutations, seed));
   }
 

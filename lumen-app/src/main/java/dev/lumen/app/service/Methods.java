@@ -227,7 +227,8 @@ public final class Methods {
     d.put("cnnfixations", "CNN-Fixations: the target neuron traced back to input pixels through one forward pass");
     d.put("lime", "LIME: weighted ridge surrogate over superpixels switched off at random (--lime-samples, "
         + "--segmentation, --hide, --lime-tolerance)");
-    d.put("kernelshap", "KernelSHAP: Shapley values of superpixels by the Shapley-kernel fit (--lime-samples, --segmentation, --hide)");
+    d.put("kernelshap", "KernelSHAP: Shapley values of superpixels by the Shapley-kernel fit (--lime-samples, "
+        + "--segmentation, --hide, --lime-tolerance)");
     d.put("featureablation", "feature ablation: probability drop when each superpixel alone is hidden (--segmentation, --hide)");
     d.put("shapleysampling", "Shapley value sampling: superpixels revealed in random orders (--permutations, --segmentation, --hide)");
     return d;

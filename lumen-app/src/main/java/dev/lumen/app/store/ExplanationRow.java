@@ -17,7 +17,8 @@ package dev.lumen.app.store;
  * @param mapBlob the normalised map in the study's geometry ({@code .npy}, {@code [slices, H, W]})
  * @param overlayBlob the overlay ({@code .png}; for a volume its middle slice), or null until it is first fetched
  * @param createdAt when it was computed (epoch milliseconds)
- * @param detailsBlob what the method learnt beside the map ({@code .json}; LIME's surrogate), or null
+ * @param detailsBlob what the method learnt beside the map ({@code .json}; LIME's surrogate,
+ *     another method's {@link dev.lumen.core.explain.Explanation#details}), or null
  */
 public record ExplanationRow(String cacheKey, String modelId, String studyId, String method, String layer,
                              String settings, String targetLabel, int targetIndex, double score, String rawBlob,

@@ -337,6 +337,12 @@ class CliTest {
     int used = new ObjectMapper().readTree(tmp.resolve("early/manifest.json").toFile()).get("studies").get(0)
         .get("explanations").get(0).get("lime").get("samples").asInt();
     assertTrue(used >= 200 && used < 1000 && used % 100 == 0, "stopped early, at a check: " + used);
+    Run shap = lumen("explain", model.toString(), nodule.toString(), "--method", "kernelshap", "--lime-samples",
+        "1000", "--segments", "30", "--lime-tolerance", "0.5", "-o", tmp.resolve("shap").toString());
+    assertEquals(0, shap.code(), shap.err());
+    int coalitions = new ObjectMapper().readTree(tmp.resolve("shap/manifest.json").toFile()).get("studies").get(0)
+        .get("explanations").get(0).get("kernelshap").get("coalitions").asInt();
+    assertTrue(coalitions >= 200 && coalitions < 1000 && coalitions % 100 == 0, "KernelSHAP stopped at " + coalitions);
     Run loose = lumen("explain", model.toString(), nodule.toString(), "--method", "lime", "--lime-tolerance", "1",
         "-o", tmp.resolve("loose").toString());
     assertEquals(2, loose.code());

@@ -132,6 +132,12 @@ class ServerTest extends ServerTestBase {
           Targets.labels(List.of("nodule"))).get(0).heatmap();
       assertArrayEquals(direct.toArray(), served.toArray(), 1e-6f);
     }
+    String shap = request.replace("\"lime\"", "\"kernelshap\"").replace("\"limeSamples\": 60",
+        "\"limeSamples\": 1000, \"limeTolerance\": 0.5");
+    api.waitFor(api.json("POST", "/api/explanations", shap, 202).get("job").get("id").asText());
+    JsonNode early = api.json("POST", "/api/explanations", shap, 200).get("explanations").get(0);
+    int coalitions = api.json("GET", early.get("files").get("details").asText(), null, 200).get("coalitions").asInt();
+    assertTrue(coalitions >= 200 && coalitions < 1000, "KernelSHAP's details say how many coalitions it scored");
     JsonNode boxes = api.json("GET", "/api/explanations/" + e.get("key").asText() + "/boxes.json?threshold=0.6", null,
         200);
     for (JsonNode box : boxes) {

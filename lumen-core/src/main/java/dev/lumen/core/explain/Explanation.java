@@ -3,6 +3,7 @@ package dev.lumen.core.explain;
 import dev.lumen.core.model.LabelScore;
 import dev.lumen.core.model.Prediction;
 import dev.lumen.core.tensor.Tensor;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -21,10 +22,14 @@ import java.util.Optional;
  *     integrated gradients, guided Grad-CAM, ...): the attribution of every element of the
  *     model input, {@code [slices, channels, h, w]} as Captum returns it (the raw map reduces
  *     its channels); empty for the others
+ * @param details what the method reports of how it made this map, for a manifest to carry (an
+ *     early-stopped KernelSHAP's coalitions scored, ...); empty for most methods
  */
 public record Explanation(String source, Prediction prediction, LabelScore target, Tensor raw,
-                          Tensor heatmap, Provenance provenance, Optional<Tensor> attribution) {
+                          Tensor heatmap, Provenance provenance, Optional<Tensor> attribution,
+                          Map<String, Object> details) {
   public Explanation {
+    details = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(details));
     if (raw.rank() != 3 || heatmap.rank() != 3) {
       throw new IllegalArgumentException("raw and heatmap must be [slices, h, w], got " + raw + " and " + heatmap);
     }
@@ -33,10 +38,21 @@ public record Explanation(String source, Prediction prediction, LabelScore targe
     }
   }
 
+  /** An explanation without details. */
+  public Explanation(String source, Prediction prediction, LabelScore target, Tensor raw, Tensor heatmap,
+                     Provenance provenance, Optional<Tensor> attribution) {
+    this(source, prediction, target, raw, heatmap, provenance, attribution, Map.of());
+  }
+
   /** An explanation without an input-shaped attribution. */
   public Explanation(String source, Prediction prediction, LabelScore target, Tensor raw, Tensor heatmap,
                      Provenance provenance) {
     this(source, prediction, target, raw, heatmap, provenance, Optional.empty());
+  }
+
+  /** This explanation with {@code details}. */
+  public Explanation withDetails(Map<String, Object> details) {
+    return new Explanation(source, prediction, target, raw, heatmap, provenance, attribution, details);
   }
 
   /** The number of slices of the heat map (1 for a 2D image). */

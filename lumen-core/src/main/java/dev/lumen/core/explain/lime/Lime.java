@@ -42,8 +42,9 @@ public final class Lime implements Explainer {
    * @param features at most this many superpixels in the surrogate
    * @param seed the sampling seed
    * @param tolerance 0 to fit on every sample; else an early stop: the samples are scored
-   *     {@value Lime#CHECK_EVERY} at a time, the surrogates refitted after each, and scoring stops when
-   *     no target's weights moved by more than this fraction (relative L2) since the last fit
+   *     {@value EarlyStop#CHECK_EVERY} at a time, the surrogates refitted after each, and scoring stops
+   *     when no target's weights moved by more than this fraction (relative L2) since the last fit
+   *     ({@link EarlyStop})
    */
   public record Settings(Segmentation segmentation, Hide hide, int samples, double kernelWidth,
                          FeatureSelection selection, int features, long seed, double tolerance) {
@@ -52,9 +53,7 @@ public final class Lime implements Explainer {
         throw new IllegalArgumentException("LIME needs samples >= 2, a positive kernel width and features >= 1, got "
             + samples + ", " + kernelWidth + " and " + features);
       }
-      if (!(tolerance >= 0 && tolerance < 1)) {
-        throw new IllegalArgumentException("LIME's tolerance must lie in [0, 1) (0: every sample), got " + tolerance);
-      }
+      EarlyStop.requireTolerance("LIME", tolerance);
     }
 
     /** Every sample scored (no early stop). */
@@ -69,9 +68,6 @@ public final class Lime implements Explainer {
           Integer.MAX_VALUE, 0);
     }
   }
-
-  /** How many more samples are scored between two checks of an early stop. */
-  static final int CHECK_EVERY = 100;
 
   private final Model model;
   private final Settings settings;
@@ -139,7 +135,7 @@ public final class Lime implements Explainer {
     long sampling = 0;
     long fitting = 0;
     // with a tolerance, samples are scored CHECK_EVERY at a time until two fits' weights agree
-    int step = settings.tolerance() > 0 ? CHECK_EVERY : settings.samples();
+    int step = settings.tolerance() > 0 ? EarlyStop.CHECK_EVERY : settings.samples();
     for (int n = Math.min(step, settings.samples()); ; n = Math.min(n + step, settings.samples())) {
       long before = System.nanoTime();
       boolean[][] rows = java.util.Arrays.copyOf(neighbourhood.rows(), n);
@@ -152,7 +148,7 @@ public final class Lime implements Explainer {
           targets, game, geometry, volumetricSlices);
       fitting += System.nanoTime() - scored;
       sampling += scored - before;
-      boolean settled = out != null && change(out, fits) < settings.tolerance();
+      boolean settled = out != null && EarlyStop.change(weights(out), weights(fits)) < settings.tolerance();
       out = fits;
       if (settled || n == settings.samples()) {
         break;
@@ -185,21 +181,8 @@ public final class Lime implements Explainer {
     return out;
   }
 
-  /** The largest relative change of a target's weights between two fits: {@code |b - a| / |b|} in L2. */
-  private static double change(List<LimeResult> a, List<LimeResult> b) {
-    double worst = 0;
-    for (int t = 0; t < b.size(); t++) {
-      double[] before = a.get(t).weights();
-      double[] after = b.get(t).weights();
-      double diff = 0;
-      double norm = 0;
-      for (int f = 0; f < after.length; f++) {
-        diff += (after[f] - before[f]) * (after[f] - before[f]);
-        norm += after[f] * after[f];
-      }
-      worst = Math.max(worst, norm == 0 ? (diff == 0 ? 0 : 1) : Math.sqrt(diff / norm));
-    }
-    return worst;
+  private static double[][] weights(List<LimeResult> fits) {
+    return fits.stream().map(LimeResult::weights).toArray(double[][]::new);
   }
 
   private LimeResult surrogate(Prediction prediction, LabelScore target, double[][] design, double[] y,

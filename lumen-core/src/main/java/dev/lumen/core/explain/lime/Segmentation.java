@@ -92,6 +92,9 @@ public sealed interface Segmentation {
   }
 
   private <T extends ImageBase<T>> ImageSuperpixels<T> superpixels(ImageType<T> type) {
+    // BoofCV's multi-threaded region merge (nested parallel loops in its own fork-join pool) was
+    // seen to deadlock in the tests; the factories below build the single-threaded versions
+    boofcv.concurrency.BoofConcurrency.USE_CONCURRENT = false;
     if (this instanceof Slic slic) {
       return FactoryImageSegmentation.slic(new ConfigSlic(slic.regions()), type);
     }

@@ -33,7 +33,7 @@ public final class FeatureAblation extends SuperpixelAttribution {
   }
 
   @Override
-  double[][] attributions(Coalitions game, float[] full, List<LabelScore> targets, Progress progress) {
+  Attributions attributions(Coalitions game, float[] full, List<LabelScore> targets, Progress progress) {
     int m = game.features();
     boolean[][] rows = new boolean[m + 1][];
     rows[0] = coalition(m, true);
@@ -49,6 +49,6 @@ public final class FeatureAblation extends SuperpixelAttribution {
         out[t][f] = p[0] - p[f + 1];
       }
     }
-    return out;
+    return Attributions.of(out);
   }
 }

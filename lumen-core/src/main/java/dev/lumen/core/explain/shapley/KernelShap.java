@@ -2,12 +2,15 @@ package dev.lumen.core.explain.shapley;
 
 import dev.lumen.core.explain.Progress;
 import dev.lumen.core.explain.lime.Coalitions;
+import dev.lumen.core.explain.lime.EarlyStop;
 import dev.lumen.core.explain.lime.Hide;
 import dev.lumen.core.explain.lime.Segmentation;
 import dev.lumen.core.model.LabelScore;
 import dev.lumen.core.model.Model;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 
 /**
@@ -21,7 +24,9 @@ import java.util.Random;
  * ({@link Coalitions}). Deterministic given the seed.
  *
  * <p>Cost: one forward pass per distinct coalition, batched, shared by every target; one fit for
- * all targets together.
+ * all targets together. With a tolerance ({@link Settings#tolerance}) the sampled coalitions are
+ * the first of the same seeded draw, as many as the attributions needed to settle; the
+ * explanation's details give their count ({@code coalitions}).
  */
 public final class KernelShap extends SuperpixelAttribution {
 
@@ -30,12 +35,21 @@ public final class KernelShap extends SuperpixelAttribution {
    * @param hide what a hidden superpixel shows
    * @param samples how many coalitions to score at most, besides the empty and the full one
    * @param seed the sampling seed
+   * @param tolerance 0 to fit on every sampled coalition; else an early stop ({@link EarlyStop}):
+   *     the coalitions are scored {@value EarlyStop#CHECK_EVERY} at a time and scoring stops when no
+   *     target's attributions moved by more than this fraction (relative L2) since the last fit
    */
-  public record Settings(Segmentation segmentation, Hide hide, int samples, long seed) {
+  public record Settings(Segmentation segmentation, Hide hide, int samples, long seed, double tolerance) {
     public Settings {
       if (samples < 2) {
         throw new IllegalArgumentException("KernelSHAP needs at least 2 samples, got " + samples);
       }
+      EarlyStop.requireTolerance("KernelSHAP", tolerance);
+    }
+
+    /** Every sampled coalition scored (no early stop). */
+    public Settings(Segmentation segmentation, Hide hide, int samples, long seed) {
+      this(segmentation, hide, samples, seed, 0);
     }
   }
 
@@ -57,13 +71,14 @@ public final class KernelShap extends SuperpixelAttribution {
   }
 
   @Override
-  double[][] attributions(Coalitions game, float[] full, List<LabelScore> targets, Progress progress) {
+  Attributions attributions(Coalitions game, float[] full, List<LabelScore> targets, Progress progress) {
     int m = game.features();
     List<boolean[]> rows = new ArrayList<>();
     List<Double> weights = new ArrayList<>();
     rows.add(coalition(m, false));
     weights.add(0.0);
-    if (m < 31 && (1L << m) - 2 <= settings.samples()) {
+    boolean exact = m < 31 && (1L << m) - 2 <= settings.samples();
+    if (exact) {
       for (long mask = 1; mask < (1L << m) - 1; mask++) {
         boolean[] row = new boolean[m];
         for (int f = 0; f < m; f++) {
@@ -87,6 +102,23 @@ public final class KernelShap extends SuperpixelAttribution {
         weights.add(1.0);
       }
     }
+    int sampled = rows.size() - 1;
+    // every coalition of an exact enumeration is needed; sampled ones may settle early
+    int step = settings.tolerance() > 0 && !exact ? EarlyStop.CHECK_EVERY : sampled;
+    double[][] out = null;
+    for (int n = Math.min(step, sampled); ; n = Math.min(n + step, sampled)) {
+      double[][] fit = fit(game, full, targets, rows.subList(0, n + 1), weights.subList(0, n + 1), progress);
+      boolean settled = out != null && EarlyStop.change(out, fit) < settings.tolerance();
+      out = fit;
+      if (settled || n == sampled) {
+        return new Attributions(out, settings.tolerance() > 0 ? Map.of("coalitions", n) : Map.of());
+      }
+    }
+  }
+
+  /** The attributions fitted on {@code rows} (the empty coalition first) of kernel {@code weights}. */
+  private double[][] fit(Coalitions game, float[] full, List<LabelScore> targets, List<boolean[]> rows,
+                         List<Double> weights, Progress progress) {
     float[][] scores = game.scores(rows.toArray(boolean[][]::new), progress, "kernelshap coalitions");
     double[][] y = new double[targets.size()][];
     double[] none = new double[targets.size()];
@@ -95,7 +127,7 @@ public final class KernelShap extends SuperpixelAttribution {
       double[] p = probabilities(scores, targets.get(t));
       none[t] = p[0];
       whole[t] = probabilities(new float[][] {full}, targets.get(t))[0];
-      y[t] = java.util.Arrays.copyOfRange(p, 1, p.length);
+      y[t] = Arrays.copyOfRange(p, 1, p.length);
     }
     boolean[][] design = rows.subList(1, rows.size()).toArray(boolean[][]::new);
     double[] w = weights.subList(1, weights.size()).stream().mapToDouble(Double::doubleValue).toArray();

@@ -54,7 +54,7 @@ public final class ShapleySampling extends SuperpixelAttribution {
   }
 
   @Override
-  double[][] attributions(Coalitions game, float[] full, List<LabelScore> targets, Progress progress) {
+  Attributions attributions(Coalitions game, float[] full, List<LabelScore> targets, Progress progress) {
     int m = game.features();
     double[][] out = new double[targets.size()][m];
     Random random = new Random(settings.seed());
@@ -76,6 +76,6 @@ public final class ShapleySampling extends SuperpixelAttribution {
       }
       progress.advance("shapley sampling permutations", n + 1, settings.permutations());
     }
-    return out;
+    return Attributions.of(out);
   }
 }

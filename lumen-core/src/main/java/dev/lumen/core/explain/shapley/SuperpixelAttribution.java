@@ -39,10 +39,20 @@ abstract class SuperpixelAttribution implements Explainer {
   }
 
   /**
-   * Each target's attribution of every superpixel: {@code [targets][features]}. {@code full} is the
-   * score row of the whole input.
+   * Each target's attribution of every superpixel.
+   *
+   * @param values {@code [targets][features]}
+   * @param details what the method reports of how it got them ({@link Explanation#details})
    */
-  abstract double[][] attributions(Coalitions game, float[] full, List<LabelScore> targets, Progress progress);
+  record Attributions(double[][] values, java.util.Map<String, Object> details) {
+    /** Attributions without details. */
+    static Attributions of(double[][] values) {
+      return new Attributions(values, java.util.Map.of());
+    }
+  }
+
+  /** Each target's attribution of every superpixel. {@code full} is the score row of the whole input. */
+  abstract Attributions attributions(Coalitions game, float[] full, List<LabelScore> targets, Progress progress);
 
   @Override
   public String layer() {
@@ -76,9 +86,10 @@ abstract class SuperpixelAttribution implements Explainer {
     float[] full = game.scores(new boolean[][] {all}, Progress.none(), method())[0];
     Prediction prediction = model.prediction(source, Tensor.of(full, 1, full.length), 0);
     List<LabelScore> chosen = targets.select(model, prediction);
-    double[][] values = attributions(game, full, chosen, progress);
-    List<Tensor> raws = Arrays.stream(values).map(game::map).toList();
-    return game.explanations(method(), layer(), prediction, chosen, raws, geometry, volumetricSlices);
+    Attributions values = attributions(game, full, chosen, progress);
+    List<Tensor> raws = Arrays.stream(values.values()).map(game::map).toList();
+    return game.explanations(method(), layer(), prediction, chosen, raws, geometry, volumetricSlices).stream()
+        .map(e -> e.withDetails(values.details())).toList();
   }
 
   /** The probability of {@code target} in each score row. */

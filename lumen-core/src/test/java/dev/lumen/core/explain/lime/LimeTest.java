@@ -51,7 +51,7 @@ class LimeTest {
   }
 
   /**
-   * An early stop scores the seeded neighbourhood's first samples, {@value Lime#CHECK_EVERY} at a
+   * An early stop scores the seeded neighbourhood's first samples, {@value EarlyStop#CHECK_EVERY} at a
    * time, until two fits agree: its result is the full method's on that many samples, it stops
    * at the first check where the weights moved less than the tolerance, and no earlier.
    */
@@ -68,12 +68,12 @@ class LimeTest {
           FeatureSelection.AUTO, Integer.MAX_VALUE, 4, tolerance)).explainDetailed(List.of(flat), Targets.top1(),
           Progress.none()).get(0).get(0);
       int n = early.samples();
-      assertTrue(n < 2000 && n >= 2 * Lime.CHECK_EVERY && n % Lime.CHECK_EVERY == 0, "stopped at " + n);
+      assertTrue(n < 2000 && n >= 2 * EarlyStop.CHECK_EVERY && n % EarlyStop.CHECK_EVERY == 0, "stopped at " + n);
       assertEquals(n, early.summary().get("samples"));
       assertArrayEquals(full.apply(n).weights(), early.weights(), "LIME on the first " + n + " samples");
-      assertTrue(change(full.apply(n - Lime.CHECK_EVERY), full.apply(n)) < tolerance, "settled at " + n);
-      for (int k = 2 * Lime.CHECK_EVERY; k < n; k += Lime.CHECK_EVERY) {
-        assertTrue(change(full.apply(k - Lime.CHECK_EVERY), full.apply(k)) >= tolerance, "not yet settled at " + k);
+      assertTrue(change(full.apply(n - EarlyStop.CHECK_EVERY), full.apply(n)) < tolerance, "settled at " + n);
+      for (int k = 2 * EarlyStop.CHECK_EVERY; k < n; k += EarlyStop.CHECK_EVERY) {
+        assertTrue(change(full.apply(k - EarlyStop.CHECK_EVERY), full.apply(k)) >= tolerance, "not yet settled at " + k);
       }
       assertEquals(2000, full.apply(2000).samples(), "without a tolerance every sample is fitted");
     }

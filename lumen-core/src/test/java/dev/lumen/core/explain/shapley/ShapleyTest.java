@@ -1,5 +1,6 @@
 package dev.lumen.core.explain.shapley;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -9,6 +10,7 @@ import dev.lumen.core.explain.Explanation;
 import dev.lumen.core.explain.Progress;
 import dev.lumen.core.explain.Targets;
 import dev.lumen.core.explain.lime.Coalitions;
+import dev.lumen.core.explain.lime.EarlyStop;
 import dev.lumen.core.explain.lime.Hide;
 import dev.lumen.core.explain.lime.Segmentation;
 import dev.lumen.core.explain.lime.Segments;
@@ -112,6 +114,39 @@ class ShapleyTest {
         sum += actual[i];
       }
       assertEquals(g.of((1L << g.players()) - 1) - g.of(0), sum, 1e-5, "efficiency");
+    }
+  }
+
+  /**
+   * KernelSHAP's early stop scores the seeded draw's first coalitions, {@value EarlyStop#CHECK_EVERY}
+   * at a time, until two fits agree: its map is the full method's on that many coalitions, it stops
+   * at the first check where the attributions moved less than the tolerance and no earlier, and
+   * its details say how many it scored.
+   */
+  @Test
+  void anEarlyStopIsKernelShapOnTheFirstCoalitionsAtTheFirstSettledCheck(@TempDir Path tmp) throws IOException {
+    Path file = dev.lumen.core.SyntheticModels.regionSum(tmp.resolve("region.onnx"), 32, 20, 4, 8, 8);
+    Image image = TestImages.squareOnBlack(32, 20, 4, 8, 8f);
+    Segmentation cut = Segmentation.slic(40);
+    double tolerance = 0.05;
+    try (Model model = Model.load(file)) {
+      Segments segments = Coalitions.of(model, model.preprocessor().toInput(List.of(image)), cut, Hide.ZERO)
+          .segments().get(0);
+      assertTrue((1L << segments.count()) - 2 > 4000, "coalitions are sampled: " + segments.count() + " superpixels");
+      java.util.function.IntFunction<Explanation> full = n -> KernelShap.of(model,
+          new KernelShap.Settings(cut, Hide.ZERO, n, 4)).explain(image);
+      Explanation early = KernelShap.of(model, new KernelShap.Settings(cut, Hide.ZERO, 4000, 4, tolerance))
+          .explain(image);
+      int n = (Integer) early.details().get("coalitions");
+      assertTrue(n < 4000 && n >= 2 * EarlyStop.CHECK_EVERY && n % EarlyStop.CHECK_EVERY == 0, "stopped at " + n);
+      assertArrayEquals(full.apply(n).raw().toArray(), early.raw().toArray(), "KernelSHAP on the first " + n);
+      java.util.function.IntFunction<double[][]> values = k -> new double[][] {perSuperpixel(full.apply(k), segments)};
+      assertTrue(EarlyStop.change(values.apply(n - EarlyStop.CHECK_EVERY), values.apply(n)) < tolerance);
+      for (int k = 2 * EarlyStop.CHECK_EVERY; k < n; k += EarlyStop.CHECK_EVERY) {
+        assertTrue(EarlyStop.change(values.apply(k - EarlyStop.CHECK_EVERY), values.apply(k)) >= tolerance,
+            "not yet settled at " + k);
+      }
+      assertTrue(full.apply(4000).details().isEmpty(), "without a tolerance nothing to report");
     }
   }
 
