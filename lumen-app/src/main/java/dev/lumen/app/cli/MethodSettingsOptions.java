@@ -21,6 +21,11 @@ final class MethodSettingsOptions {
   @Option(names = "--fill", description = "occlusion: zero, mean or blur (default: ${DEFAULT-VALUE}).")
   String fill = DEFAULTS.fill();
 
+  @Option(names = "--refine", description = "occlusion: coarse to fine, scoring the full grid only around the "
+      + "windows of twice the side whose drop reached this share of the largest; 0 scores every window "
+      + "(default: ${DEFAULT-VALUE}).")
+  double refine = DEFAULTS.refine();
+
   @Option(names = "--masks", description = "rise: number of random masks (default: ${DEFAULT-VALUE}).")
   int masks = DEFAULTS.masks();
 
@@ -101,9 +106,8 @@ final class MethodSettingsOptions {
 
   /** The settings as the options' plain values. */
   MethodSettings values() {
-    return new MethodSettings(window, stride, fill, masks, grid, keep, steps, rule, baseline, pointsPerRun, samples,
-        noise, limeSamples, segmentation, segments, hide, kernelWidth, selection, features, limeTolerance, lrpEpsilon,
-        lrpGamma,
-        lrpRules, baselines, permutations, seed);
+    return new MethodSettings(window, stride, fill, refine, masks, grid, keep, steps, rule, baseline, pointsPerRun,
+        samples, noise, limeSamples, segmentation, segments, hide, kernelWidth, selection, features, limeTolerance,
+        lrpEpsilon, lrpGamma, lrpRules, baselines, permutations, seed);
   }
 }

@@ -25,7 +25,7 @@ import java.util.Map;
  * the command line's options and the server's JSON requests both give, resolved in one place.
  * The defaults are the published ones (see {@link #defaults()}).
  */
-public record MethodSettings(int window, int stride, String fill, int masks, int grid, double keep, int steps,
+public record MethodSettings(int window, int stride, String fill, double refine, int masks, int grid, double keep, int steps,
                              String rule, String baseline, int pointsPerRun, int samples, double noise,
                              int limeSamples, String segmentation, int segments, String hide, double kernelWidth,
                              String selection, int features, double limeTolerance, double lrpEpsilon, double lrpGamma,
@@ -36,13 +36,13 @@ public record MethodSettings(int window, int stride, String fill, int masks, int
   }
 
   /**
-   * Occlusion 16/8 zero; RISE 4000 masks, grid 7, keep 0.5; IG 50 Gauss-Legendre points from
+   * Occlusion 16/8 zero on the full grid; RISE 4000 masks, grid 7, keep 0.5; IG 50 Gauss-Legendre points from
    * zero; SmoothGrad 25 at 15 %; LIME 1000 samples, SLIC 100, mean, 0.25, auto, no early stop; LRP zennit's
    * epsilon 1e-6 and gamma 0.25; DeepLIFT-SHAP and GradientSHAP over the zero, black and blurred
    * baselines; Shapley value sampling 25 permutations (Captum's).
    */
   public static MethodSettings defaults() {
-    return new MethodSettings(16, 8, "zero", 4000, 7, 0.5, 50, "gauss-legendre", "zero", 1, 25, 0.15, 1000, "slic",
+    return new MethodSettings(16, 8, "zero", 0, 4000, 7, 0.5, 50, "gauss-legendre", "zero", 1, 25, 0.15, 1000, "slic",
         100, "mean", 0.25, "auto", Integer.MAX_VALUE, 0, Composite.EPSILON, Composite.GAMMA, Map.of(),
         List.of("zero", "black", "blur"), 25, 0);
   }
@@ -61,7 +61,7 @@ public record MethodSettings(int window, int stride, String fill, int masks, int
     Baseline start = Baseline.named(baseline);
     List<Baseline> set = baselines.stream().map(Baseline::named).toList();
     Lime.Settings lime = limeSettings();
-    return new Methods.Settings(new Occlusion.Settings(window, stride, Fill.named(fill)),
+    return new Methods.Settings(new Occlusion.Settings(window, stride, Fill.named(fill), refine),
         new Rise.Settings(masks, grid, keep, seed), new IntegratedGradients.Settings(steps, quadrature, start, pointsPerRun),
         new SmoothGrad.Settings(samples, noise, seed), lime,
         new Lrp.Settings((float) lrpEpsilon, (float) lrpGamma, lrpRules), new DeepLift.Settings(set),

@@ -222,7 +222,7 @@ public final class Methods {
         "LRP, EpsilonAlpha2Beta1: alpha 2 beta 1 on convolutions, epsilon on dense layers");
     d.put(Lrp.method(Composite.Kind.EPSILON_ALPHA2_BETA1_FLAT),
         "LRP, EpsilonAlpha2Beta1Flat: EpsilonAlpha2Beta1 with the flat rule on the input layer");
-    d.put("occlusion", "occlusion: score drop under a sliding window (--window, --stride, --fill)");
+    d.put("occlusion", "occlusion: score drop under a sliding window (--window, --stride, --fill, --refine)");
     d.put("rise", "RISE: score-weighted sum of random masks (--masks, --grid, --keep, --seed)");
     d.put("cnnfixations", "CNN-Fixations: the target neuron traced back to input pixels through one forward pass");
     d.put("lime", "LIME: weighted ridge surrogate over superpixels switched off at random (--lime-samples, "

@@ -39,10 +39,18 @@ abstract class InputMapExplainer implements Explainer {
   }
 
   /**
-   * Maps of the block of {@code input} at {@code offset}: {@code [targets][height * width]}.
-   * {@code base} holds the unperturbed input's scores.
+   * The maps of one block, {@code [targets][height * width]}, with what the method counted in
+   * making them ({@link Explanation#details}, added up over an exam's blocks; empty for most).
    */
-  abstract float[][] blockMaps(Tensor input, int offset, Tensor base, List<LabelScore> targets, Progress progress);
+  record BlockMaps(float[][] maps, java.util.Map<String, Integer> counts) {
+    /** Maps without counts. */
+    static BlockMaps of(float[][] maps) {
+      return new BlockMaps(maps, java.util.Map.of());
+    }
+  }
+
+  /** Maps of the block of {@code input} at {@code offset}. {@code base} holds the unperturbed input's scores. */
+  abstract BlockMaps blockMaps(Tensor input, int offset, Tensor base, List<LabelScore> targets, Progress progress);
 
   @Override
   public String layer() {
@@ -123,16 +131,19 @@ abstract class InputMapExplainer implements Explainer {
     List<LabelScore> chosen = targets.select(model, prediction);
     int plane = planes.height * planes.width;
     float[][] maps = new float[chosen.size()][blocks * plane];
+    java.util.Map<String, Object> counts = new java.util.LinkedHashMap<>();
     for (int b = 0; b < blocks; b++) {
-      float[][] block = blockMaps(input, b * planes.blockSize(), base, chosen, progress);
+      BlockMaps block = blockMaps(input, b * planes.blockSize(), base, chosen, progress);
       for (int t = 0; t < chosen.size(); t++) {
-        System.arraycopy(block[t], 0, maps[t], b * plane, plane);
+        System.arraycopy(block.maps()[t], 0, maps[t], b * plane, plane);
       }
+      block.counts().forEach((name, n) -> counts.merge(name, n, (a, c) -> (Integer) a + (Integer) c));
     }
     List<Tensor> raws = new ArrayList<>();
     for (float[] map : maps) {
       raws.add(Tensor.of(map, blocks, planes.height, planes.width));
     }
-    return Explanations.of(model, method(), layer(), prediction, chosen, raws, geometry, Maps::minMax);
+    return Explanations.of(model, method(), layer(), prediction, chosen, raws, geometry, Maps::minMax).stream()
+        .map(e -> e.withDetails(counts)).toList();
   }
 }

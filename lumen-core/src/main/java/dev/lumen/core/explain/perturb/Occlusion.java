@@ -22,6 +22,14 @@ import java.util.List;
  * through the volume, one pass per position. Every target comes from the same passes. The raw
  * map is at the model input's resolution.
  *
+ * <p>Coarse to fine (opt-in, {@link Settings#refine}, 2D images and exams' slices): windows twice
+ * the side, at twice the stride, are scored first and make a coarse map; a window of the full grid
+ * is scored only where some target's coarse map reaches {@code refine} times its largest
+ * magnitude under it, and elsewhere takes the drop the coarse map predicts (its mean under the
+ * window, scaled by the windows' areas). The explanation's details give the windows of the full
+ * grid and the passes made ({@code windows}, {@code scored}); how close the map stays to the full
+ * grid's is measured in docs/benchmarks.md.
+ *
  * <pre>{@code
  * Explanation e = Occlusion.of(model, new Occlusion.Settings(16, 8, Fill.ZERO)).explain(image);
  * }</pre>
@@ -35,15 +43,26 @@ public final class Occlusion extends InputMapExplainer {
    * @param window side of the square window, in model input pixels
    * @param stride step between window positions, in model input pixels
    * @param fill what the window is filled with
+   * @param refine 0 for every window; else coarse to fine: the share of the coarse map's largest
+   *     magnitude from which its windows are scored at the full grid, in (0, 1]
    */
-  public record Settings(int window, int stride, Fill fill) {
+  public record Settings(int window, int stride, Fill fill, double refine) {
     public Settings {
       if (window < 1 || stride < 1) {
         throw new IllegalArgumentException("window and stride must be >= 1, got " + window + " and " + stride);
       }
+      if (!(refine >= 0 && refine <= 1)) {
+        throw new IllegalArgumentException("occlusion's refine share must lie in [0, 1] (0: every window), got "
+            + refine);
+      }
     }
 
-    /** Window 16, stride 8, zero fill. */
+    /** Every window scored. */
+    public Settings(int window, int stride, Fill fill) {
+      this(window, stride, fill, 0);
+    }
+
+    /** Window 16, stride 8, zero fill, every window. */
     public static Settings defaults() {
       return new Settings(16, 8, Fill.ZERO);
     }
@@ -70,25 +89,68 @@ public final class Occlusion extends InputMapExplainer {
 
   /** Per target, the mean score drop at every pixel of the block at {@code offset}. */
   @Override
-  float[][] blockMaps(Tensor inputTensor, int offset, Tensor base, List<LabelScore> targets,
-                       Progress progress) {
+  BlockMaps blockMaps(Tensor inputTensor, int offset, Tensor base, List<LabelScore> targets,
+                      Progress progress) {
     float[] input = inputTensor.unsafeData();
     float[] fill = fillValues(input, offset);
-    List<int[]> positions = positions();
-    float[][] sum = new float[targets.size()][planes.height * planes.width];
-    int[] count = new int[planes.height * planes.width];
-    // a window over pixels that already hold the fill (background under a zero fill) changes nothing
-    float[][] scores = scores(positions.size(), i -> holdsFill(input, offset, fill, positions.get(i)),
-        (i, batch, at) -> occluded(input, offset, fill, positions.get(i)[0], positions.get(i)[1], batch, at),
-        inputTensor, progress);
-    for (int i = 0; i < positions.size(); i++) {
-      int y0 = positions.get(i)[0];
-      int x0 = positions.get(i)[1];
+    int window = settings.window();
+    List<int[]> positions = positions(window, settings.stride());
+    float[][] drops = new float[positions.size()][];
+    int passes = 0;
+    if (settings.refine() > 0) {
+      int side = Math.min(2 * window, Math.min(planes.width, planes.height));
+      List<int[]> coarse = positions(side, 2 * settings.stride());
+      float[][] coarseMaps = meanDrops(coarse, side, drops(windowScores(input, offset, fill, coarse, side, inputTensor,
+          progress), base, targets));
+      passes += coarse.size();
+      estimateQuietWindows(positions, coarseMaps, (double) window * window / (side * side), drops);
+    }
+    List<Integer> open = new ArrayList<>();
+    for (int i = 0; i < drops.length; i++) {
+      if (drops[i] == null) {
+        open.add(i);
+      }
+    }
+    float[][] fine = drops(windowScores(input, offset, fill, open.stream().map(positions::get).toList(), window,
+        inputTensor, progress), base, targets);
+    for (int k = 0; k < open.size(); k++) {
+      drops[open.get(k)] = fine[k];
+    }
+    passes += open.size();
+    float[][] maps = meanDrops(positions, window, drops);
+    return settings.refine() > 0
+        ? new BlockMaps(maps, java.util.Map.of("windows", positions.size(), "scored", passes))
+        : BlockMaps.of(maps);
+  }
+
+  /** Each window's drop of each target's score: {@code [windows][targets]}. */
+  private static float[][] drops(float[][] scores, Tensor base, List<LabelScore> targets) {
+    float[][] out = new float[scores.length][targets.size()];
+    for (int i = 0; i < scores.length; i++) {
       for (int t = 0; t < targets.size(); t++) {
         int c = targets.get(t).index();
-        addToWindow(sum[t], y0, x0, base.get(c) - scores[i][c]);
+        out[i][t] = base.get(c) - scores[i][c];
       }
-      addToWindow(count, y0, x0);
+    }
+    return out;
+  }
+
+  /** Per target, every pixel's mean drop over the windows of {@code side} at {@code corners} that cover it. */
+  private float[][] meanDrops(List<int[]> corners, int side, float[][] drops) {
+    int targets = drops.length == 0 ? 0 : drops[0].length;
+    float[][] sum = new float[targets][planes.height * planes.width];
+    int[] count = new int[planes.height * planes.width];
+    for (int i = 0; i < corners.size(); i++) {
+      int[] corner = corners.get(i);
+      for (int y = corner[0]; y < corner[0] + side; y++) {
+        for (int x = corner[1]; x < corner[1] + side; x++) {
+          int p = y * planes.width + x;
+          count[p]++;
+          for (int t = 0; t < targets; t++) {
+            sum[t][p] += drops[i][t];
+          }
+        }
+      }
     }
     for (float[] map : sum) {
       for (int p = 0; p < map.length; p++) {
@@ -96,6 +158,46 @@ public final class Occlusion extends InputMapExplainer {
       }
     }
     return sum;
+  }
+
+  /**
+   * Gives each window of the full grid where no target's coarse map reaches {@code refine} of its
+   * largest magnitude the drop the coarse map predicts for it: its mean under the window, scaled by
+   * the windows' areas ({@code scale}); the windows left null are scored.
+   */
+  private void estimateQuietWindows(List<int[]> positions, float[][] coarseMaps, double scale, float[][] drops) {
+    int window = settings.window();
+    double[] largest = new double[coarseMaps.length];
+    for (int t = 0; t < coarseMaps.length; t++) {
+      for (float v : coarseMaps[t]) {
+        largest[t] = Math.max(largest[t], Math.abs(v));
+      }
+    }
+    for (int i = 0; i < positions.size(); i++) {
+      int[] corner = positions.get(i);
+      float[] estimate = new float[coarseMaps.length];
+      boolean quiet = true;
+      for (int t = 0; t < coarseMaps.length; t++) {
+        double sum = 0;
+        for (int y = corner[0]; y < corner[0] + window; y++) {
+          for (int x = corner[1]; x < corner[1] + window; x++) {
+            float v = coarseMaps[t][y * planes.width + x];
+            quiet &= Math.abs(v) < settings.refine() * largest[t];
+            sum += v;
+          }
+        }
+        estimate[t] = (float) (scale * sum / (window * window));
+      }
+      drops[i] = quiet ? estimate : null;
+    }
+  }
+
+  /** The scores of the input with each window of {@code side} at {@code corners} filled. */
+  private float[][] windowScores(float[] input, int offset, float[] fill, List<int[]> corners, int side,
+                                 Tensor inputTensor, Progress progress) {
+    // a window over pixels that already hold the fill (background under a zero fill) changes nothing
+    return scores(corners.size(), i -> holdsFill(input, offset, fill, corners.get(i), side),
+        (i, batch, at) -> occluded(input, offset, fill, corners.get(i), side, batch, at), inputTensor, progress);
   }
 
   /**
@@ -107,6 +209,10 @@ public final class Occlusion extends InputMapExplainer {
   float[][] volumetricMaps(Tensor inputTensor, Tensor base, List<LabelScore> targets, Progress progress) {
     if (settings.fill() == Fill.BLUR) {
       throw new IllegalArgumentException("the blur fill is a 2D blur; occlude a 3D model with zero or mean");
+    }
+    if (settings.refine() > 0) {
+      throw new IllegalArgumentException("coarse-to-fine occlusion refines 2D windows; occlude a 3D model on its "
+          + "full grid (refine 0)");
     }
     float[] input = inputTensor.unsafeData();
     int c = inputTensor.dim(1);
@@ -126,7 +232,7 @@ public final class Occlusion extends InputMapExplainer {
     }
     List<int[]> positions = new ArrayList<>();
     for (int z : starts(d, depthWindow)) {
-      for (int[] yx : positions()) {
+      for (int[] yx : positions(settings.window(), settings.stride())) {
         positions.add(new int[] {z, yx[0], yx[1]});
       }
     }
@@ -184,11 +290,11 @@ public final class Occlusion extends InputMapExplainer {
     }
   }
 
-  /** Top-left corners of the windows; the last row and column touch the far edges. */
-  private List<int[]> positions() {
+  /** Top-left corners of the windows of {@code side}; the last row and column touch the far edges. */
+  private List<int[]> positions(int side, int stride) {
     List<int[]> out = new ArrayList<>();
-    for (int y : starts(planes.height, settings.window())) {
-      for (int x : starts(planes.width, settings.window())) {
+    for (int y : starts(planes.height, side, stride)) {
+      for (int x : starts(planes.width, side, stride)) {
         out.add(new int[] {y, x});
       }
     }
@@ -196,20 +302,24 @@ public final class Occlusion extends InputMapExplainer {
   }
 
   private List<Integer> starts(int size, int window) {
+    return starts(size, window, settings.stride());
+  }
+
+  private static List<Integer> starts(int size, int window, int stride) {
     List<Integer> out = new ArrayList<>();
     int last = size - window;
-    for (int s = 0; s < last; s += settings.stride()) {
+    for (int s = 0; s < last; s += stride) {
       out.add(s);
     }
     out.add(last);
     return out;
   }
 
-  /** Whether every value under the window at {@code corner} (row, column) already holds the fill. */
-  private boolean holdsFill(float[] input, int offset, float[] fill, int[] corner) {
+  /** Whether every value under the window of {@code side} at {@code corner} (row, column) already holds the fill. */
+  private boolean holdsFill(float[] input, int offset, float[] fill, int[] corner, int side) {
     for (int c = 0; c < planes.channels; c++) {
-      for (int y = corner[0]; y < corner[0] + settings.window(); y++) {
-        for (int x = corner[1]; x < corner[1] + settings.window(); x++) {
+      for (int y = corner[0]; y < corner[0] + side; y++) {
+        for (int x = corner[1]; x < corner[1] + side; x++) {
           int i = planes.index(c, y, x);
           if (input[offset + i] != fill[i]) {
             return false;
@@ -220,11 +330,11 @@ public final class Occlusion extends InputMapExplainer {
     return true;
   }
 
-  private void occluded(float[] input, int offset, float[] fill, int y0, int x0, float[] batch, int at) {
+  private void occluded(float[] input, int offset, float[] fill, int[] corner, int side, float[] batch, int at) {
     System.arraycopy(input, 0, batch, at, input.length);
     for (int c = 0; c < planes.channels; c++) {
-      for (int y = y0; y < y0 + settings.window(); y++) {
-        for (int x = x0; x < x0 + settings.window(); x++) {
+      for (int y = corner[0]; y < corner[0] + side; y++) {
+        for (int x = corner[1]; x < corner[1] + side; x++) {
           int i = planes.index(c, y, x);
           batch[at + offset + i] = fill[i];
         }
@@ -264,21 +374,4 @@ public final class Occlusion extends InputMapExplainer {
     }
     return fill;
   }
-
-  private void addToWindow(float[] map, int y0, int x0, float value) {
-    for (int y = y0; y < y0 + settings.window(); y++) {
-      for (int x = x0; x < x0 + settings.window(); x++) {
-        map[y * planes.width + x] += value;
-      }
-    }
-  }
-
-  private void addToWindow(int[] count, int y0, int x0) {
-    for (int y = y0; y < y0 + settings.window(); y++) {
-      for (int x = x0; x < x0 + settings.window(); x++) {
-        count[y * planes.width + x]++;
-      }
-    }
-  }
-
 }

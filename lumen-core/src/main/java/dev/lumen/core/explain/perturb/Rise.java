@@ -64,11 +64,11 @@ public final class Rise extends InputMapExplainer {
 
   /** {@code [targets][H*W]}: the score-weighted mask sum for the block at {@code offset}. */
   @Override
-  float[][] blockMaps(Tensor input, int offset, Tensor base, List<LabelScore> targets, Progress progress) {
+  BlockMaps blockMaps(Tensor input, int offset, Tensor base, List<LabelScore> targets, Progress progress) {
     Random rng = new Random(settings.seed());
-    return maskSum(planes.height * planes.width, () -> mask(rng),
+    return BlockMaps.of(maskSum(planes.height * planes.width, () -> mask(rng),
         (m, batch, at) -> masked(input.unsafeData(), offset, m, batch, at), input, targets,
-        Math.max(model.options().batchSize(), 16), progress);
+        Math.max(model.options().batchSize(), 16), progress));
   }
 
   /**

@@ -63,6 +63,37 @@ class OcclusionTest {
     }
   }
 
+  /**
+   * Coarse to fine: 49 windows of 8 at stride 4 first, then only the 63 of the 225 windows of 4 at
+   * stride 2 under the coarse map's non-zero part (the 6 coarse windows over the region). The
+   * score adds up the region's pixels, so every window left out covers none of them and, as the
+   * coarse map predicts, drops nothing: the map is the full grid's, and the details count both.
+   */
+  @Test
+  void coarseToFineScoresOnlyWhereTheCoarseWindowsMovedTheScore(@TempDir Path tmp) throws IOException {
+    Path file = SyntheticModels.regionSum(tmp.resolve("region.onnx"), 32, 8, 12, 8, 4);
+    Image white = Image.gray("white.png", filled(32 * 32, 255f), 32, 32, 255f);
+    try (Model model = Model.load(file)) {
+      Explanation full = Occlusion.of(model, new Occlusion.Settings(4, 2, Fill.ZERO)).explain(white);
+      Explanation refined = Occlusion.of(model, new Occlusion.Settings(4, 2, Fill.ZERO, 0.01)).explain(white);
+      assertEquals(java.util.Map.of("windows", 225, "scored", 49 + 63), refined.details());
+      assertTrue(full.details().isEmpty());
+      float[] expected = full.raw().toArray();
+      float[] actual = refined.raw().toArray();
+      for (int p = 0; p < expected.length; p++) {
+        assertEquals(expected[p], actual[p], 1e-4, "pixel " + p / 32 + "," + p % 32);
+      }
+    }
+    IllegalArgumentException wide = assertThrows(IllegalArgumentException.class,
+        () -> new Occlusion.Settings(4, 2, Fill.ZERO, 1.5));
+    assertTrue(wide.getMessage().contains("[0, 1]"), wide.getMessage());
+    try (Model model = TestModels.volumetric("cnn3d", tmp)) {
+      IllegalArgumentException flat = assertThrows(IllegalArgumentException.class, () -> Occlusion.of(model,
+          new Occlusion.Settings(4, 4, Fill.ZERO, 0.1)).explain(TestModels.exam("cnn3d"), Targets.top1()));
+      assertTrue(flat.getMessage().contains("coarse-to-fine occlusion refines 2D windows"), flat.getMessage());
+    }
+  }
+
   @Test
   void overlappingWindowsAverageTheirDrops(@TempDir Path tmp) throws IOException {
     Path file = SyntheticModels.regionSum(tmp.resolve("region.onnx"), 16, 0, 0, 1, 1);
