@@ -25,8 +25,8 @@ import java.util.Map;
  * the command line's options and the server's JSON requests both give, resolved in one place.
  * The defaults are the published ones (see {@link #defaults()}).
  */
-public record MethodSettings(int window, int stride, String fill, double refine, int masks, int grid, double keep, int steps,
-                             String rule, String baseline, int pointsPerRun, int samples, double noise,
+public record MethodSettings(int window, int stride, String fill, double refine, int masks, int grid, double keep,
+                             int steps, String rule, String baseline, int pointsPerRun, int samples, double noise,
                              int limeSamples, String segmentation, int segments, String hide, double kernelWidth,
                              String selection, int features, double limeTolerance, double lrpEpsilon, double lrpGamma,
                              Map<String, String> lrpRules, List<String> baselines, int permutations, long seed) {

@@ -73,7 +73,8 @@ class LimeTest {
       assertArrayEquals(full.apply(n).weights(), early.weights(), "LIME on the first " + n + " samples");
       assertTrue(change(full.apply(n - EarlyStop.CHECK_EVERY), full.apply(n)) < tolerance, "settled at " + n);
       for (int k = 2 * EarlyStop.CHECK_EVERY; k < n; k += EarlyStop.CHECK_EVERY) {
-        assertTrue(change(full.apply(k - EarlyStop.CHECK_EVERY), full.apply(k)) >= tolerance, "not yet settled at " + k);
+        assertTrue(change(full.apply(k - EarlyStop.CHECK_EVERY), full.apply(k)) >= tolerance,
+            "not yet settled at " + k);
       }
       assertEquals(2000, full.apply(2000).samples(), "without a tolerance every sample is fitted");
     }
