@@ -45,7 +45,8 @@ export class ExplainPage {
     root.innerHTML = `
       <div class="explain">
         <aside>
-          <label>Upload a study (PNG, JPEG, .npy) <input id="upload" type="file" accept=".png,.jpg,.jpeg,.npy"></label>
+          <label>Upload a study (PNG, JPEG, DICOM, .npy)
+            <input id="upload" type="file" accept=".png,.jpg,.jpeg,.dcm,.dicom,.npy"></label>
           <label>or a registered one <select id="study"></select></label>
           <fieldset id="models"><legend>Models (several make an ensemble)</legend></fieldset>
           <label>Method <select id="method"></select></label>
