@@ -21,19 +21,22 @@ import org.junit.jupiter.api.io.TempDir;
 
 class OcclusionTest {
 
-  /** The score is the sum over rows 8..15, columns 12..15: zeroing a 4x4 window inside drops it by 16. */
+  /** Occlusion of a white 32 x 32 study by the model whose score sums rows 8..15, columns 12..15. */
+  private static Explanation onWhite(Path tmp, Occlusion.Settings settings) throws IOException {
+    Path file = SyntheticModels.regionSum(tmp.resolve("region.onnx"), 32, 8, 12, 8, 4);
+    try (Model model = Model.load(file)) {
+      return Occlusion.of(model, settings).explain(Image.gray("white.png", filled(32 * 32, 255f), 32, 32, 255f));
+    }
+  }
+
+  /** Zeroing a 4x4 window inside the summed region drops the score by 16. */
   @Test
   void scoreDropEqualsTheOccludedPartOfTheRegion(@TempDir Path tmp) throws IOException {
-    Path file = SyntheticModels.regionSum(tmp.resolve("region.onnx"), 32, 8, 12, 8, 4);
-    Image white = Image.gray("white.png", filled(32 * 32, 255f), 32, 32, 255f);
-    try (Model model = Model.load(file)) {
-      Explanation e = Occlusion.of(model, new Occlusion.Settings(4, 4, Fill.ZERO)).explain(white);
-      float[] raw = e.raw().toArray();
-      for (int y = 0; y < 32; y++) {
-        for (int x = 0; x < 32; x++) {
-          boolean inside = y >= 8 && y < 16 && x >= 12 && x < 16;
-          assertEquals(inside ? 16f : 0f, raw[y * 32 + x], 1e-4, "pixel " + y + "," + x);
-        }
+    float[] raw = onWhite(tmp, new Occlusion.Settings(4, 4, Fill.ZERO)).raw().toArray();
+    for (int y = 0; y < 32; y++) {
+      for (int x = 0; x < 32; x++) {
+        boolean inside = y >= 8 && y < 16 && x >= 12 && x < 16;
+        assertEquals(inside ? 16f : 0f, raw[y * 32 + x], 1e-4, "pixel " + y + "," + x);
       }
     }
   }
@@ -71,18 +74,14 @@ class OcclusionTest {
    */
   @Test
   void coarseToFineScoresOnlyWhereTheCoarseWindowsMovedTheScore(@TempDir Path tmp) throws IOException {
-    Path file = SyntheticModels.regionSum(tmp.resolve("region.onnx"), 32, 8, 12, 8, 4);
-    Image white = Image.gray("white.png", filled(32 * 32, 255f), 32, 32, 255f);
-    try (Model model = Model.load(file)) {
-      Explanation full = Occlusion.of(model, new Occlusion.Settings(4, 2, Fill.ZERO)).explain(white);
-      Explanation refined = Occlusion.of(model, new Occlusion.Settings(4, 2, Fill.ZERO, 0.01)).explain(white);
-      assertEquals(java.util.Map.of("windows", 225, "scored", 49 + 63), refined.details());
-      assertTrue(full.details().isEmpty());
-      float[] expected = full.raw().toArray();
-      float[] actual = refined.raw().toArray();
-      for (int p = 0; p < expected.length; p++) {
-        assertEquals(expected[p], actual[p], 1e-4, "pixel " + p / 32 + "," + p % 32);
-      }
+    Explanation full = onWhite(tmp, new Occlusion.Settings(4, 2, Fill.ZERO));
+    Explanation refined = onWhite(tmp, new Occlusion.Settings(4, 2, Fill.ZERO, 0.01));
+    assertEquals(java.util.Map.of("windows", 225, "scored", 49 + 63), refined.details());
+    assertTrue(full.details().isEmpty());
+    float[] expected = full.raw().toArray();
+    float[] actual = refined.raw().toArray();
+    for (int p = 0; p < expected.length; p++) {
+      assertEquals(expected[p], actual[p], 1e-4, "pixel " + p / 32 + "," + p % 32);
     }
     IllegalArgumentException wide = assertThrows(IllegalArgumentException.class,
         () -> new Occlusion.Settings(4, 2, Fill.ZERO, 1.5));
