@@ -131,19 +131,19 @@ abstract class InputMapExplainer implements Explainer {
     List<LabelScore> chosen = targets.select(model, prediction);
     int plane = planes.height * planes.width;
     float[][] maps = new float[chosen.size()][blocks * plane];
-    java.util.Map<String, Object> counts = new java.util.LinkedHashMap<>();
+    java.util.Map<String, Integer> counts = new java.util.LinkedHashMap<>();
     for (int b = 0; b < blocks; b++) {
       BlockMaps block = blockMaps(input, b * planes.blockSize(), base, chosen, progress);
       for (int t = 0; t < chosen.size(); t++) {
         System.arraycopy(block.maps()[t], 0, maps[t], b * plane, plane);
       }
-      block.counts().forEach((name, n) -> counts.merge(name, n, (a, c) -> (Integer) a + (Integer) c));
+      block.counts().forEach((name, n) -> counts.merge(name, n, Integer::sum));
     }
     List<Tensor> raws = new ArrayList<>();
     for (float[] map : maps) {
       raws.add(Tensor.of(map, blocks, planes.height, planes.width));
     }
     return Explanations.of(model, method(), layer(), prediction, chosen, raws, geometry, Maps::minMax).stream()
-        .map(e -> e.withDetails(counts)).toList();
+        .map(e -> e.withDetails(new java.util.LinkedHashMap<String, Object>(counts))).toList();
   }
 }
