@@ -258,6 +258,35 @@ def quality_references(out_dir):
     np.save(os.path.join(out_dir, "quality-road.image.npy"), image.astype(np.float32))
     np.save(os.path.join(out_dir, "quality-road.removed.npy"), removed.astype(np.uint8))
     np.save(os.path.join(out_dir, "quality-road.filled.npy"), filled)
+    # ROAD on a volume: the 26 neighbours, weights halving per axis offset (1/14 face, 1/28 edge,
+    # 1/56 corner); a whole slice removed, so it can only fill from the slices around it
+    depth, height, width = 7, 11, 9
+    volume = rng.random((2, depth, height, width)) * 255
+    removed = rng.random((depth, height, width)) < 0.5
+    removed[3] = True
+    unknowns = {p: i for i, p in enumerate(zip(*np.nonzero(removed)))}
+    system = lil_matrix((len(unknowns), len(unknowns)))
+    rhs = np.zeros((len(unknowns), 2))
+    for (z, y, x), i in unknowns.items():
+        for dz in (-1, 0, 1):
+            for dy in (-1, 0, 1):
+                for dx in (-1, 0, 1):
+                    nz, ny, nx = z + dz, y + dy, x + dx
+                    if (dz, dy, dx) == (0, 0, 0) or not (0 <= nz < depth and 0 <= ny < height and 0 <= nx < width):
+                        continue
+                    weight = 0.5 ** (abs(dz) + abs(dy) + abs(dx)) / 7
+                    system[i, i] += weight
+                    if removed[nz, ny, nx]:
+                        system[i, unknowns[(nz, ny, nx)]] -= weight
+                    else:
+                        rhs[i] += weight * volume[:, nz, ny, nx]
+    filled = volume.copy()
+    solution = spsolve(system.tocsc(), rhs)
+    for (z, y, x), i in unknowns.items():
+        filled[:, z, y, x] = solution[i]
+    np.save(os.path.join(out_dir, "quality-road3d.volume.npy"), volume.astype(np.float32))
+    np.save(os.path.join(out_dir, "quality-road3d.removed.npy"), removed.astype(np.uint8))
+    np.save(os.path.join(out_dir, "quality-road3d.filled.npy"), filled)
 
 
 class Segmenter(nn.Module):

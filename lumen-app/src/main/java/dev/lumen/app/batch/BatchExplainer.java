@@ -1,6 +1,6 @@
 package dev.lumen.app.batch;
 
-import dev.lumen.app.evaluate.HottestSlice;
+import dev.lumen.app.evaluate.FindingScope;
 import dev.lumen.app.evaluate.LabelledStudies;
 import dev.lumen.app.evaluate.QualityMeasures;
 import dev.lumen.app.output.ExplanationWriter;
@@ -17,7 +17,6 @@ import dev.lumen.core.io.Hashes;
 import dev.lumen.core.io.Npy;
 import dev.lumen.core.metrics.MapAgreement;
 import dev.lumen.core.model.Model;
-import dev.lumen.core.quality.CopyScorer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -41,7 +40,6 @@ public final class BatchExplainer implements AutoCloseable {
   private final String keyText;
   private final Methods.Settings methodSettings;
   private final Map<String, Explainer> explainers = new LinkedHashMap<>();
-  private final CopyScorer scorer;
 
   /**
    * A study as read: its content hash and its image (2D models) or volume, or why it could not be read.
@@ -65,7 +63,6 @@ public final class BatchExplainer implements AutoCloseable {
     this.out = out;
     this.keyText = settings.keyText();
     this.methodSettings = settings.methodSettings().resolve();
-    this.scorer = CopyScorer.of(model);
   }
 
   /** The key of {@code method}'s results for the study of content {@code studySha256}. */
@@ -207,31 +204,26 @@ public final class BatchExplainer implements AutoCloseable {
     }
     MapStatistics stats = MapStatistics.of(e);
     Volume volume = study.volume();
-    // a volume's map is scored on the slice it ranks hottest, that slice's copies within the volume
-    int slice = volume != null ? HottestSlice.of(e) : 0;
-    Image image = volume != null ? volume.slices().get(slice) : study.image();
     Path maskFile = study.study().masks().get(target);
-    float[] mask = maskFile == null ? null : volume != null
-        ? LabelledStudies.maskVolume(maskFile, volume).slice(slice).unsafeData()
-        : LabelledStudies.maskPlane(maskFile, image);
-    float[] heat = e.heatmap(slice).unsafeData();
+    FindingScope scope = volume == null
+        ? FindingScope.ofImage(model, study.image(), e,
+            maskFile == null ? null : LabelledStudies.maskPlane(maskFile, study.image()))
+        : FindingScope.ofVolume(model, volume, e,
+            maskFile == null ? null : LabelledStudies.maskVolume(maskFile, volume));
     Boolean pointing = null;
     Double energy = null;
     Double iou = null;
-    if (mask != null) {
-      pointing = MapAgreement.pointingHit(heat, mask, image.width(),
-          MapAgreement.pointingTolerance(Math.max(image.width(), image.height())));
-      energy = MapAgreement.energyInside(heat, mask);
-      iou = MapAgreement.iou(heat, mask, MapStatistics.BOX_THRESHOLD);
+    if (scope.mask() != null) {
+      pointing = scope.pointingHit();
+      energy = MapAgreement.energyInside(scope.heat(), scope.mask());
+      iou = MapAgreement.iou(scope.heat(), scope.mask(), MapStatistics.BOX_THRESHOLD);
     }
-    CopyScorer copies = volume != null ? CopyScorer.slice(model, volume, slice) : scorer;
     Map<String, Double> quality = new LinkedHashMap<>();
     for (String measure : settings.quality()) {
-      if (mask == null && BatchSettings.MASK_MEASURES.contains(measure)) {
+      if (scope.mask() == null && BatchSettings.MASK_MEASURES.contains(measure)) {
         continue;
       }
-      double[] values = QualityMeasures.score(measure, copies, explainer, image, volume, e, heat, mask,
-          settings.qualitySettings()).values();
+      double[] values = QualityMeasures.score(measure, scope, explainer, e, settings.qualitySettings()).values();
       List<String> fields = QualityMeasures.fields(List.of(measure));
       for (int i = 0; i < fields.size(); i++) {
         quality.put(fields.get(i), values[i]);

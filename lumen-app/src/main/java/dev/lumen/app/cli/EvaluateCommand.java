@@ -29,8 +29,8 @@ import picocli.CommandLine.Spec;
         + "optional mask:LABEL columns): AUC per label and macro, sensitivity, specificity, accuracy and confusion "
         + "at a threshold, ROC curves; with --explanations, the pointing game (15 px at 224, scaled), energy "
         + "inside and IoU of each method's maps against the masks, and with --quality deletion, insertion, "
-        + "relevance rank, sparseness and entropy. For a volume model the CSV names volumes and mask volumes, and "
-        + "each map is scored on the slice it ranks hottest.")
+        + "relevance rank, sparseness and entropy. For a volume model the CSV names volumes and mask volumes; a "
+        + "plane model's map is scored on the slice it ranks hottest, a 3D CNN's over the whole volume.")
 final class EvaluateCommand implements Callable<Integer> {
   @Mixin
   ModelOptions options;

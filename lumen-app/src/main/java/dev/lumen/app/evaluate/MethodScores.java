@@ -1,16 +1,9 @@
 package dev.lumen.app.evaluate;
 
-import dev.lumen.core.LumenException;
 import dev.lumen.core.explain.Explainer;
 import dev.lumen.core.explain.Explanation;
-import dev.lumen.core.image.Image;
-import dev.lumen.core.image.Volume;
 import dev.lumen.core.metrics.MapAgreement;
-import dev.lumen.core.model.Model;
-import dev.lumen.core.quality.CopyScorer;
 import dev.lumen.core.quality.PerturbationCurve;
-import dev.lumen.core.tensor.Tensor;
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,8 +12,8 @@ import java.util.Map;
 /**
  * One method's scores per label as the findings come: the pointing game, the energy inside and
  * IoU, the quality measures asked for, and the mean of each perturbation curve; then the report's
- * entry of each label. A finding in an exam or a volume is scored on the slice its map ranks
- * hottest ({@link #addHottestSlice}).
+ * entry of each label. Each finding is scored in its {@link FindingScope}: a 2D study's plane,
+ * an exam's hottest slice, or a 3D model's whole volume.
  */
 public final class MethodScores {
   private final List<String> quality;
@@ -74,57 +67,24 @@ public final class MethodScores {
   }
 
   /**
-   * One finding of {@code label}: the map {@code e} (by {@code explainer}) of a finding on
-   * {@code image}, {@code heat} its heat map there and {@code mask} the finding — the pointing
-   * game, the energy inside, IoU at {@code iouThreshold} and each quality measure, whose perturbed
-   * copies {@code scorer} scores.
+   * One finding of {@code label}: the map {@code e} (by {@code explainer}) scored in
+   * {@code scope} — the pointing game, the energy inside, IoU at {@code iouThreshold} and each
+   * quality measure.
    */
-  public void add(String label, Image image, Explanation e, float[] heat, float[] mask, double iouThreshold,
-      CopyScorer scorer, Explainer explainer) {
-    add(label, image, null, e, heat, mask, iouThreshold, scorer, explainer);
-  }
-
-  /** {@link #add} of a finding on {@code image}, the slice of {@code volume} its map ranks hottest (null: none). */
-  private void add(String label, Image image, Volume volume, Explanation e, float[] heat, float[] mask,
-      double iouThreshold, CopyScorer scorer, Explainer explainer) {
+  public void add(String label, FindingScope scope, Explanation e, double iouThreshold, Explainer explainer) {
     LabelSums sums = labels.computeIfAbsent(label, k -> new LabelSums());
     sums.cases++;
-    sums.hits += MapAgreement.pointingHit(heat, mask, image.width(),
-        MapAgreement.pointingTolerance(Math.max(image.width(), image.height()))) ? 1 : 0;
-    sums.energy += MapAgreement.energyInside(heat, mask);
-    sums.iou += MapAgreement.iou(heat, mask, iouThreshold);
+    sums.hits += scope.pointingHit() ? 1 : 0;
+    sums.energy += MapAgreement.energyInside(scope.heat(), scope.mask());
+    sums.iou += MapAgreement.iou(scope.heat(), scope.mask(), iouThreshold);
     for (String measure : quality) {
-      QualityMeasures.Scored scored = QualityMeasures.score(measure, scorer, explainer, image, volume, e, heat, mask,
-          settings);
+      QualityMeasures.Scored scored = QualityMeasures.score(measure, scope, explainer, e, settings);
       double[] sum = sums.measures.computeIfAbsent(measure, k -> new double[scored.values().length]);
       for (int i = 0; i < sum.length; i++) {
         sum[i] += scored.values()[i];
       }
       scored.curves().forEach((name, curve) -> sums.curves.computeIfAbsent(name, k -> new CurveSum(curve)).add(curve));
     }
-  }
-
-  /**
-   * One finding of {@code label} in {@code volume}, an exam of the volume model {@code model}:
-   * {@code map}'s scores, as {@link #add} takes them, on the slice the map ranks hottest (the
-   * slice holding its largest value) against that slice of {@code mask} — a 3D pointing game (a
-   * hit when that slice's peak lies within the pointing tolerance of the finding there) — each
-   * perturbed copy of the slice scored within the whole exam.
-   *
-   * @param mask the finding, {@code [slices, height, width]} as the volume, non-zero on it
-   * @throws LumenException naming the exam when the mask is not of the volume's shape
-   */
-  public void addHottestSlice(String label, Model model, Volume volume, Explanation map, Tensor mask,
-      double iouThreshold, Explainer explainer) {
-    Image first = volume.slices().get(0);
-    long[] shape = {volume.depth(), first.height(), first.width()};
-    if (!Arrays.equals(mask.shape(), shape)) {
-      throw new LumenException(Path.of(volume.source()), "the mask of " + label + " has shape "
-          + Arrays.toString(mask.shape()) + " but the exam is " + Arrays.toString(shape) + " (slices, height, width)");
-    }
-    int slice = HottestSlice.of(map);
-    add(label, volume.slices().get(slice), volume, map, map.heatmap(slice).unsafeData(),
-        mask.slice(slice).unsafeData(), iouThreshold, CopyScorer.slice(model, volume, slice), explainer);
   }
 
   /** Per label: cases, the means, and the mean curves under {@code curves} when there are any. */

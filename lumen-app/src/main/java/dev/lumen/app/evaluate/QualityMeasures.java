@@ -3,7 +3,6 @@ package dev.lumen.app.evaluate;
 import dev.lumen.core.explain.Explainer;
 import dev.lumen.core.explain.Explanation;
 import dev.lumen.core.image.Image;
-import dev.lumen.core.image.Volume;
 import dev.lumen.core.metrics.MapAgreement;
 import dev.lumen.core.quality.Complexity;
 import dev.lumen.core.quality.CopyScorer;
@@ -12,6 +11,7 @@ import dev.lumen.core.quality.PerturbationCurve;
 import dev.lumen.core.quality.PixelFlipping;
 import dev.lumen.core.quality.Road;
 import dev.lumen.core.quality.Robustness;
+import dev.lumen.core.quality.Voxels;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -204,38 +204,43 @@ public final class QualityMeasures {
   }
 
   /**
-   * {@code measure} for the explanation {@code e} of a finding on {@code image} ({@code heat} its
-   * heat map, {@code mask} the finding), made by {@code explainer}; {@code scorer} scores the
-   * perturbed copies of {@code image}. When {@code image} is the slice of {@code volume} the map
-   * ranks hottest ({@code volume} null for an image), the sensitivity is taken over the whole
-   * volume, whose noisy copies are explained whole.
+   * {@code measure} for the explanation {@code e}, made by {@code explainer}, of a finding scored
+   * in {@code scope} (its heat, its mask, the voxels its perturbed copies change and how they are
+   * scored); the sensitivity of a finding in an exam or a volume is taken over the whole of it,
+   * whose noisy copies are explained whole.
    */
-  public static Scored score(String measure, CopyScorer scorer, Explainer explainer, Image image, Volume volume,
-      Explanation e, float[] heat, float[] mask, Settings settings) {
+  public static Scored score(String measure, FindingScope scope, Explainer explainer, Explanation e,
+      Settings settings) {
     int label = e.target().index();
+    Voxels study = scope.study();
+    float[] heat = scope.heat();
+    float[] mask = scope.mask();
+    CopyScorer scorer = scope.scorer();
     return switch (measure) {
-      case "deletion" -> curve("deletion", Faithfulness.deletion(scorer, image, label, heat, settings.faithfulness()),
+      case "deletion" -> curve("deletion", Faithfulness.deletion(scorer, study, label, heat, settings.faithfulness()),
           PerturbationCurve::area);
-      case "insertion" -> curve("insertion", Faithfulness.insertion(scorer, image, label, heat,
+      case "insertion" -> curve("insertion", Faithfulness.insertion(scorer, study, label, heat,
           settings.faithfulness()), PerturbationCurve::area);
       case "road" -> {
-        Road.Result r = Road.of(scorer, image, label, heat, settings.road(), 0);
+        Road.Result r = Road.of(scorer, study, label, heat, settings.road(), 0);
         yield new Scored(new double[] {r.mostRelevantFirst().mean(), r.leastRelevantFirst().mean(), r.gap()},
             Map.of("roadMorf", r.mostRelevantFirst(), "roadLerf", r.leastRelevantFirst()));
       }
-      case "aopc" -> curve("pixelFlipping", PixelFlipping.of(scorer, image, label, heat, settings.flipping(), 0),
+      case "aopc" -> curve("pixelFlipping", PixelFlipping.of(scorer, study, label, heat, settings.flipping(), 0),
           PerturbationCurve::averageDrop);
       case "relevance-rank" -> new Scored(MapAgreement.relevanceRank(heat, mask));
-      case "hit-rate" -> new Scored(MapAgreement.pointingHit(heat, mask, image.width(), 0) ? 1 : 0);
+      case "hit-rate" -> new Scored(scope.peakOnFinding() ? 1 : 0);
       case "otsu-iou" -> new Scored(MapAgreement.otsuIou(heat, mask));
       case "tuned-iou" -> new Scored(IntStream.range(0, TUNING.length)
           .mapToDouble(i -> MapAgreement.iou(heat, mask, TUNING[i])).toArray());
       case "sparseness" -> new Scored(Complexity.sparseness(heat));
       case "entropy" -> new Scored(Complexity.entropy(heat));
       case "sensitivity" -> {
-        Robustness r = volume != null
-            ? Robustness.of(explainer, volume, label, settings.sensitivitySamples(), settings.sensitivityRadius(), 0)
-            : Robustness.of(explainer, image, label, settings.sensitivitySamples(), settings.sensitivityRadius(), 0);
+        Robustness r = scope.volume() != null
+            ? Robustness.of(explainer, scope.volume(), label, settings.sensitivitySamples(),
+                settings.sensitivityRadius(), 0)
+            : Robustness.of(explainer, scope.image(), label, settings.sensitivitySamples(),
+                settings.sensitivityRadius(), 0);
         yield new Scored(r.average(), r.maximum());
       }
       default -> throw new IllegalArgumentException("unknown quality measure '" + measure + "'");

@@ -15,7 +15,6 @@ import dev.lumen.core.image.Volume;
 import dev.lumen.core.metrics.Roc;
 import dev.lumen.core.model.Model;
 import dev.lumen.core.model.Prediction;
-import dev.lumen.core.quality.CopyScorer;
 import dev.lumen.core.quality.DataRandomisation;
 import dev.lumen.core.quality.Finding;
 import dev.lumen.core.tensor.Tensor;
@@ -36,8 +35,8 @@ import java.util.stream.IntStream;
  * probabilities, and optionally how well each method's maps agree with the findings' masks
  * (pointing game, energy inside, IoU) and the quality measures asked for ({@link QualityMeasures}).
  * The studies of a volume model (an MRNet-style plane model or a 3D CNN) are volumes and their
- * masks mask volumes; each map is scored on the slice it ranks hottest, as {@code evaluate-mrnet}
- * scores exams ({@link MethodScores#addHottestSlice}).
+ * masks mask volumes; an exam's map is scored on the slice it ranks hottest, as
+ * {@code evaluate-mrnet} scores exams, and a 3D CNN's over the whole volume ({@link FindingScope}).
  */
 public final class StudyEvaluation {
   /**
@@ -310,13 +309,13 @@ public final class StudyEvaluation {
           Targets targets = Targets.labels(labels.stream().map(String::valueOf).toList());
           if (images == null) {
             Volume volume = Studies.volume(model, study.image());
-            // one explanation of every masked finding of the volume, each scored on its hottest slice
+            // one explanation of every masked finding of the volume, each scored in its scope
             var explained = explainer.explain(volume, targets);
             for (int t = 0; t < labels.size(); t++) {
               Tensor mask = LabelledStudies.maskVolume(againstMask != null ? againstMask
                   : study.masks().get(labels.get(t)), volume);
-              scores.addHottestSlice(model.labels().get(labels.get(t)), model, volume, explained.get(t), mask,
-                  request.iouThreshold(), explainer);
+              FindingScope scope = FindingScope.ofVolume(model, volume, explained.get(t), mask);
+              scores.add(model.labels().get(labels.get(t)), scope, explained.get(t), request.iouThreshold(), explainer);
               if (sanity) {
                 findings.add(Finding.of(() -> Studies.volume(model, study.image()), model.labels().get(labels.get(t))));
                 explainedMaps.add(explained.get(t));
@@ -330,10 +329,9 @@ public final class StudyEvaluation {
           for (int t = 0; t < labels.size(); t++) {
             findings.add(Finding.of(image, model.labels().get(labels.get(t))));
             explainedMaps.add(explained.get(t));
-            float[] heat = explained.get(t).heatmap(0).unsafeData();
             float[] region = LabelledStudies.maskPlane(againstMask != null ? againstMask : study.masks().get(labels.get(t)), image);
-            scores.add(model.labels().get(labels.get(t)), image, explained.get(t), heat, region,
-                request.iouThreshold(), CopyScorer.of(model), explainer);
+            scores.add(model.labels().get(labels.get(t)), FindingScope.ofImage(model, image, explained.get(t), region),
+                explained.get(t), request.iouThreshold(), explainer);
           }
         }
         progress.advance(method, studies, studies);

@@ -1,5 +1,6 @@
 package dev.lumen.app.exam;
 
+import dev.lumen.app.evaluate.FindingScope;
 import dev.lumen.app.evaluate.MethodScores;
 import dev.lumen.app.evaluate.QualityMeasures;
 import dev.lumen.app.evaluate.RandomisationReport;
@@ -214,7 +215,8 @@ public final class ExamEvaluation {
         for (int t = 0; t < found.size(); t++) {
           int l = found.get(t);
           Tensor mask = Npy.read(valid.mask(id, plane, labels.get(l))).tensor();
-          scores.addHottestSlice(labels.get(l), model, volume, maps.get(t), mask, 0.5, explainer);
+          FindingScope scope = FindingScope.ofVolume(model, volume, maps.get(t), mask);
+          scores.add(labels.get(l), scope, maps.get(t), 0.5, explainer);
           if (explained != null) {
             explained.findings().add(Finding.of(() -> Images.readNpyVolume(valid.stack(id, plane)), labels.get(l)));
             explained.maps().add(maps.get(t));

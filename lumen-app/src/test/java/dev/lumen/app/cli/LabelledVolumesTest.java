@@ -11,6 +11,7 @@ import dev.lumen.app.batch.ResultRow;
 import dev.lumen.app.batch.ResultTable;
 import dev.lumen.app.evaluate.QualityMeasures;
 import dev.lumen.core.io.Npy;
+import dev.lumen.core.metrics.MapAgreement;
 import dev.lumen.core.tensor.Tensor;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -203,7 +204,56 @@ class LabelledVolumesTest {
   }
 
   /**
-   * {@code lumen batch} on the same CSV scores each map of a masked finding on its hottest slice
+   * A 3D CNN's finding is scored over the whole volume: deletion takes every voxel in the map's
+   * order (its curve starts at the study's probability and ends at the model's on a volume of
+   * zeros, not at the study with one slice deleted), and the energy inside is the share of the
+   * whole map's energy in the whole mask; {@code batch} and {@code evaluate} agree.
+   */
+  @Test
+  void aThreeDModelsFindingsAreScoredOverTheWholeVolume() throws IOException {
+    JsonNode report = evaluate("npy.csv", "--explanations", "gradcam", "--quality", "deletion,aopc",
+        "--quality-steps", "4", "--aopc-steps", "3");
+    Tensor first = Npy.read(dir.resolve("v0.npy")).tensor();
+    Npy.write(dir.resolve("zeros.npy"), Tensor.of(new float[first.size()], first.dim(0), first.dim(1), first.dim(2)));
+    Path predictions = dir.resolve("zeros.json");
+    CliTest.Run predict = lumen("predict", model.toString(), dir.resolve("zeros.npy").toString(), "--json",
+        predictions.toString());
+    assertEquals(0, predict.code(), predict.err());
+    JsonNode zeros = new ObjectMapper().readTree(predictions.toFile()).get(0).get("scores");
+    for (int l = 0; l < LABELS.size(); l++) {
+      String label = LABELS.get(l);
+      JsonNode curve = report.get("explanations").get("gradcam").get(label).get("curves").get("deletion");
+      double studies = 0;
+      for (int s = l; s < STUDIES; s += LABELS.size()) {
+        studies += report.get("cases").get(s).get("scores").get(label).asDouble() / 2;
+      }
+      assertEquals(studies, curve.get("probabilities").get(0).asDouble(), 1e-6, label + ": the studies as they are");
+      double emptied = 0;
+      for (JsonNode score : zeros) {
+        emptied += score.get("label").asText().equals(label) ? score.get("probability").asDouble() : 0;
+      }
+      assertEquals(emptied, curve.get("probabilities").get(4).asDouble(), 1e-6, label + ": every voxel deleted");
+      JsonNode flipping = report.get("explanations").get("gradcam").get(label).get("curves").get("pixelFlipping");
+      assertEquals(4, flipping.get("fractions").size(), "the study and three cubes flipped");
+    }
+
+    Path out = dir.resolve("batch-whole");
+    CliTest.Run batch = lumen("batch", model.toString(), dir.resolve("npy.csv").toString(), "-o", out.toString(),
+        "-m", "gradcam", "--all");
+    assertEquals(0, batch.code(), batch.err());
+    for (ResultRow row : ResultTable.readAll(out.resolve(BatchJob.RESULTS))) {
+      if (row.pointing() == null) {
+        continue;
+      }
+      float[] heat = Npy.read(out.resolve(row.map())).tensor().toArray();
+      float[] mask = Npy.read(dir.resolve("m" + row.study().substring(1))).tensor().toArray();
+      assertEquals(heat.length, mask.length, "the whole volume's map");
+      assertEquals(MapAgreement.energyInside(heat, mask), row.energyInside(), 1e-9, row.study() + " " + row.target());
+    }
+  }
+
+  /**
+   * {@code lumen batch} on the same CSV scores each map of a masked finding over the whole volume
    * as evaluate does: per label, the means of its rows are evaluate's.
    */
   @Test

@@ -21,22 +21,40 @@ public final class MapAgreement {
   }
 
   /**
+   * The pointing game on a volume's map, slice by slice {@code width × height}: whether its
+   * maximum lies within {@code tolerance} voxels (in three dimensions) of the finding.
+   */
+  public static boolean pointingHit(float[] heat, float[] mask, int width, int height, double tolerance) {
+    return distanceFromPeak(heat, mask, width, height) <= tolerance;
+  }
+
+  /**
    * How far, in pixels, the map's maximum (the first in row-major order) lies from the nearest
    * pixel of the region: 0 on it, infinite for an empty region. Which of two regions a map
    * points nearer to says where it looks even when its peak misses both, as coarse maps do.
    */
   public static double distanceFromPeak(float[] heat, float[] mask, int width) {
+    return distanceFromPeak(heat, mask, width, heat.length / width);
+  }
+
+  /** {@link #distanceFromPeak(float[], float[], int)} on a volume's map, slice by slice {@code width × height}. */
+  public static double distanceFromPeak(float[] heat, float[] mask, int width, int height) {
     check(heat, mask);
     int best = 0;
     for (int i = 1; i < heat.length; i++) {
       best = heat[i] > heat[best] ? i : best;
     }
+    int plane = width * height;
     int bx = best % width;
-    int by = best / width;
+    int by = best % plane / width;
+    int bz = best / plane;
     double nearest = Double.POSITIVE_INFINITY;
     for (int i = 0; i < mask.length; i++) {
       if (mask[i] != 0) {
-        nearest = Math.min(nearest, Math.hypot(i % width - bx, i / width - by));
+        int dx = i % width - bx;
+        int dy = i % plane / width - by;
+        int dz = i / plane - bz;
+        nearest = Math.min(nearest, Math.sqrt((double) dx * dx + (double) dy * dy + (double) dz * dz));
       }
     }
     return nearest;

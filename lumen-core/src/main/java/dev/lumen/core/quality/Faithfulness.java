@@ -1,8 +1,8 @@
 package dev.lumen.core.quality;
 
 import dev.lumen.core.explain.perturb.GaussianBlur;
-import dev.lumen.core.image.Image;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -12,9 +12,10 @@ import java.util.List;
  * target's probability after each step draws a curve over the fraction of pixels changed, and
  * the area under it (trapezoids over [0, 1]) scores the map: a faithful map makes the
  * probability fall fast under deletion (a small area) and rise fast under insertion (a large
- * one). The pixels are the study's own (the map is in its geometry); the copies are scored by a
+ * one). The pixels are the study's own (the map is in its geometry), and of a 3D model's volume
+ * every voxel in one order, the blur running along all three axes; the copies are scored by a
  * {@link CopyScorer}: through an image model's preprocessing and batched inference like any
- * study, or as one slice of an exam.
+ * study, as one slice of an exam, or as a whole volume.
  */
 public final class Faithfulness {
   /** What deleted pixels become. */
@@ -51,43 +52,40 @@ public final class Faithfulness {
 
   private Faithfulness() {}
 
-  /** The deletion curve of {@code heat} (the map of {@code label} on {@code image}, in its geometry). */
-  public static PerturbationCurve deletion(CopyScorer scorer, Image image, int label, float[] heat, Settings settings) {
-    float[] canvas = image.pixels().toArray();
-    float[] substrate = substrate(image, settings.substrate());
-    return curve(scorer, image, label, heat, settings.steps(), canvas, substrate);
+  /** The deletion curve of {@code heat} (the map of {@code label} on {@code study}, in its geometry). */
+  public static PerturbationCurve deletion(CopyScorer scorer, Voxels study, int label, float[] heat,
+      Settings settings) {
+    return curve(scorer, study, label, heat, settings.steps(), study.values(), substrate(study, settings.substrate()));
   }
 
-  /** The insertion curve of {@code heat}: from the blurred study, the map's pixels revealed first. */
-  public static PerturbationCurve insertion(CopyScorer scorer, Image image, int label, float[] heat,
+  /** The insertion curve of {@code heat}: from the blurred study, the map's voxels revealed first. */
+  public static PerturbationCurve insertion(CopyScorer scorer, Voxels study, int label, float[] heat,
       Settings settings) {
-    double sigma = settings.blurSigma() > 0 ? settings.blurSigma()
-        : 5.0 * Math.max(image.width(), image.height()) / 224;
-    float[] blurred = blurred(image, sigma);
-    return curve(scorer, image, label, heat, settings.steps(), blurred, image.pixels().toArray());
+    double sigma = settings.blurSigma() > 0 ? settings.blurSigma() : 5.0 * study.longestSide() / 224;
+    return curve(scorer, study, label, heat, settings.steps(), blurred(study, sigma), study.values());
   }
 
   /**
-   * The curve from {@code start}, each step copying the next pixels (in the map's order) from
+   * The curve from {@code start}, each step copying the next voxels (in the map's order) from
    * {@code target}: deletion starts from the study and copies the substrate; insertion the reverse.
    */
-  private static PerturbationCurve curve(CopyScorer scorer, Image image, int label, float[] heat, int steps,
+  private static PerturbationCurve curve(CopyScorer scorer, Voxels study, int label, float[] heat, int steps,
       float[] start, float[] target) {
-    int[] order = RelevanceOrder.decreasing(heat, image);
-    int plane = order.length;
-    List<Image> copies = new ArrayList<>();
+    int[] order = RelevanceOrder.decreasing(heat, study);
+    int size = order.length;
+    List<float[]> copies = new ArrayList<>();
     float[] current = start.clone();
     int done = 0;
-    copies.add(image.withValues(current.clone()));
+    copies.add(current.clone());
     for (int step = 1; step <= steps; step++) {
-      int until = (int) Math.round((double) plane * step / steps);
+      int until = (int) Math.round((double) size * step / steps);
       for (; done < until; done++) {
-        for (int c = 0; c < image.channels(); c++) {
-          int i = c * plane + order[done];
+        for (int c = 0; c < study.channels(); c++) {
+          int i = c * size + order[done];
           current[i] = target[i];
         }
       }
-      copies.add(image.withValues(current.clone()));
+      copies.add(current.clone());
     }
     double[] fractions = new double[steps + 1];
     for (int k = 0; k <= steps; k++) {
@@ -96,29 +94,31 @@ public final class Faithfulness {
     return new PerturbationCurve(fractions, scorer.probabilities(copies, label));
   }
 
-  private static float[] substrate(Image image, Substrate substrate) {
-    float[] px = image.pixels().unsafeData();
+  private static float[] substrate(Voxels study, Substrate substrate) {
+    float[] px = study.values();
     float[] out = new float[px.length];
     if (substrate == Substrate.MEAN) {
-      int plane = image.width() * image.height();
-      for (int c = 0; c < image.channels(); c++) {
+      int size = study.size();
+      for (int c = 0; c < study.channels(); c++) {
         double sum = 0;
-        for (int p = 0; p < plane; p++) {
-          sum += px[c * plane + p];
+        for (int p = 0; p < size; p++) {
+          sum += px[c * size + p];
         }
-        java.util.Arrays.fill(out, c * plane, (c + 1) * plane, (float) (sum / plane));
+        Arrays.fill(out, c * size, (c + 1) * size, (float) (sum / size));
       }
     }
     return out;
   }
 
-  private static float[] blurred(Image image, double sigma) {
-    int plane = image.width() * image.height();
-    float[] px = image.pixels().unsafeData();
+  /** Each channel blurred along every axis of the grid (a volume's slices into each other too). */
+  private static float[] blurred(Voxels study, double sigma) {
+    int size = study.size();
+    float[] px = study.values();
     float[] out = new float[px.length];
-    for (int c = 0; c < image.channels(); c++) {
-      float[] channel = java.util.Arrays.copyOfRange(px, c * plane, (c + 1) * plane);
-      System.arraycopy(GaussianBlur.apply(channel, image.width(), image.height(), sigma), 0, out, c * plane, plane);
+    for (int c = 0; c < study.channels(); c++) {
+      float[] channel = Arrays.copyOfRange(px, c * size, (c + 1) * size);
+      System.arraycopy(GaussianBlur.apply(channel, study.width(), study.height(), study.depth(), sigma), 0, out,
+          c * size, size);
     }
     return out;
   }

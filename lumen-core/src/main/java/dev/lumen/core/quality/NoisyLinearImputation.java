@@ -1,6 +1,5 @@
 package dev.lumen.core.quality;
 
-import dev.lumen.core.image.Image;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -15,6 +14,12 @@ import java.util.Random;
  * added to the filled pixels. Filling from the neighbourhood, rather than with a constant, keeps
  * the removed region's shape from telling the model where the map was.
  *
+ * <p>A 3D model's volume is filled in the same way over its 26 neighbours (Lumen's extension of
+ * the paper's plane stencil): the paper's weights halve with each axis a neighbour is offset along
+ * (a side 1/2, a diagonal 1/4, before they are made to sum to one), and so do these, to 1/14 for
+ * the six sharing a face, 1/28 for the twelve sharing an edge and 1/56 for the eight corners; a
+ * region removed across slices fills from the slices around it, and a whole slice can be removed.
+ *
  * <p>The system, {@code S_i x_i - sum of w_ij x_j over removed neighbours = sum of w_ik v_k over
  * kept ones}, is symmetric and positive definite wherever a removed region touches a kept pixel;
  * it is solved per channel by conjugate gradients in double precision, preconditioned by an
@@ -25,40 +30,57 @@ import java.util.Random;
  * hundreds, in proportion to the removed region's side (docs/benchmarks.md).
  */
 public final class NoisyLinearImputation {
-  private static final double[] WEIGHT = {1 / 12.0, 1 / 6.0, 1 / 12.0, 1 / 12.0, 1 / 6.0, 1 / 12.0, 1 / 6.0, 1 / 6.0};
+  /** The weights of the directions of {@link StencilSystem} in a plane, and in a volume. */
+  private static final double[] PLANE_WEIGHT = weights(8);
+  private static final double[] VOLUME_WEIGHT = weights(26);
   private static final double TOLERANCE = 1e-7;
 
   private NoisyLinearImputation() {}
 
-  /**
-   * {@code image}'s values with the pixels where {@code removed} is true filled, plus Gaussian
-   * noise of standard deviation {@code noise} times the study's range top.
-   *
-   * @throws IllegalArgumentException when every pixel is removed (nothing to fill from), or the
-   *     mask is not the study's size
-   */
-  public static float[] fill(Image image, boolean[] removed, double noise, Random random) {
-    return fillAll(image, List.of(removed), noise, random).get(0);
+  /** The first {@code directions} directions' weights: halving per axis offset, summing to one. */
+  private static double[] weights(int directions) {
+    double[] w = new double[directions];
+    double total = 0;
+    for (int d = 0; d < directions; d++) {
+      int axes = Math.abs(StencilSystem.DX[d]) + Math.abs(StencilSystem.DY[d]) + Math.abs(StencilSystem.DZ[d]);
+      w[d] = Math.pow(0.5, axes);
+      total += w[d];
+    }
+    for (int d = 0; d < directions; d++) {
+      w[d] /= total;
+    }
+    return w;
   }
 
   /**
-   * A copy of {@code image} filled for each of {@code removals}, as {@link #fill} one after the
+   * {@code study}'s values with the voxels where {@code removed} is true filled, plus Gaussian
+   * noise of standard deviation {@code noise} times the study's range top.
+   *
+   * @throws IllegalArgumentException when every voxel is removed (nothing to fill from), or the
+   *     mask is not the study's size
+   */
+  public static float[] fill(Voxels study, boolean[] removed, double noise, Random random) {
+    return fillAll(study, List.of(removed), noise, random).get(0);
+  }
+
+  /**
+   * A copy of {@code study} filled for each of {@code removals}, as {@link #fill} one after the
    * other gives them (the noise drawn in the same order), the systems solved on every core.
    */
-  public static List<float[]> fillAll(Image image, List<boolean[]> removals, double noise, Random random) {
+  public static List<float[]> fillAll(Voxels study, List<boolean[]> removals, double noise, Random random) {
     for (boolean[] removed : removals) {
-      check(image, removed);
+      check(study, removed);
     }
-    List<double[][]> solved = removals.parallelStream().map(removed -> solve(image, removed)).toList();
-    int plane = image.width() * image.height();
+    List<double[][]> solved = removals.parallelStream().map(removed -> solve(study, removed)).toList();
+    int size = study.size();
     List<float[]> copies = new ArrayList<>();
     for (int i = 0; i < removals.size(); i++) {
       boolean[] removed = removals.get(i);
-      float[] out = image.pixels().toArray();
-      for (int c = 0; c < image.channels(); c++) {
-        for (int p = 0; p < plane; p++) {
+      float[] out = study.values().clone();
+      for (int c = 0; c < study.channels(); c++) {
+        for (int p = 0; p < size; p++) {
           if (removed[p]) {
-            out[c * plane + p] = (float) (solved.get(i)[c][p] + noise * image.maxValue() * random.nextGaussian());
+            out[c * size + p] = (float) (solved.get(i)[c][p] + noise * study.maxValue() * random.nextGaussian());
           }
         }
       }
@@ -67,39 +89,36 @@ public final class NoisyLinearImputation {
     return copies;
   }
 
-  private static void check(Image image, boolean[] removed) {
-    int plane = image.width() * image.height();
-    if (removed.length != plane) {
-      throw new IllegalArgumentException("the removal mask has " + removed.length + " pixels, the study " + plane);
+  private static void check(Voxels study, boolean[] removed) {
+    if (removed.length != study.size()) {
+      throw new IllegalArgumentException("the removal mask has " + removed.length + " voxels, the study "
+          + study.size());
     }
     boolean anyKept = false;
     for (boolean r : removed) {
       anyKept |= !r;
     }
     if (!anyKept) {
-      throw new IllegalArgumentException("imputation needs at least one kept pixel of " + image.source());
+      throw new IllegalArgumentException("imputation needs at least one kept pixel of " + study.source());
     }
   }
 
-  /** Each channel's values with the removed pixels solved for, without noise. */
-  private static double[][] solve(Image image, boolean[] removed) {
-    int width = image.width();
-    int height = image.height();
-    int plane = width * height;
-    int[] unknown = new int[plane];
-    StencilSystem system = system(removed, unknown, width, height);
+  /** Each channel's values with the removed voxels solved for, without noise. */
+  private static double[][] solve(Voxels study, boolean[] removed) {
+    int size = study.size();
+    int[] unknown = new int[size];
+    StencilSystem system = system(removed, unknown, study.width(), study.height(), study.depth());
     AggregationMultigrid preconditioner = new AggregationMultigrid(system);
-    float[] values = image.pixels().toArray();
-    double[][] filled = new double[image.channels()][];
+    double[][] filled = new double[study.channels()][];
     for (int c = 0; c < filled.length; c++) {
-      float[] channel = Arrays.copyOfRange(values, c * plane, (c + 1) * plane);
-      filled[c] = harmonic(channel, removed, unknown, system, preconditioner, width, height);
+      float[] channel = Arrays.copyOfRange(study.values(), c * size, (c + 1) * size);
+      filled[c] = harmonic(channel, removed, unknown, system, preconditioner, study);
     }
     return filled;
   }
 
-  /** The removed pixels' system: one unknown each, coupled to the removed pixels among its neighbours. */
-  static StencilSystem system(boolean[] removed, int[] unknown, int width, int height) {
+  /** The removed voxels' system: one unknown each, coupled to the removed voxels among its neighbours. */
+  static StencilSystem system(boolean[] removed, int[] unknown, int width, int height, int depth) {
     int n = 0;
     for (int p = 0; p < removed.length; p++) {
       unknown[p] = removed[p] ? n++ : -1;
@@ -110,61 +129,69 @@ public final class NoisyLinearImputation {
         cellOf[unknown[p]] = p;
       }
     }
-    int[] neighbour = new int[8 * n];
-    double[] weight = new double[8 * n];
+    int k = StencilSystem.directions(depth);
+    double[] weights = depth > 1 ? VOLUME_WEIGHT : PLANE_WEIGHT;
+    int[] neighbour = new int[k * n];
+    double[] weight = new double[k * n];
     double[] diagonal = new double[n];
     Arrays.fill(neighbour, -1);
     for (int u = 0; u < n; u++) {
-      int x = cellOf[u] % width;
-      int y = cellOf[u] / width;
-      for (int k = 0; k < 8; k++) {
-        int nx = x + StencilSystem.DX[k];
-        int ny = y + StencilSystem.DY[k];
-        if (inside(nx, ny, width, height)) {
-          diagonal[u] += WEIGHT[k];
-          int v = unknown[ny * width + nx];
+      int cell = cellOf[u];
+      for (int d = 0; d < k; d++) {
+        int next = neighbourOf(cell, d, width, height, depth);
+        if (next >= 0) {
+          diagonal[u] += weights[d];
+          int v = unknown[next];
           if (v >= 0) {
-            neighbour[8 * u + k] = v;
-            weight[8 * u + k] = WEIGHT[k];
+            neighbour[k * u + d] = v;
+            weight[k * u + d] = weights[d];
           }
         }
       }
     }
-    return new StencilSystem(width, height, cellOf, neighbour, weight, diagonal);
+    return new StencilSystem(width, height, depth, cellOf, neighbour, weight, diagonal);
   }
 
-  /** One channel with its removed pixels solved for. */
+  /** One channel with its removed voxels solved for. */
   private static double[] harmonic(float[] values, boolean[] removed, int[] unknown, StencilSystem system,
-      AggregationMultigrid preconditioner, int width, int height) {
-    int plane = width * height;
+      AggregationMultigrid preconditioner, Voxels study) {
+    int size = values.length;
     int n = system.size();
+    int k = StencilSystem.directions(study.depth());
+    double[] weights = study.depth() > 1 ? VOLUME_WEIGHT : PLANE_WEIGHT;
     // each unknown's right-hand side: its kept neighbours' weighted values
     double[] rhs = new double[n];
     double kept = 0;
-    for (int p = 0; p < plane; p++) {
+    for (int p = 0; p < size; p++) {
       if (unknown[p] < 0) {
         kept += values[p];
         continue;
       }
-      int x = p % width;
-      int y = p / width;
-      for (int k = 0; k < 8; k++) {
-        int nx = x + StencilSystem.DX[k];
-        int ny = y + StencilSystem.DY[k];
-        if (inside(nx, ny, width, height) && unknown[ny * width + nx] < 0) {
-          rhs[unknown[p]] += WEIGHT[k] * values[ny * width + nx];
+      for (int d = 0; d < k; d++) {
+        int next = neighbourOf(p, d, study.width(), study.height(), study.depth());
+        if (next >= 0 && unknown[next] < 0) {
+          rhs[unknown[p]] += weights[d] * values[next];
         }
       }
     }
-    // from the kept pixels' mean
+    // from the kept voxels' mean
     double[] solution = new double[n];
-    Arrays.fill(solution, kept / (plane - n));
+    Arrays.fill(solution, kept / (size - n));
     solve(system, preconditioner, rhs, solution);
-    double[] out = new double[plane];
-    for (int p = 0; p < plane; p++) {
+    double[] out = new double[size];
+    for (int p = 0; p < size; p++) {
       out[p] = removed[p] ? solution[unknown[p]] : values[p];
     }
     return out;
+  }
+
+  /** The cell one step from {@code cell} in direction {@code d} of {@link StencilSystem}, or -1 outside the grid. */
+  private static int neighbourOf(int cell, int d, int width, int height, int depth) {
+    int x = cell % width + StencilSystem.DX[d];
+    int y = cell / width % height + StencilSystem.DY[d];
+    int z = cell / width / height + StencilSystem.DZ[d];
+    boolean inside = x >= 0 && y >= 0 && z >= 0 && x < width && y < height && z < depth;
+    return inside ? (z * height + y) * width + x : -1;
   }
 
   /** Preconditioned conjugate gradients from {@code x}, which becomes the solution. */
@@ -195,10 +222,6 @@ public final class NoisyLinearImputation {
         d[u] = z[u] + beta * d[u];
       }
     }
-  }
-
-  private static boolean inside(int x, int y, int width, int height) {
-    return x >= 0 && y >= 0 && x < width && y < height;
   }
 
   private static double dot(double[] a, double[] b) {

@@ -1,6 +1,5 @@
 package dev.lumen.core.quality;
 
-import dev.lumen.core.image.Image;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -15,14 +14,15 @@ import java.util.stream.IntStream;
  * uniform noise over the study's range, and AOPC is the average drop of the target's probability
  * over the steps, {@code 1/(L+1) * sum over k = 0..L of (p0 - pk)}. A faithful map makes the
  * probability fall fast: a large AOPC. Regions of one pixel are Bach et al.'s original pixel
- * flipping.
+ * flipping. A 3D model's volume is cut into cubes of that side (smaller at its far edges), ranked
+ * and flipped in the same way over the whole volume.
  */
 public final class PixelFlipping {
   /**
    * The settings.
    *
    * @param region the side of a region in pixels of the study (0: Samek et al.'s 9 pixels at 224,
-   *     scaled to the study's longer side)
+   *     scaled to the study's longest side)
    * @param steps how many regions are flipped, most relevant first (at most every region the study has)
    */
   public record Settings(int region, int steps) {
@@ -42,26 +42,31 @@ public final class PixelFlipping {
   private PixelFlipping() {}
 
   /**
-   * The curve of the map {@code heat} of {@code label} on {@code image} (in its geometry), over
+   * The curve of the map {@code heat} of {@code label} on {@code study} (in its geometry), over
    * the share of regions flipped, noise from {@code seed}; its {@link PerturbationCurve#averageDrop()}
    * is AOPC.
    */
-  public static PerturbationCurve of(CopyScorer scorer, Image image, int label, float[] heat, Settings settings,
+  public static PerturbationCurve of(CopyScorer scorer, Voxels study, int label, float[] heat, Settings settings,
       long seed) {
-    RelevanceOrder.require(heat, image);
-    int width = image.width();
-    int height = image.height();
+    RelevanceOrder.require(heat, study);
+    int width = study.width();
+    int height = study.height();
+    int depth = study.depth();
     int side = settings.region() > 0 ? settings.region()
-        : Math.max(1, (int) Math.round(9.0 * Math.max(width, height) / 224));
+        : Math.max(1, (int) Math.round(9.0 * study.longestSide() / 224));
+    int sideDeep = depth > 1 ? side : 1;
     int columns = (width + side - 1) / side;
-    int regions = columns * ((height + side - 1) / side);
+    int rows = (height + side - 1) / side;
+    int regions = columns * rows * ((depth + sideDeep - 1) / sideDeep);
     double[] mean = new double[regions];
     int[] count = new int[regions];
-    for (int y = 0; y < height; y++) {
-      for (int x = 0; x < width; x++) {
-        int r = (y / side) * columns + x / side;
-        mean[r] += heat[y * width + x];
-        count[r]++;
+    for (int z = 0; z < depth; z++) {
+      for (int y = 0; y < height; y++) {
+        for (int x = 0; x < width; x++) {
+          int r = ((z / sideDeep) * rows + y / side) * columns + x / side;
+          mean[r] += heat[(z * height + y) * width + x];
+          count[r]++;
+        }
       }
     }
     for (int r = 0; r < regions; r++) {
@@ -71,21 +76,25 @@ public final class PixelFlipping {
         .mapToInt(Integer::intValue).toArray();
     int steps = Math.min(settings.steps(), regions);
     Random random = new Random(seed);
-    float[] current = image.pixels().toArray();
-    int plane = width * height;
-    List<Image> copies = new ArrayList<>(List.of(image));
+    float[] current = study.values().clone();
+    int size = study.size();
+    List<float[]> copies = new ArrayList<>();
+    copies.add(study.values());
     for (int k = 0; k < steps; k++) {
       int r = ranked[k];
       int x0 = (r % columns) * side;
-      int y0 = (r / columns) * side;
-      for (int c = 0; c < image.channels(); c++) {
-        for (int y = y0; y < Math.min(height, y0 + side); y++) {
-          for (int x = x0; x < Math.min(width, x0 + side); x++) {
-            current[c * plane + y * width + x] = random.nextFloat() * image.maxValue();
+      int y0 = (r / columns % rows) * side;
+      int z0 = (r / columns / rows) * sideDeep;
+      for (int c = 0; c < study.channels(); c++) {
+        for (int z = z0; z < Math.min(depth, z0 + sideDeep); z++) {
+          for (int y = y0; y < Math.min(height, y0 + side); y++) {
+            for (int x = x0; x < Math.min(width, x0 + side); x++) {
+              current[c * size + (z * height + y) * width + x] = random.nextFloat() * study.maxValue();
+            }
           }
         }
       }
-      copies.add(image.withValues(current.clone()));
+      copies.add(current.clone());
     }
     double[] fractions = new double[steps + 1];
     for (int k = 0; k <= steps; k++) {

@@ -1,6 +1,5 @@
 package dev.lumen.core.quality;
 
-import dev.lumen.core.image.Image;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -12,8 +11,8 @@ import java.util.Random;
  * relevant first (LeRF) — and the lost pixels are filled by {@link NoisyLinearImputation}; the
  * target's probability on each copy draws the two curves. A faithful map makes the probability
  * fall fast under MoRF and stay under LeRF: the gap, LeRF's mean probability minus MoRF's, is
- * large. The copies are scored by a {@link CopyScorer} (an image model's batches, or a slice
- * within its exam).
+ * large. The copies are scored by a {@link CopyScorer} (an image model's batches, a slice within
+ * its exam, or a 3D model's whole volume, whose voxels are ranked and imputed over all three axes).
  */
 public final class Road {
   /**
@@ -63,12 +62,12 @@ public final class Road {
   private Road() {}
 
   /**
-   * ROAD for the map {@code heat} of {@code label} on {@code image} (in its geometry), noise
+   * ROAD for the map {@code heat} of {@code label} on {@code study} (in its geometry), noise
    * drawn from {@code seed}.
    */
-  public static Result of(CopyScorer scorer, Image image, int label, float[] heat, Settings settings, long seed) {
-    int[] order = RelevanceOrder.decreasing(heat, image);
-    int plane = order.length;
+  public static Result of(CopyScorer scorer, Voxels study, int label, float[] heat, Settings settings, long seed) {
+    int[] order = RelevanceOrder.decreasing(heat, study);
+    int size = order.length;
     double[] p = settings.percentages();
     Random random = new Random(seed);
     double[] fractions = Arrays.stream(p).map(v -> v / 100).toArray();
@@ -76,15 +75,14 @@ public final class Road {
     for (int side = 0; side < 2; side++) {
       List<boolean[]> removals = new ArrayList<>();
       for (double percentage : p) {
-        int count = (int) Math.round(plane * percentage / 100);
-        boolean[] removed = new boolean[plane];
+        int count = (int) Math.round(size * percentage / 100);
+        boolean[] removed = new boolean[size];
         for (int k = 0; k < count; k++) {
-          removed[order[side == 0 ? k : plane - 1 - k]] = true;
+          removed[order[side == 0 ? k : size - 1 - k]] = true;
         }
         removals.add(removed);
       }
-      List<Image> copies = NoisyLinearImputation.fillAll(image, removals, settings.noise(), random).stream()
-          .map(image::withValues).toList();
+      List<float[]> copies = NoisyLinearImputation.fillAll(study, removals, settings.noise(), random);
       curves[side] = new PerturbationCurve(fractions, scorer.probabilities(copies, label));
     }
     return new Result(curves[0], curves[1]);

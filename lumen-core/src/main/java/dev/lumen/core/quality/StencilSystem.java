@@ -4,18 +4,22 @@ import java.util.Arrays;
 
 /**
  * A symmetric positive definite system over some cells of a grid in which each unknown is coupled
- * only to unknowns in its eight neighbouring cells: row {@code u} reads {@code diagonal[u] x_u -
- * sum over directions k of weight[8u + k] x_(neighbour[8u + k])}. ROAD's imputation is one on the
- * pixel grid; {@link #coarsened()} gives another of the same form on a grid of half the side, so
- * {@link AggregationMultigrid} can use one class at every level.
+ * only to unknowns in its neighbouring cells — the eight around it in a plane, the 26 in a grid
+ * more than one slice deep: row {@code u} reads {@code diagonal[u] x_u - sum over directions k of
+ * weight[K u + k] x_(neighbour[K u + k])}, K the grid's {@link #directions}. ROAD's imputation is
+ * one on the pixel (voxel) grid; {@link #coarsened()} gives another of the same form on a grid of
+ * half the side, so {@link AggregationMultigrid} can use one class at every level.
  */
 final class StencilSystem {
-  /** The eight directions, as steps along x and y. */
-  static final int[] DX = {1, 0, -1, 1, 0, -1, 1, -1};
-  static final int[] DY = {1, 1, 1, -1, -1, -1, 0, 0};
+  /** The directions as steps along x, y and z: the eight in a plane first, then the 18 into the slices either side. */
+  static final int[] DX = {1, 0, -1, 1, 0, -1, 1, -1, 1, 0, -1, 1, 0, -1, 1, 0, -1, 1, 0, -1, 1, 0, -1, 1, 0, -1};
+  static final int[] DY = {1, 1, 1, -1, -1, -1, 0, 0, 1, 1, 1, 0, 0, 0, -1, -1, -1, 1, 1, 1, 0, 0, 0, -1, -1, -1};
+  static final int[] DZ = {0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, -1, -1, -1, -1, -1, -1, -1, -1, -1};
 
   private final int width;
   private final int height;
+  private final int depth;
+  private final int k;
   private final int[] cellOf;
   private final int[] neighbour;
   private final double[] weight;
@@ -26,13 +30,16 @@ final class StencilSystem {
   private final double[] value;
 
   /**
-   * @param cellOf each unknown's cell, {@code y * width + x}, in increasing order
+   * @param cellOf each unknown's cell, {@code (z * height + y) * width + x}, in increasing order
    * @param neighbour for each unknown and direction the unknown there, or -1 for none
    * @param weight the coupling's magnitude, where {@code neighbour} names one
    */
-  StencilSystem(int width, int height, int[] cellOf, int[] neighbour, double[] weight, double[] diagonal) {
+  StencilSystem(int width, int height, int depth, int[] cellOf, int[] neighbour, double[] weight,
+      double[] diagonal) {
     this.width = width;
     this.height = height;
+    this.depth = depth;
+    this.k = directions(depth);
     this.cellOf = cellOf;
     this.neighbour = neighbour;
     this.weight = weight;
@@ -48,14 +55,19 @@ final class StencilSystem {
     int e = 0;
     for (int u = 0; u < n; u++) {
       rowStart[u] = e;
-      for (int k = 8 * u; k < 8 * u + 8; k++) {
-        if (neighbour[k] >= 0) {
-          column[e] = neighbour[k];
-          value[e++] = weight[k];
+      for (int d = k * u; d < k * u + k; d++) {
+        if (neighbour[d] >= 0) {
+          column[e] = neighbour[d];
+          value[e++] = weight[d];
         }
       }
     }
     rowStart[n] = e;
+  }
+
+  /** How many neighbours a cell has in a grid {@code depth} slices deep: 8 in a plane, 26 in a volume. */
+  static int directions(int depth) {
+    return depth > 1 ? 26 : 8;
   }
 
   int size() {
@@ -92,9 +104,9 @@ final class StencilSystem {
     double[][] a = new double[n][n];
     for (int u = 0; u < n; u++) {
       a[u][u] = diagonal[u];
-      for (int k = 8 * u; k < 8 * u + 8; k++) {
-        if (neighbour[k] >= 0) {
-          a[u][neighbour[k]] -= weight[k];
+      for (int d = k * u; d < k * u + k; d++) {
+        if (neighbour[d] >= 0) {
+          a[u][neighbour[d]] -= weight[d];
         }
       }
     }
@@ -102,50 +114,56 @@ final class StencilSystem {
   }
 
   /**
-   * The unknowns gathered into the 2 × 2 blocks of cells that hold them (aggregation), with the
-   * Galerkin product {@code Pᵀ A P} of this system for P the piecewise-constant prolongation:
-   * again symmetric positive definite, and again coupled only to the eight neighbouring blocks,
-   * since a fine coupling spans one cell. {@link #aggregateOf()} gives P.
+   * The unknowns gathered into the 2 × 2 blocks of cells that hold them (2 × 2 × 2 in a volume;
+   * aggregation), with the Galerkin product {@code Pᵀ A P} of this system for P the
+   * piecewise-constant prolongation: again symmetric positive definite, and again coupled only to
+   * the neighbouring blocks, since a fine coupling spans one cell. {@link #aggregateOf()} gives P.
    */
   StencilSystem coarsened() {
     int[] aggregate = aggregateOf();
     int coarseWidth = (width + 1) / 2;
+    int coarseHeight = (height + 1) / 2;
+    int coarseDepth = (depth + 1) / 2;
+    int coarseK = directions(coarseDepth);
     int m = Arrays.stream(aggregate).max().orElse(-1) + 1;
     int[] coarseCell = new int[m];
     for (int u = 0; u < cellOf.length; u++) {
-      coarseCell[aggregate[u]] = blockOf(cellOf[u], coarseWidth);
+      coarseCell[aggregate[u]] = blockOf(cellOf[u]);
     }
-    int[] coarseNeighbour = new int[8 * m];
+    int[] coarseNeighbour = new int[coarseK * m];
     Arrays.fill(coarseNeighbour, -1);
-    double[] coarseWeight = new double[8 * m];
+    double[] coarseWeight = new double[coarseK * m];
     double[] coarseDiagonal = new double[m];
     for (int u = 0; u < cellOf.length; u++) {
       int i = aggregate[u];
       coarseDiagonal[i] += diagonal[u];
-      for (int k = 8 * u; k < 8 * u + 8; k++) {
-        if (neighbour[k] < 0) {
+      for (int d = k * u; d < k * u + k; d++) {
+        if (neighbour[d] < 0) {
           continue;
         }
-        int j = aggregate[neighbour[k]];
+        int j = aggregate[neighbour[d]];
         if (j == i) {
-          coarseDiagonal[i] -= weight[k];
+          coarseDiagonal[i] -= weight[d];
         } else {
-          int direction = direction(coarseCell[j] % coarseWidth - coarseCell[i] % coarseWidth,
-              coarseCell[j] / coarseWidth - coarseCell[i] / coarseWidth);
-          coarseNeighbour[8 * i + direction] = j;
-          coarseWeight[8 * i + direction] += weight[k];
+          int a = coarseCell[i];
+          int b = coarseCell[j];
+          int plane = coarseWidth * coarseHeight;
+          int direction = direction(b % coarseWidth - a % coarseWidth,
+              b / coarseWidth % coarseHeight - a / coarseWidth % coarseHeight, b / plane - a / plane, coarseK);
+          coarseNeighbour[coarseK * i + direction] = j;
+          coarseWeight[coarseK * i + direction] += weight[d];
         }
       }
     }
-    return new StencilSystem(coarseWidth, (height + 1) / 2, coarseCell, coarseNeighbour, coarseWeight, coarseDiagonal);
+    return new StencilSystem(coarseWidth, coarseHeight, coarseDepth, coarseCell, coarseNeighbour, coarseWeight,
+        coarseDiagonal);
   }
 
-  /** Each unknown's coarse unknown: its 2 × 2 block, the blocks that hold unknowns numbered in raster order. */
+  /** Each unknown's coarse unknown: its block, the blocks that hold unknowns numbered in raster order. */
   int[] aggregateOf() {
-    int coarseWidth = (width + 1) / 2;
-    boolean[] used = new boolean[coarseWidth * ((height + 1) / 2)];
+    boolean[] used = new boolean[((width + 1) / 2) * ((height + 1) / 2) * ((depth + 1) / 2)];
     for (int cell : cellOf) {
-      used[blockOf(cell, coarseWidth)] = true;
+      used[blockOf(cell)] = true;
     }
     int[] numbered = new int[used.length];
     int m = 0;
@@ -154,21 +172,25 @@ final class StencilSystem {
     }
     int[] aggregate = new int[cellOf.length];
     for (int u = 0; u < cellOf.length; u++) {
-      aggregate[u] = numbered[blockOf(cellOf[u], coarseWidth)];
+      aggregate[u] = numbered[blockOf(cellOf[u])];
     }
     return aggregate;
   }
 
-  private int blockOf(int cell, int coarseWidth) {
-    return (cell / width / 2) * coarseWidth + (cell % width) / 2;
+  /** The block of the coarse grid that holds {@code cell}. */
+  private int blockOf(int cell) {
+    int x = cell % width;
+    int y = cell / width % height;
+    int z = cell / width / height;
+    return ((z / 2) * ((height + 1) / 2) + y / 2) * ((width + 1) / 2) + x / 2;
   }
 
-  private static int direction(int dx, int dy) {
-    for (int k = 0; k < 8; k++) {
-      if (DX[k] == dx && DY[k] == dy) {
-        return k;
+  private static int direction(int dx, int dy, int dz, int directions) {
+    for (int d = 0; d < directions; d++) {
+      if (DX[d] == dx && DY[d] == dy && DZ[d] == dz) {
+        return d;
       }
     }
-    throw new IllegalStateException("blocks " + dx + ", " + dy + " apart are not neighbours");
+    throw new IllegalStateException("blocks " + dx + ", " + dy + ", " + dz + " apart are not neighbours");
   }
 }

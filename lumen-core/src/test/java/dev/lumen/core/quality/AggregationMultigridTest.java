@@ -5,12 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** ROAD's preconditioner against its definitions, on the systems of random removal masks. */
 class AggregationMultigridTest {
-  @Test
-  void theCoarseSystemIsTheGalerkinProductOfTheFineOne() {
-    StencilSystem fine = randomSystem(13, 9, 0.6, 1);
+  /** In a plane (8 neighbours) and in volumes (26), of odd and even depth. */
+  @ParameterizedTest
+  @ValueSource(ints = {1, 4, 5})
+  void theCoarseSystemIsTheGalerkinProductOfTheFineOne(int depth) {
+    StencilSystem fine = randomSystem(13, 9, depth, 0.6, 1);
     double[][] a = fine.dense();
     int[] aggregate = fine.aggregateOf();
     double[][] coarse = fine.coarsened().dense();
@@ -28,10 +32,11 @@ class AggregationMultigridTest {
     }
   }
 
-  @Test
-  void theCycleIsASymmetricPositiveDefiniteOperator() {
-    // 40 x 40 with most pixels removed: three levels above the direct solve
-    StencilSystem system = randomSystem(40, 40, 0.9, 2);
+  @ParameterizedTest
+  @ValueSource(ints = {1, 6})
+  void theCycleIsASymmetricPositiveDefiniteOperator(int depth) {
+    // 40 x 40 with most pixels removed: three levels above the direct solve (more levels deep)
+    StencilSystem system = randomSystem(40, 40, depth, 0.9, 2);
     AggregationMultigrid cycle = new AggregationMultigrid(system);
     Random random = new Random(3);
     for (int trial = 0; trial < 5; trial++) {
@@ -46,7 +51,7 @@ class AggregationMultigridTest {
 
   @Test
   void aSystemSmallEnoughIsSolvedExactly() {
-    StencilSystem system = randomSystem(12, 10, 0.8, 4);
+    StencilSystem system = randomSystem(12, 10, 1, 0.8, 4);
     assertTrue(system.size() <= 256);
     double[] b = gaussian(system.size(), new Random(5));
     double[] x = new AggregationMultigrid(system).apply(b);
@@ -57,14 +62,14 @@ class AggregationMultigridTest {
     }
   }
 
-  private static StencilSystem randomSystem(int width, int height, double share, long seed) {
+  private static StencilSystem randomSystem(int width, int height, int depth, double share, long seed) {
     Random random = new Random(seed);
-    boolean[] removed = new boolean[width * height];
+    boolean[] removed = new boolean[width * height * depth];
     for (int p = 0; p < removed.length; p++) {
       removed[p] = random.nextDouble() < share;
     }
     removed[0] = false;
-    return NoisyLinearImputation.system(removed, new int[removed.length], width, height);
+    return NoisyLinearImputation.system(removed, new int[removed.length], width, height, depth);
   }
 
   private static double[] gaussian(int n, Random random) {

@@ -64,18 +64,20 @@ class QualityMeasuresTest {
     Faithfulness.Settings settings = new Faithfulness.Settings(32, Faithfulness.Substrate.ZERO, 0);
     try (Model model = Model.load(file)) {
       double start = model.predict(java.util.List.of(image)).get(0).score(0).probability();
-      PerturbationCurve best = Faithfulness.deletion(CopyScorer.of(model), image, 0, exact, settings);
-      PerturbationCurve chance = Faithfulness.deletion(CopyScorer.of(model), image, 0, random, settings);
-      PerturbationCurve worst = Faithfulness.deletion(CopyScorer.of(model), image, 0, inverted, settings);
+      CopyScorer scorer = CopyScorer.of(model, image);
+      Voxels study = Voxels.of(image);
+      PerturbationCurve best = Faithfulness.deletion(scorer, study, 0, exact, settings);
+      PerturbationCurve chance = Faithfulness.deletion(scorer, study, 0, random, settings);
+      PerturbationCurve worst = Faithfulness.deletion(scorer, study, 0, inverted, settings);
       assertEquals(start, best.probabilities()[0], 1e-6, "the curve starts at the study's probability");
       assertEquals(0.5, best.probabilities()[32], 1e-6, "with every pixel zero the sum is 0: sigmoid(0)");
       // the region is 32 of 1024 pixels: the exact map removes it in the first step
       assertEquals(0.5, best.probabilities()[1], 1e-6);
       assertTrue(best.area() < chance.area() && chance.area() < worst.area(),
           best.area() + " < " + chance.area() + " < " + worst.area());
-      PerturbationCurve in = Faithfulness.insertion(CopyScorer.of(model), image, 0, exact, settings);
-      PerturbationCurve inChance = Faithfulness.insertion(CopyScorer.of(model), image, 0, random, settings);
-      PerturbationCurve inWorst = Faithfulness.insertion(CopyScorer.of(model), image, 0, inverted, settings);
+      PerturbationCurve in = Faithfulness.insertion(scorer, study, 0, exact, settings);
+      PerturbationCurve inChance = Faithfulness.insertion(scorer, study, 0, random, settings);
+      PerturbationCurve inWorst = Faithfulness.insertion(scorer, study, 0, inverted, settings);
       assertEquals(start, in.probabilities()[1], 1e-6, "the region revealed first");
       assertEquals(start, inWorst.probabilities()[32], 1e-6, "every pixel revealed: the study itself");
       assertTrue(in.area() > inChance.area() && inChance.area() > inWorst.area(),
@@ -133,14 +135,15 @@ class QualityMeasuresTest {
     Road.Settings noNoise = new Road.Settings(new double[] {10, 50, 90}, 0);
     try (Model model = Model.load(file)) {
       double start = model.predict(java.util.List.of(maps.image)).get(0).score(0).probability();
-      Road.Result best = Road.of(CopyScorer.of(model), maps.image, 0, maps.exact, noNoise, 1);
+      CopyScorer scorer = CopyScorer.of(model, maps.image);
+      Road.Result best = Road.of(scorer, maps.study, 0, maps.exact, noNoise, 1);
       for (int i = 0; i < 3; i++) {
         assertEquals(0.5, best.mostRelevantFirst().probabilities()[i], 1e-6, "the region filled from zeros");
         assertEquals(start, best.leastRelevantFirst().probabilities()[i], 1e-6, "the region kept");
       }
       assertEquals(start - 0.5, best.gap(), 1e-6);
-      Road.Result chance = Road.of(CopyScorer.of(model), maps.image, 0, maps.random, Road.Settings.defaults(), 1);
-      Road.Result worst = Road.of(CopyScorer.of(model), maps.image, 0, maps.inverted, Road.Settings.defaults(), 1);
+      Road.Result chance = Road.of(scorer, maps.study, 0, maps.random, Road.Settings.defaults(), 1);
+      Road.Result worst = Road.of(scorer, maps.study, 0, maps.inverted, Road.Settings.defaults(), 1);
       assertTrue(best.gap() > chance.gap() && chance.gap() > worst.gap(),
           best.gap() + " > " + chance.gap() + " > " + worst.gap());
       assertEquals(0.5 - start, worst.gap(), 0.02);
@@ -162,15 +165,16 @@ class QualityMeasuresTest {
     Maps maps = new Maps(size, 8, 12, 2, 2, 255f);
     PixelFlipping.Settings settings = new PixelFlipping.Settings(1, 50);
     try (Model model = Model.load(file)) {
-      PerturbationCurve best = PixelFlipping.of(CopyScorer.of(model), maps.image, 0, maps.exact, settings, 1);
-      PerturbationCurve chance = PixelFlipping.of(CopyScorer.of(model), maps.image, 0, maps.random, settings, 1);
-      PerturbationCurve worst = PixelFlipping.of(CopyScorer.of(model), maps.image, 0, maps.inverted, settings, 1);
+      CopyScorer scorer = CopyScorer.of(model, maps.image);
+      PerturbationCurve best = PixelFlipping.of(scorer, maps.study, 0, maps.exact, settings, 1);
+      PerturbationCurve chance = PixelFlipping.of(scorer, maps.study, 0, maps.random, settings, 1);
+      PerturbationCurve worst = PixelFlipping.of(scorer, maps.study, 0, maps.inverted, settings, 1);
       assertEquals(51, best.probabilities().length, "the study, then one point per region flipped");
       assertEquals(50.0 / 1024, best.fractions()[50], 1e-12);
       assertEquals(0, worst.averageDrop(), 1e-9);
       assertTrue(best.averageDrop() > chance.averageDrop() && chance.averageDrop() >= worst.averageDrop(),
           best.averageDrop() + " > " + chance.averageDrop() + " >= " + worst.averageDrop());
-      PerturbationCurve scaled = PixelFlipping.of(CopyScorer.of(model), maps.image, 0, maps.exact,
+      PerturbationCurve scaled = PixelFlipping.of(scorer, maps.study, 0, maps.exact,
           new PixelFlipping.Settings(0, 2000), 1);
       assertEquals(1025, scaled.probabilities().length, "9 px at 224 is 1 px at 32; at most every region");
     }
@@ -181,6 +185,7 @@ class QualityMeasuresTest {
   /** A study bright on one rectangle, and its exact, inverted and random maps. */
   private static final class Maps {
     final Image image;
+    final Voxels study;
     final float[] exact;
     final float[] inverted;
     final float[] random;
@@ -201,6 +206,7 @@ class QualityMeasuresTest {
         }
       }
       image = Image.gray("region.png", pixels, size, size, 255f);
+      study = Voxels.of(image);
     }
   }
 }

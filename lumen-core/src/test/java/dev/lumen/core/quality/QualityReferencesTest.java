@@ -3,6 +3,7 @@ package dev.lumen.core.quality;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lumen.core.TestModels;
 import dev.lumen.core.image.Image;
@@ -45,7 +46,7 @@ class QualityReferencesTest {
     for (int i = 0; i < removed.length; i++) {
       removed[i] = removedFlags[i] != 0;
     }
-    Image image = new Image("road", pixels, 255f);
+    Voxels image = Voxels.of(new Image("road", pixels, 255f));
     float[] expected = TestModels.array("quality-road", "filled").toArray();
     float[] filled = NoisyLinearImputation.fill(image, removed, 0, new Random(1));
     for (int i = 0; i < filled.length; i++) {
@@ -68,6 +69,31 @@ class QualityReferencesTest {
     boolean[] all = new boolean[removed.length];
     java.util.Arrays.fill(all, true);
     assertThrows(IllegalArgumentException.class, () -> NoisyLinearImputation.fill(image, all, 0, new Random(1)));
+  }
+
+  /**
+   * On a volume the imputation solves the 26-neighbour system SciPy solves, a whole removed slice
+   * filled from the slices around it.
+   */
+  @Test
+  void roadsImputationOfAVolumeSolvesTheNeighbourhoodSystemInThreeDimensions() {
+    Tensor values = TestModels.array("quality-road3d", "volume");
+    float[] removedFlags = TestModels.array("quality-road3d", "removed").toArray();
+    boolean[] removed = new boolean[removedFlags.length];
+    for (int i = 0; i < removed.length; i++) {
+      removed[i] = removedFlags[i] != 0;
+    }
+    Voxels volume = new Voxels("road3d", values.toArray(), values.dim(0), values.dim(1), values.dim(2),
+        values.dim(3), 255f);
+    float[] expected = TestModels.array("quality-road3d", "filled").toArray();
+    float[] filled = NoisyLinearImputation.fill(volume, removed, 0, new Random(1));
+    int plane = values.dim(2) * values.dim(3);
+    for (int i = 0; i < filled.length; i++) {
+      assertEquals(expected[i], filled[i], 1e-3, "value " + i);
+    }
+    for (int p = 3 * plane; p < 4 * plane; p++) {
+      assertTrue(removed[p], "slice 3 is removed whole");
+    }
   }
 
   @Test
