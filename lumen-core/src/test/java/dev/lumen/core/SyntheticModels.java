@@ -135,6 +135,54 @@ public final class SyntheticModels {
     return file;
   }
 
+  /**
+   * A grey 3D CNN on volumes of {@code depth} slices of {@code size x size} ({@code [N, 1, D, H, W]})
+   * whose one logit depends on the box of slices {@code [z0, z1)}, rows {@code [y0, y1)} and
+   * columns {@code [x0, x1)} only: the input masked to the box, a 3x3x3 convolution to four
+   * channels, ReLU, 2x2x2 max pooling, another 3x3x3 convolution, ReLU, global average pooling and
+   * a linear layer, every weight positive.
+   */
+  public static Path regionCnn3d(Path file, int depth, int size, int[] box) throws IOException {
+    float[] mask = new float[depth * size * size];
+    for (int z = box[0]; z < box[1]; z++) {
+      for (int y = box[2]; y < box[3]; y++) {
+        for (int x = box[4]; x < box[5]; x++) {
+          mask[(z * size + y) * size + x] = 1f;
+        }
+      }
+    }
+    java.util.Random random = new java.util.Random(4);
+    GraphProto graph = GraphProto.newBuilder().setName("region_cnn3d")
+        .addInput(value("volume", "n", 1, depth, size, size))
+        .addOutput(value("score", "n", 1))
+        .addInitializer(floats("mask", mask, 1, 1, depth, size, size))
+        .addInitializer(floats("w1", positive(random, 4 * 27), 4, 1, 3, 3, 3))
+        .addInitializer(floats("w2", positive(random, 4 * 4 * 27), 4, 4, 3, 3, 3))
+        .addInitializer(floats("fc", positive(random, 4), 1, 4))
+        .addInitializer(floats("fc_b", new float[] {0.5f}, 1))
+        .addNode(NodeProto.newBuilder().setOpType("Mul").setName("masked").addInput("volume").addInput("mask")
+            .addOutput("m"))
+        .addNode(NodeProto.newBuilder().setOpType("Conv").setName("conv1").addInput("m").addInput("w1")
+            .addOutput("c1").addAttribute(ints("pads", 1, 1, 1, 1, 1, 1)))
+        .addNode(NodeProto.newBuilder().setOpType("Relu").setName("relu1").addInput("c1").addOutput("r1"))
+        .addNode(NodeProto.newBuilder().setOpType("MaxPool").setName("pool").addInput("r1").addOutput("p1")
+            .addAttribute(ints("kernel_shape", 2, 2, 2)).addAttribute(ints("strides", 2, 2, 2)))
+        .addNode(NodeProto.newBuilder().setOpType("Conv").setName("conv2").addInput("p1").addInput("w2")
+            .addOutput("c2").addAttribute(ints("pads", 1, 1, 1, 1, 1, 1)))
+        .addNode(NodeProto.newBuilder().setOpType("Relu").setName("relu2").addInput("c2").addOutput("features"))
+        .addNode(NodeProto.newBuilder().setOpType("GlobalAveragePool").setName("gap").addInput("features")
+            .addOutput("g"))
+        .addNode(NodeProto.newBuilder().setOpType("Flatten").setName("flat").addInput("g").addOutput("f"))
+        .addNode(NodeProto.newBuilder().setOpType("Gemm").setName("fc").addInput("f").addInput("fc").addInput("fc_b")
+            .addOutput("score").addAttribute(AttributeProto.newBuilder().setName("transB")
+                .setType(AttributeProto.AttributeType.INT).setI(1)))
+        .build();
+    ModelProto model = ModelProto.newBuilder().setIrVersion(7).setProducerName("lumen-tests")
+        .addOpsetImport(OperatorSetIdProto.newBuilder().setVersion(13)).setGraph(graph).build();
+    Files.write(file, model.toByteArray());
+    return file;
+  }
+
   private static NodeProto conv(String name, String input, String weights, String output) {
     return NodeProto.newBuilder().setOpType("Conv").setName(name).addInput(input).addInput(weights).addOutput(output)
         .addAttribute(ints("pads", 1, 1, 1, 1)).build();

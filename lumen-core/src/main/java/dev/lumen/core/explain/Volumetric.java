@@ -27,7 +27,7 @@ public final class Volumetric {
   public static void require(Model model, String method, boolean explains) {
     if (model.input().volumetric() && !explains) {
       throw new LumenException(model.name() + " is a 3D convolutional model, which " + method + " does not explain "
-          + "yet; every method but cnnfixations does (the Grad-CAM family at one layer at a time)");
+          + "yet; every other method does (the Grad-CAM family at one layer at a time)");
     }
   }
 

@@ -1,6 +1,7 @@
 package dev.lumen.core.explain;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lumen.core.TestModels;
@@ -247,18 +248,57 @@ class VolumetricModelTest {
     }
   }
 
-  /** CNN-Fixations, whose trace is written for 2D layers, refuses a 3D model, naming it and what does explain it. */
+  /**
+   * CNN-Fixations traces a 3D CNN through its 3D convolutions and pooling: on a model that sees
+   * only a box of the volume every fixation is a voxel of the box, in three dimensions, and the
+   * heat map (a 3D density, resampled to the exam) peaks in it; the MONAI-style test model and
+   * torchvision's R3D-18 trace to their inputs.
+   */
   @Test
-  void cnnFixationsRefuseA3dModel(@TempDir Path tmp) throws IOException {
-    try (Model model = TestModels.volumetric("cnn3d", tmp)) {
-      var fixations = dev.lumen.core.explain.fixations.CnnFixations.of(model,
-          dev.lumen.core.explain.fixations.CnnFixations.Settings.defaults());
-      dev.lumen.core.LumenException e = org.junit.jupiter.api.Assertions.assertThrows(
-          dev.lumen.core.LumenException.class, () -> fixations.explain(TestModels.exam("cnn3d"), Targets.top1()));
-      assertTrue(e.getMessage().contains("3D convolutional model") && e.getMessage().contains("every method but"),
-          e.getMessage());
+  void cnnFixationsTraceA3dModelToVoxelsOfTheVolume(@TempDir Path tmp) throws IOException {
+    int[] box = {2, 5, 18, 26, 6, 14};
+    Path file = dev.lumen.core.SyntheticModels.regionCnn3d(tmp.resolve("box.onnx"), 8, 32, box);
+    List<dev.lumen.core.image.Image> slices = new java.util.ArrayList<>();
+    for (int s = 0; s < 8; s++) {
+      slices.add(dev.lumen.core.TestImages.grey(32, 32, s + 1));
+    }
+    Volume exam = new Volume("box.npy", slices);
+    try (Model model = Model.load(file)) {
+      assertTrue(model.input().volumetric());
+      var r = dev.lumen.core.explain.fixations.CnnFixations.of(model,
+          dev.lumen.core.explain.fixations.CnnFixations.Settings.defaults()).explainDetailed(exam, Targets.top1()).get(0);
+      assertTrue(r.points().size() >= 10, r.points().size() + " fixations");
+      java.util.Set<Integer> depths = new java.util.HashSet<>();
+      for (int[] p : r.points()) {
+        assertTrue(p[0] >= box[0] && p[0] < box[1] && p[1] >= box[2] && p[1] < box[3] && p[2] >= box[4]
+            && p[2] < box[5], "fixation at slice " + p[0] + ", " + p[2] + "," + p[1]);
+        depths.add(p[0]);
+      }
+      assertTrue(depths.size() > 1, "the fixations lie on several slices: " + depths);
+      Explanation e = r.explanation();
+      assertEquals(8, e.slices());
+      float[] heat = e.heatmap().toArray();
+      int best = 0;
+      for (int i = 0; i < heat.length; i++) {
+        best = heat[i] > heat[best] ? i : best;
+      }
+      int z = best / (32 * 32);
+      int y = best / 32 % 32;
+      int x = best % 32;
+      assertTrue(z >= box[0] && z < box[1] && y >= box[2] && y < box[3] && x >= box[4] && x < box[5],
+          "heat peak at slice " + z + ", " + x + "," + y);
+    }
+    for (String name : List.of("cnn3d", "r3d_18")) {
+      try (Model model = TestModels.volumetric(name, tmp)) {
+        var fixations = dev.lumen.core.explain.fixations.CnnFixations.of(model,
+            dev.lumen.core.explain.fixations.CnnFixations.Settings.defaults());
+        var r = fixations.explainDetailed(TestModels.exam(name), Targets.top1()).get(0);
+        assertFalse(r.points().isEmpty(), name + " traces to its input");
+        assertEquals(TestModels.exam(name).depth(), r.explanation().slices(), name);
+      }
     }
   }
+
 
   @Test
   void theExamIsResampledAndScoredAsPyTorchDoes(@TempDir Path tmp) throws IOException {

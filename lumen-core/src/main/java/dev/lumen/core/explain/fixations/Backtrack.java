@@ -19,7 +19,7 @@ import java.util.Set;
  *   <li>fully connected (Gemm, MatMul): the inputs whose contribution {@code a_i w_ij} to a
  *       discriminative neuron is positive;
  *   <li>convolution: in the unit's receptive field, the one input unit with the largest
- *       contribution {@code a · w} (groups respected);
+ *       contribution {@code a · w} (groups respected), over two spatial axes or three;
  *   <li>max pooling: the unit the maximum came from; average pooling: the largest unit of the
  *       window; global average pooling: the positive units of the channel;
  *   <li>residual additions: the branch with the larger value at the unit; concatenation: the
@@ -126,47 +126,40 @@ final class Backtrack {
     Tensor x = value(node.inputs().get(0));
     Tensor w = value(node.inputs().get(1));
     Tensor y = value(node.output());
-    if (x.rank() != 4) {
-      throw new LumenException(graph.source() + ": CNN-Fixations traces 2D convolutions only: " + node.describe());
+    if (x.rank() < 3) {
+      throw new LumenException(graph.source() + ": CNN-Fixations traces convolutions over spatial axes only: "
+          + node.describe());
     }
+    int[] kernel = new int[x.rank() - 2];
+    for (int a = 0; a < kernel.length; a++) {
+      kernel[a] = w.dim(a + 2);
+    }
+    WindowGeometry windows = WindowGeometry.of(node, x.shape(), y.shape(), kernel);
     int cIn = x.dim(1);
-    int h = x.dim(2);
-    int wd = x.dim(3);
     int cOut = y.dim(1);
-    int oh = y.dim(2);
-    int ow = y.dim(3);
-    int kh = w.dim(2);
-    int kw = w.dim(3);
+    int outSize = windows.outputSize();
+    int inSize = windows.inputSize();
+    int kernelSize = windows.kernelSize();
     int group = (int) node.intAttribute("group", 1);
     int perGroup = cIn / group;
-    long[] strides = node.intsAttribute("strides").orElse(new long[] {1, 1});
-    long[] dilations = node.intsAttribute("dilations").orElse(new long[] {1, 1});
-    long[] pads = pads(node, h, wd, oh, ow, kh, kw, strides, dilations);
     for (int unit : here) {
-      int n = unit / (cOut * oh * ow);
-      int k = unit / (oh * ow) % cOut;
-      int oy = unit / ow % oh;
-      int ox = unit % ow;
+      int n = unit / (cOut * outSize);
+      int k = unit / outSize % cOut;
+      int o = unit % outSize;
       int firstChannel = k / (cOut / group) * perGroup;
       int best = -1;
       float bestValue = Float.NEGATIVE_INFINITY;
       for (int c = 0; c < perGroup; c++) {
-        for (int dy = 0; dy < kh; dy++) {
-          int iy = (int) (oy * strides[0] - pads[0] + dy * dilations[0]);
-          if (iy < 0 || iy >= h) {
+        for (int offset = 0; offset < kernelSize; offset++) {
+          int position = windows.input(o, offset);
+          if (position < 0) {
             continue;
           }
-          for (int dx = 0; dx < kw; dx++) {
-            int ix = (int) (ox * strides[1] - pads[1] + dx * dilations[1]);
-            if (ix < 0 || ix >= wd) {
-              continue;
-            }
-            int index = ((n * cIn + firstChannel + c) * h + iy) * wd + ix;
-            float contribution = x.get(index) * w.get(((k * perGroup + c) * kh + dy) * kw + dx);
-            if (contribution > bestValue) {
-              bestValue = contribution;
-              best = index;
-            }
+          int index = (n * cIn + firstChannel + c) * inSize + position;
+          float contribution = x.get(index) * w.get((k * perGroup + c) * kernelSize + offset);
+          if (contribution > bestValue) {
+            bestValue = contribution;
+            best = index;
           }
         }
       }
@@ -176,49 +169,32 @@ final class Backtrack {
     }
   }
 
-  /** Begin pads of a window node, from explicit pads or auto_pad. */
-  private static long[] pads(Node node, int h, int w, int oh, int ow, int kh, int kw, long[] strides, long[] dilations) {
-    String autoPad = node.attribute("auto_pad").map(a -> a.getS().toStringUtf8()).orElse("NOTSET");
-    if (autoPad.startsWith("SAME")) {
-      long totalY = Math.max(0, (oh - 1) * strides[0] + (kh - 1) * dilations[0] + 1 - h);
-      long totalX = Math.max(0, (ow - 1) * strides[1] + (kw - 1) * dilations[1] + 1 - w);
-      boolean upper = autoPad.equals("SAME_UPPER");
-      return new long[] {upper ? totalY / 2 : totalY - totalY / 2, upper ? totalX / 2 : totalX - totalX / 2};
-    }
-    return node.intsAttribute("pads").orElse(new long[4]);
-  }
-
   /** Pooling windows: the largest unit of the window (where max pooling took its value). */
   private void window(Node node, Set<Integer> here) {
     Tensor x = value(node.inputs().get(0));
     Tensor y = value(node.output());
-    long[] kernel = node.intsAttribute("kernel_shape").orElseThrow();
-    long[] strides = node.intsAttribute("strides").orElse(new long[] {1, 1});
-    long[] dilations = node.intsAttribute("dilations").orElse(new long[] {1, 1});
-    int planes = x.dim(0) * x.dim(1);
-    int h = x.dim(2);
-    int w = x.dim(3);
-    int oh = y.dim(2);
-    int ow = y.dim(3);
-    long[] pads = pads(node, h, w, oh, ow, (int) kernel[0], (int) kernel[1], strides, dilations);
+    long[] shape = node.intsAttribute("kernel_shape").orElseThrow();
+    int[] kernel = new int[shape.length];
+    for (int a = 0; a < kernel.length; a++) {
+      kernel[a] = (int) shape[a];
+    }
+    WindowGeometry windows = WindowGeometry.of(node, x.shape(), y.shape(), kernel);
+    int outSize = windows.outputSize();
+    int inSize = windows.inputSize();
     for (int unit : here) {
-      int plane = unit / (oh * ow);
-      int oy = unit / ow % oh;
-      int ox = unit % ow;
+      int plane = unit / outSize;
+      int o = unit % outSize;
       int best = -1;
-      for (int dy = 0; dy < kernel[0]; dy++) {
-        int iy = (int) (oy * strides[0] - pads[0] + dy * dilations[0]);
-        for (int dx = 0; dx < kernel[1]; dx++) {
-          int ix = (int) (ox * strides[1] - pads[1] + dx * dilations[1]);
-          if (iy >= 0 && iy < h && ix >= 0 && ix < w) {
-            int index = (plane * h + iy) * w + ix;
-            if (best < 0 || x.get(index) > x.get(best)) {
-              best = index;
-            }
+      for (int offset = 0; offset < windows.kernelSize(); offset++) {
+        int position = windows.input(o, offset);
+        if (position >= 0) {
+          int index = plane * inSize + position;
+          if (best < 0 || x.get(index) > x.get(best)) {
+            best = index;
           }
         }
       }
-      if (best >= 0 && plane < planes) {
+      if (best >= 0) {
         give(node.inputs().get(0), best);
       }
     }

@@ -29,7 +29,11 @@ import java.util.Set;
  * one forward pass and the weights — no gradient, no extra pass. The fixations far from the rest
  * are dropped (farther from their centroid than the mean distance plus {@code outlierDeviations}
  * standard deviations), and the heat map is the density of the kept points blurred with a
- * Gaussian of {@code blur} × the input's longer side.
+ * Gaussian of {@code blur} × the input's longer side. An exam of a plane model is traced through
+ * its slices together and its outliers are taken slice by slice; a 3D CNN's volume is traced
+ * through its 3D convolutions and pooling, and its fixations are points of the volume: outliers
+ * by their distance in three dimensions, the density blurred along all three axes and resampled
+ * to the exam as every 3D map is ({@link Volumetric}).
  *
  * <p>Cost: one forward pass exposing every tensor, and the trace (fast in practice: each
  * convolution step keeps one input unit per traced unit).
@@ -88,7 +92,6 @@ public final class CnnFixations implements Explainer {
 
   @Override
   public List<Explanation> explain(Volume volume, Targets targets, Progress progress) {
-    Volumetric.require(model, method(), false);
     return explainDetailed(volume, targets).stream().map(FixationResult::explanation).toList();
   }
 
@@ -104,14 +107,23 @@ public final class CnnFixations implements Explainer {
     return out;
   }
 
-  /** The fixations of one exam (traced through every slice together), with their heat maps. */
+  /**
+   * The fixations of one exam (traced through every slice together), with their heat maps; of a
+   * 3D CNN's volume, as points of the model's input volume.
+   */
   public List<FixationResult> explainDetailed(Volume volume, Targets targets) {
     model.requireVolume(volume.source());
     Tensor input = model.preprocessor().toInput(volume.slices());
     return trace(volume.source(), input, volume.depth(), targets, model.preprocessor().geometry(volume.slices().get(0)));
   }
 
+  /**
+   * The fixations of {@code input}, an image, an exam of {@code slices} slices or a 3D CNN's
+   * volume (whose points have the input's depth).
+   */
   private List<FixationResult> trace(String source, Tensor input, int slices, Targets targets, Geometry geometry) {
+    boolean volumetric = model.input().volumetric();
+    int depth = volumetric ? input.dim(2) : slices;
     List<String> tensors = model.graph().intermediateTensors();
     Map<String, Tensor> values = new HashMap<>(model.session("all-tensors",
         () -> model.graph().withExtraOutputs(tensors)).run(Map.of(model.input().name(), input), tensors));
@@ -122,75 +134,103 @@ public final class CnnFixations implements Explainer {
     for (LabelScore target : chosen) {
       Set<Integer> units = new Backtrack(model.graph(), values).run(model.logitsName(), target.index(),
           model.input().name());
-      List<int[]> points = points(units, slices);
+      List<int[]> points = points(units, depth);
       List<int[]> kept = new ArrayList<>();
       List<int[]> outliers = new ArrayList<>();
-      split(points, slices, kept, outliers);
-      Tensor density = density(kept, slices);
-      Explanation e = Explanations.of(model, method(), layer(), prediction, List.of(target), List.of(density), geometry,
-          Maps::minMax).get(0);
+      if (volumetric) {
+        split(points, true, kept, outliers);
+      } else {
+        for (int s = 0; s < slices; s++) {
+          int slice = s;
+          split(points.stream().filter(p -> p[0] == slice).toList(), false, kept, outliers);
+        }
+      }
+      Tensor density = density(kept, depth, volumetric);
+      Explanation e = (volumetric
+          ? Explanations.ofVolumetric(model, method(), layer(), prediction, List.of(target), List.of(density),
+              List.of(java.util.Optional.empty()), slices, geometry, Maps::minMax)
+          : Explanations.of(model, method(), layer(), prediction, List.of(target), List.of(density), geometry,
+              Maps::minMax)).get(0);
       out.add(new FixationResult(e, kept, outliers));
     }
     return out;
   }
 
-  /** Input units as distinct {slice, y, x} points (channels merged). */
-  private List<int[]> points(Set<Integer> units, int slices) {
+  /**
+   * Input units as distinct {slice, y, x} points (channels merged), of {@code depth} slices: the
+   * images of a batch, an exam's slices, or the depth of a 3D CNN's input ({@code [N, C, D, H, W]}).
+   */
+  private List<int[]> points(Set<Integer> units, int depth) {
     int h = model.input().height();
     int w = model.input().width();
     int c = model.input().channels().count();
+    boolean volumetric = model.input().volumetric();
     boolean nhwc = model.input().layout() == Layout.NHWC;
     java.util.Set<Long> seen = new java.util.HashSet<>();
     List<int[]> out = new ArrayList<>();
     for (int unit : units) {
-      int slice = unit / (c * h * w);
-      int within = unit % (c * h * w);
-      int pixel = nhwc ? within / c : within % (h * w);
+      int slice;
+      int pixel;
+      if (volumetric) {
+        slice = unit / (h * w) % depth;
+        pixel = unit % (h * w);
+        // channels come before depth: a unit past the first example's volume is another example's
+        if (unit >= c * depth * h * w) {
+          continue;
+        }
+      } else {
+        slice = unit / (c * h * w);
+        int within = unit % (c * h * w);
+        pixel = nhwc ? within / c : within % (h * w);
+      }
       int y = pixel / w;
       int x = pixel % w;
-      if (slice < slices && seen.add(((long) slice * h + y) * w + x)) {
+      if (slice < depth && seen.add(((long) slice * h + y) * w + x)) {
         out.add(new int[] {slice, y, x});
       }
     }
     return out;
   }
 
-  /** Per slice, points farther from the centroid than mean + k·std of the distances are outliers. */
-  private void split(List<int[]> points, int slices, List<int[]> kept, List<int[]> outliers) {
-    for (int s = 0; s < slices; s++) {
-      int slice = s;
-      List<int[]> mine = points.stream().filter(p -> p[0] == slice).toList();
-      if (mine.size() < 5) {
-        kept.addAll(mine);
-        continue;
-      }
-      double cy = mine.stream().mapToDouble(p -> p[1]).average().orElse(0);
-      double cx = mine.stream().mapToDouble(p -> p[2]).average().orElse(0);
-      double[] distance = mine.stream().mapToDouble(p -> Math.hypot(p[1] - cy, p[2] - cx)).toArray();
-      double mean = java.util.Arrays.stream(distance).average().orElse(0);
-      double std = Math.sqrt(java.util.Arrays.stream(distance).map(d -> (d - mean) * (d - mean)).average().orElse(0));
-      double limit = mean + settings.outlierDeviations() * std;
-      for (int i = 0; i < mine.size(); i++) {
-        (distance[i] > limit ? outliers : kept).add(mine.get(i));
-      }
+  /**
+   * {@code points} farther from their centroid than mean + k·std of the distances are outliers;
+   * the distance is in the slice's plane, or in three dimensions when {@code inDepth}.
+   */
+  private void split(List<int[]> points, boolean inDepth, List<int[]> kept, List<int[]> outliers) {
+    if (points.size() < 5) {
+      kept.addAll(points);
+      return;
+    }
+    double cz = inDepth ? points.stream().mapToDouble(p -> p[0]).average().orElse(0) : 0;
+    double cy = points.stream().mapToDouble(p -> p[1]).average().orElse(0);
+    double cx = points.stream().mapToDouble(p -> p[2]).average().orElse(0);
+    double[] distance = points.stream().mapToDouble(p -> Math.sqrt((inDepth ? (p[0] - cz) * (p[0] - cz) : 0)
+        + (p[1] - cy) * (p[1] - cy) + (p[2] - cx) * (p[2] - cx))).toArray();
+    double mean = java.util.Arrays.stream(distance).average().orElse(0);
+    double std = Math.sqrt(java.util.Arrays.stream(distance).map(d -> (d - mean) * (d - mean)).average().orElse(0));
+    double limit = mean + settings.outlierDeviations() * std;
+    for (int i = 0; i < points.size(); i++) {
+      (distance[i] > limit ? outliers : kept).add(points.get(i));
     }
   }
 
-  /** The blurred density of the points, {@code [slices, H, W]}. */
-  private Tensor density(List<int[]> points, int slices) {
+  /**
+   * The blurred density of the points, {@code [depth, H, W]}: slice by slice, or along all three
+   * axes when {@code inDepth}.
+   */
+  private Tensor density(List<int[]> points, int depth, boolean inDepth) {
     int h = model.input().height();
     int w = model.input().width();
-    float[] out = new float[slices * h * w];
+    float[] counts = new float[depth * h * w];
+    for (int[] p : points) {
+      counts[(p[0] * h + p[1]) * w + p[2]] += 1;
+    }
     double sigma = settings.blur() * Math.max(h, w);
-    for (int s = 0; s < slices; s++) {
-      float[] plane = new float[h * w];
-      for (int[] p : points) {
-        if (p[0] == s) {
-          plane[p[1] * w + p[2]] += 1;
-        }
-      }
+    float[] out = inDepth ? GaussianBlur.apply(counts, w, h, depth, sigma) : new float[counts.length];
+    for (int s = 0; !inDepth && s < depth; s++) {
+      float[] plane = java.util.Arrays.copyOfRange(counts, s * h * w, (s + 1) * h * w);
       System.arraycopy(GaussianBlur.apply(plane, w, h, sigma), 0, out, s * h * w, h * w);
     }
-    return Tensor.of(out, slices, h, w);
+    return Tensor.of(out, depth, h, w);
   }
 }
