@@ -225,6 +225,74 @@ class ViewerTest extends ServerTestBase {
         "drawn at the DICOM image's size");
   }
 
+  /**
+   * A knee exam uploaded as NIfTI (written by {@code lumen convert} from part of a demo exam) is explained
+   * by the sagittal plane model: a slice viewer per label above the threshold, through every
+   * slice of the volume, with its map; an image model is refused for it, saying why.
+   */
+  @Test
+  void theExplainPageTakesANiftiVolumeAndShowsItsMapsSliceBySlice() throws Exception {
+    Path exam;
+    try (var files = Files.list(data.resolve("demo/datasets/knee-exams/valid/sagittal"))) {
+      exam = files.filter(f -> f.toString().endsWith(".npy")).sorted().findFirst().orElseThrow();
+    }
+    // six of its slices at half the size, under the test server's 1 MiB upload limit
+    dev.lumen.core.tensor.Tensor full = dev.lumen.core.io.Npy.read(exam).tensor();
+    int depth = 6;
+    int height = full.dim(1) / 2;
+    int width = full.dim(2) / 2;
+    float[] values = new float[depth * height * width];
+    for (int i = 0; i < values.length; i++) {
+      int z = i / (height * width);
+      int y = i / width % height;
+      int x = i % width;
+      values[i] = full.unsafeData()[((z + full.dim(0) / 2 - 3) * full.dim(1) + 2 * y) * full.dim(2) + 2 * x];
+    }
+    Path small = data.resolve("knee-exam.npy");
+    dev.lumen.core.io.Npy.write(small, dev.lumen.core.tensor.Tensor.of(values, depth, height, width));
+    Path nifti = data.resolve("knee exam.nii.gz");
+    CliTest.Run convert = CliTest.lumen("convert", small.toString(), nifti.toString());
+    assertEquals(0, convert.code(), convert.err());
+    open("#explain");
+    waiting().until(b -> !b.findElements(By.cssSelector("#study option")).isEmpty());
+    browser.findElement(By.id("upload")).sendKeys(nifti.toString());
+    waiting().until(b -> b.findElement(By.id("status")).getText().startsWith("uploaded"));
+    assertTrue(browser.findElement(By.cssSelector("#study option:checked")).getText().endsWith("(volume)"));
+    String sagittal = api.modelId("knee-sagittal.onnx");
+    js("for (const b of document.querySelectorAll('#models input')) { b.checked = b.value === arguments[0]; }"
+        + "document.getElementById('method').value = 'gradcam'; document.getElementById('threshold').value = '0';"
+        + "for (const o of document.getElementById('compare').options) { o.selected = false; }"
+        + "document.getElementById('status').textContent = '';", sagittal);
+    browser.findElement(By.id("run")).click();
+    waiting().until(b -> b.findElements(By.cssSelector(".volume-row .plane")).size() == 3
+        && b.findElements(By.cssSelector(".volume-row .plane .status")).stream()
+            .allMatch(e -> e.getText().startsWith("gradcam of"))
+        || !b.findElement(By.id("status")).getText().matches("(gradcam of .*)?"));
+    assertEquals(3, browser.findElements(By.cssSelector("#predictions li")).size(),
+        browser.findElement(By.id("status")).getText());
+    String first = ".volume-row .plane ";
+    assertEquals(String.valueOf(depth - 1), browser.findElement(By.cssSelector(first + ".slider")).getAttribute("max"),
+        "the viewer runs through every slice of the volume");
+    // opened where the map peaks; then one slice further
+    int peak = Integer.parseInt(browser.findElement(By.cssSelector(first + ".slider")).getAttribute("value"));
+    browser.findElement(By.cssSelector(first + ".peak")).click();
+    assertEquals(String.valueOf(peak), browser.findElement(By.cssSelector(first + ".slider")).getAttribute("value"));
+    long map = pixels(first + ".map-canvas");
+    int next = (peak + 1) % depth;
+    js("const s = document.querySelector(arguments[0]); s.value = arguments[1]; s.dispatchEvent(new Event('input'));",
+        first + ".slider", String.valueOf(next));
+    assertEquals("slice " + (next + 1) + " / " + depth,
+        browser.findElement(By.cssSelector(first + ".slice-label")).getText());
+    assertNotEquals(map, pixels(first + ".map-canvas"), "another slice, another map");
+    screenshot("explain-volume.png");
+
+    js("for (const b of document.querySelectorAll('#models input')) { b.checked = b.value === arguments[0]; }"
+        + "document.getElementById('status').textContent = '';", api.modelId("chest-demo.onnx"));
+    browser.findElement(By.id("run")).click();
+    waiting().until(b -> !b.findElement(By.id("status")).getText().isEmpty());
+    assertEquals("this study is a volume: choose volume models", browser.findElement(By.id("status")).getText());
+  }
+
   @Test
   void theExplainPageTakesAnUploadAndShowsPredictionsBoxesAndMethodsSideBySide() throws Exception {
     open("#explain");

@@ -1,16 +1,20 @@
 // The explain page: upload a study (or pick one), choose a model or an ensemble, a method and
 // its settings; the predictions sorted, then per label above the threshold the study, its map
 // and its boxes; one summary with every such label's boxes in its colour; and 2–4 methods side
-// by side, LIME with its pros and cons. Long methods show their progress and can be cancelled.
+// by side, LIME with its pros and cons. A volume (NIfTI, a DICOM series as a ZIP, a 3D .npy)
+// is explained by volume models and shown per label in a slice viewer with its map. Long
+// methods show their progress and can be cancelled.
 
 import { cancelJob, compactMap, explanation, getJson, npyArray, postJson, studyPixels, uploadStudy } from './api.js';
 import { AnnotationPanel } from './annotate.js';
+import { PlaneView } from './plane-view.js';
 import { LABEL_COLOURS } from './colormaps.js';
 import { drawSlice, greyLevels } from './render.js';
 import { regions } from './regions.js';
 import { element } from './dom.js';
 
 const DISPLAY = { colormap: 'jet', opacity: 0.5, threshold: 0 };
+const VOLUME_DISPLAY = { mode: 'side', ...DISPLAY };
 
 function canvasOf(imageData, caption) {
   const figure = element('figure');
@@ -36,6 +40,11 @@ function drawBoxes(canvas, boxes, colour, caption) {
   }
 }
 
+/** A study's name in the pickers, volumes marked. */
+function studyName(study) {
+  return study.name + (study.kind === 'volume' ? ' (volume)' : '');
+}
+
 export class ExplainPage {
   constructor(root, state, save) {
     this.root = root;
@@ -45,8 +54,8 @@ export class ExplainPage {
     root.innerHTML = `
       <div class="explain">
         <aside>
-          <label>Upload a study (PNG, JPEG, DICOM, .npy)
-            <input id="upload" type="file" accept=".png,.jpg,.jpeg,.dcm,.dicom,.npy"></label>
+          <label>Upload a study (PNG, JPEG, DICOM, .npy) or a volume (NIfTI, a DICOM series as .zip)
+            <input id="upload" type="file" accept=".png,.jpg,.jpeg,.dcm,.dicom,.npy,.nii,.nii.gz,.gz,.zip"></label>
           <label>or a registered one <select id="study"></select></label>
           <fieldset id="models"><legend>Models (several make an ensemble)</legend></fieldset>
           <label>Method <select id="method"></select></label>
@@ -73,10 +82,9 @@ export class ExplainPage {
   async start() {
     const [studies, models, methods] = await Promise.all([getJson('/api/studies'), getJson('/api/models'),
       getJson('/api/methods')]);
-    this.models = models.filter((m) => !m.volume);
-    const images = studies.filter((s) => s.kind === 'image');
-    this.$('study').replaceChildren(...images.map((s) => {
-      const o = element('option', { value: s.id }, s.name);
+    this.models = models;
+    this.$('study').replaceChildren(...studies.map((s) => {
+      const o = element('option', { value: s.id }, studyName(s));
       o.selected = s.id === this.state.study;
       return o;
     }));
@@ -85,7 +93,7 @@ export class ExplainPage {
       const label = element('label', { class: 'check' });
       const box = element('input', { type: 'checkbox', value: m.id });
       box.checked = chosen.includes(m.id);
-      label.append(box, ' ' + m.name);
+      label.append(box, ' ' + m.name + (m.volume ? ' (volume)' : ''));
       return label;
     }));
     for (const id of ['method', 'compare']) {
@@ -115,7 +123,7 @@ export class ExplainPage {
     }
     try {
       const study = await uploadStudy(file);
-      const option = element('option', { value: study.id }, study.name);
+      const option = element('option', { value: study.id }, studyName(study));
       this.$('study').prepend(option);
       this.$('study').value = study.id;
       this.status('uploaded ' + study.name);
@@ -156,10 +164,12 @@ export class ExplainPage {
 
   async explain(study, models, method, compare) {
     this.pixels = await studyPixels(study);
-    if (this.pixels.slices !== 1) {
-      throw new Error('this page explains 2D studies; open exams in the case browser');
-    }
+    const volume = this.pixels.slices !== 1;
     const members = models.map((id) => this.models.find((m) => m.id === id));
+    if (members.some((m) => Boolean(m.volume) !== volume)) {
+      throw new Error(volume ? 'this study is a volume: choose volume models' : 'this study is an image: choose image '
+        + 'models');
+    }
     if (members.some((m) => JSON.stringify(m.labels) !== JSON.stringify(members[0].labels))) {
       throw new Error('the models of an ensemble must share their labels');
     }
@@ -177,6 +187,14 @@ export class ExplainPage {
     this.rows = [];
     const rows = this.$('labels');
     rows.replaceChildren();
+    if (volume) {
+      await this.explainVolume(study, models, method, compare, called.map((i) => [labels[i], probability[i]]),
+        labels[called[0] ?? order[0]]);
+      if (called.length === 0) {
+        rows.appendChild(element('p', {}, `No label reaches the threshold ${threshold}.`));
+      }
+      return;
+    }
     for (const [n, i] of called.entries()) {
       const map = await this.meanMap(study, models, method, labels[i]);
       const row = { label: labels[i], probability: probability[i], map, colour: LABEL_COLOURS[n % LABEL_COLOURS.length] };
@@ -199,6 +217,47 @@ export class ExplainPage {
     await this.compare(study, models, compare, labels[called[0] ?? order[0]]);
     new AnnotationPanel(this.$('annotate'), study, this.pixels, this.grey, order.map((i) => labels[i]),
       Object.fromEntries(this.models.map((m) => [m.id, m.name])));
+  }
+
+  /**
+   * A volume: per called label ({@code [label, probability]}) a slice viewer of the volume with
+   * the label's map, and the methods compared on {@code compareLabel} in viewers side by side;
+   * no boxes or annotations (drawn on one plane: the case browser annotates exams).
+   */
+  async explainVolume(study, models, method, compare, called, compareLabel) {
+    this.rows = null;
+    this.$('summary-title').hidden = true;
+    this.$('summary').replaceChildren();
+    this.$('annotate').replaceChildren();
+    for (const [label, probability] of called) {
+      const line = element('div', { class: 'volume-row', 'data-label': label });
+      line.appendChild(element('h4', {}, `${label} ${probability.toFixed(3)}`));
+      this.$('labels').appendChild(line);
+      await this.volumeView(line, study, models, method, label);
+    }
+    const view = this.$('compare-view');
+    view.replaceChildren();
+    if (compare.length > 0) {
+      view.appendChild(element('h3', {}, `Methods compared on ${compareLabel}`));
+      const line = element('div', { class: 'volume-row' });
+      view.appendChild(line);
+      for (const m of compare) {
+        await this.volumeView(line, study, models, m, compareLabel);
+      }
+    }
+  }
+
+  /**
+   * A slice viewer in {@code container} of the study with the members' mean map of {@code label}
+   * by {@code method}, opened at the slice where the map peaks.
+   */
+  async volumeView(container, study, models, method, label) {
+    const view = new PlaneView(container, method, VOLUME_DISPLAY, () => {});
+    view.setPixels(this.pixels);
+    const { slices, width, height } = this.pixels;
+    view.setMap({ slices, width, height, data: await this.meanMap(study, models, method, label) });
+    view.show(view.peakSlice(), true);
+    view.status(`${method} of ${label}`);
   }
 
   /** The mean of the members' normalised maps of {@code label}, as bytes. */
