@@ -222,7 +222,7 @@ export class ExplainPage {
   /**
    * A volume: per called label ({@code [label, probability]}) a slice viewer of the volume with
    * the label's map, and the methods compared on {@code compareLabel} in viewers side by side;
-   * no boxes or annotations (drawn on one plane: the case browser annotates exams).
+   * no boxes or annotation panel, which draw on one plane.
    */
   async explainVolume(study, models, method, compare, called, compareLabel) {
     this.rows = null;
