@@ -151,20 +151,21 @@ public final class QualityMeasures {
   }
 
   /**
-   * {@code measures} checked for exams and volumes, where each is taken on a slice within its
-   * exam, or over the whole volume; every measure ({@code all}) stands for every measure they take.
+   * {@code measures} checked for {@code evaluate-mrnet}'s exams and {@code batch}'s volumes;
+   * every measure ({@code all}) stands for every measure they take.
    *
    * @throws IllegalArgumentException for the data randomisation test, whose heads are trained on
-   *     an image model's pooled features
+   *     the studies of a labelled CSV ({@code lumen evaluate}, on image and volume models alike)
    */
   public static List<String> onExams(List<String> measures) {
-    String imageOnly = "data-randomisation";
+    String csvOnly = "data-randomisation";
     if (measures.containsAll(FIELDS.keySet())) {
-      return measures.stream().filter(m -> !m.equals(imageOnly)).toList();
+      return measures.stream().filter(m -> !m.equals(csvOnly)).toList();
     }
-    if (measures.contains(imageOnly)) {
-      throw new IllegalArgumentException("--quality " + imageOnly + " is taken on image models; for exams and "
-          + "volumes choose from " + FIELDS.keySet().stream().filter(m -> !m.equals(imageOnly)).toList());
+    if (measures.contains(csvOnly)) {
+      throw new IllegalArgumentException("--quality " + csvOnly + " trains heads on the studies of a labelled CSV: "
+          + "run lumen evaluate on a CSV of one plane's exams; here choose from "
+          + FIELDS.keySet().stream().filter(m -> !m.equals(csvOnly)).toList());
     }
     return measures;
   }

@@ -105,9 +105,6 @@ public final class StudyEvaluation {
       }
     }
     boolean volumes = model.input().volume();
-    if (volumes) {
-      request = request.withQuality(QualityMeasures.onExams(request.quality()));
-    }
     LabelledStudies data = LabelledStudies.read(request.dataset(), model.labels());
     if (!request.explanations().isEmpty()) {
       requireScoringMasks(data, request);
@@ -316,7 +313,7 @@ public final class StudyEvaluation {
                   : study.masks().get(labels.get(t)), volume);
               FindingScope scope = FindingScope.ofVolume(model, volume, explained.get(t), mask);
               scores.add(model.labels().get(labels.get(t)), scope, explained.get(t), request.iouThreshold(), explainer);
-              if (sanity) {
+              if (sanity || outputs.heads() != null) {
                 findings.add(Finding.of(() -> Studies.volume(model, study.image()), model.labels().get(labels.get(t))));
                 explainedMaps.add(explained.get(t));
               }
@@ -372,16 +369,20 @@ public final class StudyEvaluation {
       throw new LumenException(dataset, "the data randomisation test trains heads on the labels, and no label is "
           + "both present and absent");
     }
-    boolean[][] truth = new boolean[images.size()][labels.size()];
-    for (int s = 0; s < images.size(); s++) {
+    int studies = data.studies().size();
+    boolean[][] truth = new boolean[studies][labels.size()];
+    for (int s = 0; s < studies; s++) {
       for (int c = 0; c < labels.size(); c++) {
         truth[s][c] = data.studies().get(s).truth()[labels.get(c)];
       }
     }
     progress.advance("data randomisation: training two heads", 0, 1);
     try {
-      DataRandomisation.Heads heads = DataRandomisation.train(model, images, truth,
-          labels.stream().map(model.labels()::get).toList(), 500, 0);
+      List<String> names = labels.stream().map(model.labels()::get).toList();
+      DataRandomisation.Heads heads = images != null ? DataRandomisation.train(model, images, truth, names, 500, 0)
+          : DataRandomisation.trainOnVolumes(model, data.studies().stream()
+              .<java.util.function.Supplier<Volume>>map(s -> () -> Studies.volume(model, s.image())).toList(),
+              truth, names, 500, 0);
       progress.advance("data randomisation: training two heads", 1, 1);
       return heads;
     } catch (java.io.IOException e) {

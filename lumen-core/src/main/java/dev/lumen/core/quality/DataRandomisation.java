@@ -3,6 +3,7 @@ package dev.lumen.core.quality;
 import dev.lumen.core.explain.Explainer;
 import dev.lumen.core.explain.LayerChoice;
 import dev.lumen.core.image.Image;
+import dev.lumen.core.image.Volume;
 import dev.lumen.core.model.Model;
 import dev.lumen.core.model.ModelCard;
 import dev.lumen.core.model.Task;
@@ -18,6 +19,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 /**
@@ -69,7 +71,25 @@ public final class DataRandomisation {
   public static Heads train(Model model, List<Image> studies, boolean[][] truth, List<String> labels, int epochs,
       long seed) throws IOException {
     LayerChoice layer = LayerChoice.of(model);
-    float[][] features = PooledFeatures.of(model, layer.layer(), layer.layout(), studies);
+    return train(model, layer, PooledFeatures.of(model, layer.layer(), layer.layout(), studies), truth, labels, epochs,
+        seed);
+  }
+
+  /**
+   * {@link #train} on the exams or volumes of a volume model (a plane model's exams or a 3D CNN's
+   * volumes), each read when its features are pooled ({@link PooledFeatures#of(Model, String,
+   * dev.lumen.core.preprocess.Layout, Volume)}), so the studies need the memory of one.
+   */
+  public static Heads trainOnVolumes(Model model, List<Supplier<Volume>> studies, boolean[][] truth,
+      List<String> labels, int epochs, long seed) throws IOException {
+    LayerChoice layer = LayerChoice.of(model);
+    float[][] features = studies.stream().map(v -> PooledFeatures.of(model, layer.layer(), layer.layout(), v.get()))
+        .toArray(float[][]::new);
+    return train(model, layer, features, truth, labels, epochs, seed);
+  }
+
+  private static Heads train(Model model, LayerChoice layer, float[][] features, boolean[][] truth,
+      List<String> labels, int epochs, long seed) throws IOException {
     boolean[][] shuffled = truth.clone();
     Random random = new Random(seed);
     for (int i = shuffled.length - 1; i > 0; i--) {

@@ -14,8 +14,8 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * A new model: the backbone up to the feature layer, then global average pooling (a max over
- * slices for volume models), the trained linear layer and softmax or sigmoid — the head CAM
+ * A new model: the backbone up to the feature layer, then global average pooling (over three
+ * axes for a 3D CNN; a max over slices for a plane model's exam), the trained linear layer and softmax or sigmoid — the head CAM
  * explains — written with a model card that keeps the backbone's input and preprocessing.
  */
 public final class HeadExport {
@@ -30,7 +30,8 @@ public final class HeadExport {
     GraphEmitter e = new GraphEmitter(backbone.opset(), "lumen_head_");
     String pooled = layout == Layout.NHWC ? e.reduce("ReduceMean", layer, new long[] {1, 2}, false)
         : e.op("Flatten", List.of(e.op("GlobalAveragePool", List.of(layer))), Attributes.integer("axis", 1));
-    if (model.input().volume()) {
+    if (model.input().volume() && !model.input().volumetric()) {
+      // a plane model's exam: its slices are the batch, and the exam takes their maximum
       pooled = e.reduce("ReduceMax", pooled, new long[] {0}, true);
     }
     int classes = head.bias().length;
@@ -56,8 +57,8 @@ public final class HeadExport {
     return new ModelCard(name, "linear head on " + layer + " of " + model.name() + ", trained by lumen train-head "
         + "(" + head.epochs() + " epochs, validation accuracy " + String.format(Locale.ROOT, "%.3f", head.validationAccuracy())
         + ")", head.labels(), head.task().cardName(), layer,
-        new ModelCard.InputCard(in.layout().name(), in.width(), in.height(), in.channels().name().toLowerCase(Locale.ROOT),
-            in.volume()),
+        new ModelCard.InputCard(in.volumetric() ? "NCDHW" : in.layout().name(), in.width(), in.height(),
+            in.channels().name().toLowerCase(Locale.ROOT), in.volume()),
         new ModelCard.PreprocessingCard(null, p.resize().name().toLowerCase(Locale.ROOT),
             p.shorterSide() > 0 ? p.shorterSide() : null, p.scale().name().toLowerCase(Locale.ROOT), p.mean(), p.std()));
   }

@@ -11,8 +11,8 @@ import java.util.List;
 
 /**
  * The globally average-pooled feature map of a layer: what a linear head on that layer sees.
- * For exams of volume models, each slice is pooled and the exam takes the maximum over slices,
- * as in MRNet.
+ * For exams of plane models, each slice is pooled and the exam takes the maximum over slices,
+ * as in MRNet; a 3D CNN's layer is pooled over all three of its spatial axes.
  */
 public final class PooledFeatures {
   private PooledFeatures() {}
@@ -30,9 +30,25 @@ public final class PooledFeatures {
     return rows.toArray(float[][]::new);
   }
 
-  /** One row per exam: per channel, the largest of its slices' averages. */
+  /**
+   * One row per exam: per channel, the largest of its slices' averages; of a 3D CNN's volume
+   * ({@code [1, K, d, h, w]} at the layer), the channel's average over the whole volume.
+   */
   public static float[] of(Model model, String layer, Layout layout, Volume exam) {
     Tensor features = model.run(model.preprocessor().toInput(exam.slices()), List.of(layer)).get(layer);
+    if (model.input().volumetric()) {
+      int channels = features.dim(1);
+      int voxels = features.size() / channels;
+      float[] out = new float[channels];
+      for (int k = 0; k < channels; k++) {
+        double sum = 0;
+        for (int i = 0; i < voxels; i++) {
+          sum += features.unsafeData()[k * voxels + i];
+        }
+        out[k] = (float) (sum / voxels);
+      }
+      return out;
+    }
     FeatureSlices slices = FeatureSlices.of(features, layout);
     float[] out = pooled(slices, 0);
     for (int s = 1; s < slices.slices(); s++) {

@@ -12,6 +12,7 @@ import dev.lumen.core.model.Model;
 import dev.lumen.core.model.Prediction;
 import dev.lumen.core.model.Task;
 import dev.lumen.core.preprocess.Layout;
+import dev.lumen.core.tensor.Tensor;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -81,6 +82,47 @@ class HeadTrainingTest {
         assertTrue(correct >= 18, correct + " of 20 new studies right");
         assertEquals(layer, Cam.of(trained).layer(), "CAM explains the new head at the feature layer");
         Cam.of(trained).explain(texture(1, random));
+      }
+    }
+  }
+
+  /**
+   * On a 3D CNN the pooled features are the layer's average over its whole volume (all three
+   * spatial axes, not the largest of its depth slices), and the exported head computes the
+   * trained one on a volume.
+   */
+  @Test
+  void aHeadOnA3dCnnPoolsTheWholeVolume(@TempDir Path tmp) throws IOException {
+    try (Model backbone = TestModels.volumetric("cnn3d", tmp)) {
+      dev.lumen.core.explain.LayerChoice layer = dev.lumen.core.explain.LayerChoice.of(backbone);
+      dev.lumen.core.image.Volume volume = TestModels.exam("cnn3d");
+      Tensor map = backbone.run(backbone.preprocessor().toInput(volume.slices()), List.of(layer.layer()))
+          .get(layer.layer());
+      assertEquals(5, map.rank(), "[1, K, d, h, w]");
+      int channels = map.dim(1);
+      int voxels = map.size() / channels;
+      float[] features = PooledFeatures.of(backbone, layer.layer(), layer.layout(), volume);
+      for (int k = 0; k < channels; k++) {
+        double sum = 0;
+        for (int i = 0; i < voxels; i++) {
+          sum += map.unsafeData()[k * voxels + i];
+        }
+        assertEquals(sum / voxels, features[k], 1e-5, "channel " + k);
+      }
+      Random random = new Random(6);
+      float[][] weights = new float[2][channels];
+      for (float[] row : weights) {
+        for (int k = 0; k < channels; k++) {
+          row[k] = (float) random.nextGaussian();
+        }
+      }
+      LinearHead head = new LinearHead(weights, new float[] {0.1f, -0.2f}, Task.MULTI_CLASS, LABELS, 1, Double.NaN,
+          Double.NaN);
+      Path file = tmp.resolve("head3d.onnx");
+      HeadExport.write(backbone, layer.layer(), layer.layout(), head, file);
+      try (Model trained = Model.load(file)) {
+        assertTrue(trained.input().volumetric());
+        assertEquals(head.probabilities(features)[1], trained.predict(volume).score(1).probability(), 1e-5);
       }
     }
   }
