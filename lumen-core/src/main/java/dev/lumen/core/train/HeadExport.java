@@ -15,8 +15,9 @@ import java.util.Locale;
 
 /**
  * A new model: the backbone up to the feature layer, then global average pooling (over three
- * axes for a 3D CNN; a max over slices for a plane model's exam), the trained linear layer and softmax or sigmoid — the head CAM
- * explains — written with a model card that keeps the backbone's input and preprocessing.
+ * axes for a 3D CNN; a max over slices for a plane model's exam), the trained linear layer and
+ * softmax or sigmoid — the head CAM explains — written with a model card that keeps the
+ * backbone's input and preprocessing.
  */
 public final class HeadExport {
   /** The new model's output. */

@@ -265,8 +265,9 @@ class VolumetricModelTest {
     Volume exam = new Volume("box.npy", slices);
     try (Model model = Model.load(file)) {
       assertTrue(model.input().volumetric());
-      var r = dev.lumen.core.explain.fixations.CnnFixations.of(model,
-          dev.lumen.core.explain.fixations.CnnFixations.Settings.defaults()).explainDetailed(exam, Targets.top1()).get(0);
+      var fixations = dev.lumen.core.explain.fixations.CnnFixations.of(model,
+          dev.lumen.core.explain.fixations.CnnFixations.Settings.defaults());
+      var r = fixations.explainDetailed(exam, Targets.top1()).get(0);
       assertTrue(r.points().size() >= 10, r.points().size() + " fixations");
       java.util.Set<Integer> depths = new java.util.HashSet<>();
       for (int[] p : r.points()) {
