@@ -62,7 +62,7 @@ public final class SyntheticModels {
         mask[y * size + x] = 1f;
       }
     }
-    GraphProto graph = GraphProto.newBuilder().setName("region_cnn")
+    GraphProto.Builder graph = GraphProto.newBuilder().setName("region_cnn")
         .addInput(value("image", "n", 1, size, size))
         .addOutput(value("score", "n", 1))
         .addInitializer(floats("mask", mask, 1, 1, size, size))
@@ -73,17 +73,8 @@ public final class SyntheticModels {
         .addNode(NodeProto.newBuilder().setOpType("Mul").setName("masked").addInput("image").addInput("mask").addOutput("m"))
         .addNode(NodeProto.newBuilder().setOpType("Conv").setName("conv").addInput("m").addInput("w").addInput("b")
             .addOutput("c"))
-        .addNode(NodeProto.newBuilder().setOpType("Relu").setName("relu").addInput("c").addOutput("features"))
-        .addNode(NodeProto.newBuilder().setOpType("GlobalAveragePool").setName("gap").addInput("features").addOutput("p"))
-        .addNode(NodeProto.newBuilder().setOpType("Flatten").setName("flat").addInput("p").addOutput("f"))
-        .addNode(NodeProto.newBuilder().setOpType("Gemm").setName("fc").addInput("f").addInput("fc").addInput("fc_b")
-            .addOutput("score").addAttribute(AttributeProto.newBuilder().setName("transB")
-                .setType(AttributeProto.AttributeType.INT).setI(1)))
-        .build();
-    ModelProto model = ModelProto.newBuilder().setIrVersion(7).setProducerName("lumen-tests")
-        .addOpsetImport(OperatorSetIdProto.newBuilder().setVersion(13)).setGraph(graph).build();
-    Files.write(file, model.toByteArray());
-    return file;
+        .addNode(NodeProto.newBuilder().setOpType("Relu").setName("relu").addInput("c").addOutput("features"));
+    return write(file, pooledToScore(graph, "features"));
   }
 
   /** How {@link #regionBranches} joins its two convolution branches. */
@@ -123,16 +114,8 @@ public final class SyntheticModels {
           .addNode(NodeProto.newBuilder().setOpType("Concat").setName("concat").addInput("r1").addInput("c2").addOutput("j")
               .addAttribute(AttributeProto.newBuilder().setName("axis").setType(AttributeProto.AttributeType.INT).setI(1)));
     }
-    graph.addNode(NodeProto.newBuilder().setOpType("Relu").setName("relu2").addInput("j").addOutput("features"))
-        .addNode(NodeProto.newBuilder().setOpType("GlobalAveragePool").setName("gap").addInput("features").addOutput("p"))
-        .addNode(NodeProto.newBuilder().setOpType("Flatten").setName("flat").addInput("p").addOutput("f"))
-        .addNode(NodeProto.newBuilder().setOpType("Gemm").setName("fc").addInput("f").addInput("fc").addInput("fc_b")
-            .addOutput("score").addAttribute(AttributeProto.newBuilder().setName("transB")
-                .setType(AttributeProto.AttributeType.INT).setI(1)));
-    ModelProto model = ModelProto.newBuilder().setIrVersion(7).setProducerName("lumen-tests")
-        .addOpsetImport(OperatorSetIdProto.newBuilder().setVersion(13)).setGraph(graph).build();
-    Files.write(file, model.toByteArray());
-    return file;
+    graph.addNode(NodeProto.newBuilder().setOpType("Relu").setName("relu2").addInput("j").addOutput("features"));
+    return write(file, pooledToScore(graph, "features"));
   }
 
   /**
@@ -152,7 +135,7 @@ public final class SyntheticModels {
       }
     }
     java.util.Random random = new java.util.Random(4);
-    GraphProto graph = GraphProto.newBuilder().setName("region_cnn3d")
+    GraphProto.Builder graph = GraphProto.newBuilder().setName("region_cnn3d")
         .addInput(value("volume", "n", 1, depth, size, size))
         .addOutput(value("score", "n", 1))
         .addInitializer(floats("mask", mask, 1, 1, depth, size, size))
@@ -169,14 +152,22 @@ public final class SyntheticModels {
             .addAttribute(ints("kernel_shape", 2, 2, 2)).addAttribute(ints("strides", 2, 2, 2)))
         .addNode(NodeProto.newBuilder().setOpType("Conv").setName("conv2").addInput("p1").addInput("w2")
             .addOutput("c2").addAttribute(ints("pads", 1, 1, 1, 1, 1, 1)))
-        .addNode(NodeProto.newBuilder().setOpType("Relu").setName("relu2").addInput("c2").addOutput("features"))
-        .addNode(NodeProto.newBuilder().setOpType("GlobalAveragePool").setName("gap").addInput("features")
-            .addOutput("g"))
-        .addNode(NodeProto.newBuilder().setOpType("Flatten").setName("flat").addInput("g").addOutput("f"))
+        .addNode(NodeProto.newBuilder().setOpType("Relu").setName("relu2").addInput("c2").addOutput("features"));
+    return write(file, pooledToScore(graph, "features"));
+  }
+
+  /** {@code graph} with {@code features} globally average-pooled, then the linear layer {@code fc} to the score. */
+  private static GraphProto.Builder pooledToScore(GraphProto.Builder graph, String features) {
+    return graph.addNode(NodeProto.newBuilder().setOpType("GlobalAveragePool").setName("gap").addInput(features)
+            .addOutput("p"))
+        .addNode(NodeProto.newBuilder().setOpType("Flatten").setName("flat").addInput("p").addOutput("f"))
         .addNode(NodeProto.newBuilder().setOpType("Gemm").setName("fc").addInput("f").addInput("fc").addInput("fc_b")
             .addOutput("score").addAttribute(AttributeProto.newBuilder().setName("transB")
-                .setType(AttributeProto.AttributeType.INT).setI(1)))
-        .build();
+                .setType(AttributeProto.AttributeType.INT).setI(1)));
+  }
+
+  /** {@code graph} written to {@code file} as an opset-13 model. */
+  private static Path write(Path file, GraphProto.Builder graph) throws IOException {
     ModelProto model = ModelProto.newBuilder().setIrVersion(7).setProducerName("lumen-tests")
         .addOpsetImport(OperatorSetIdProto.newBuilder().setVersion(13)).setGraph(graph).build();
     Files.write(file, model.toByteArray());

@@ -41,11 +41,7 @@ class QualityReferencesTest {
   @Test
   void roadsImputationSolvesTheNeighbourhoodSystem() {
     Tensor pixels = TestModels.array("quality-road", "image");
-    float[] removedFlags = TestModels.array("quality-road", "removed").toArray();
-    boolean[] removed = new boolean[removedFlags.length];
-    for (int i = 0; i < removed.length; i++) {
-      removed[i] = removedFlags[i] != 0;
-    }
+    boolean[] removed = removed("quality-road");
     Voxels image = Voxels.of(new Image("road", pixels, 255f));
     float[] expected = TestModels.array("quality-road", "filled").toArray();
     float[] filled = NoisyLinearImputation.fill(image, removed, 0, new Random(1));
@@ -78,11 +74,7 @@ class QualityReferencesTest {
   @Test
   void roadsImputationOfAVolumeSolvesTheNeighbourhoodSystemInThreeDimensions() {
     Tensor values = TestModels.array("quality-road3d", "volume");
-    float[] removedFlags = TestModels.array("quality-road3d", "removed").toArray();
-    boolean[] removed = new boolean[removedFlags.length];
-    for (int i = 0; i < removed.length; i++) {
-      removed[i] = removedFlags[i] != 0;
-    }
+    boolean[] removed = removed("quality-road3d");
     Voxels volume = new Voxels("road3d", values.toArray(), values.dim(0), values.dim(1), values.dim(2),
         values.dim(3), 255f);
     float[] expected = TestModels.array("quality-road3d", "filled").toArray();
@@ -94,6 +86,16 @@ class QualityReferencesTest {
     for (int p = 3 * plane; p < 4 * plane; p++) {
       assertTrue(removed[p], "slice 3 is removed whole");
     }
+  }
+
+  /** The removal mask of reference {@code name}. */
+  private static boolean[] removed(String name) {
+    float[] flags = TestModels.array(name, "removed").toArray();
+    boolean[] removed = new boolean[flags.length];
+    for (int i = 0; i < removed.length; i++) {
+      removed[i] = flags[i] != 0;
+    }
+    return removed;
   }
 
   @Test
