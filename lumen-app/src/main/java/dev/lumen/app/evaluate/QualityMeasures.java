@@ -2,7 +2,6 @@ package dev.lumen.app.evaluate;
 
 import dev.lumen.core.explain.Explainer;
 import dev.lumen.core.explain.Explanation;
-import dev.lumen.core.image.Image;
 import dev.lumen.core.metrics.MapAgreement;
 import dev.lumen.core.quality.Complexity;
 import dev.lumen.core.quality.CopyScorer;
